@@ -1,0 +1,34 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DB ?= var/jiesu.db
+CONFIG ?= config/demo-beijing
+LISTEN ?= 127.0.0.1:8345
+
+.PHONY: run test setup build-debug build-release bench-intake clean
+
+setup:
+	./scripts/setup.sh
+
+build-debug: setup
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug -j $(JOBS)
+
+build-release: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+# Builds with ASan/UBSan and runs every test.
+test: build-debug
+	ctest --preset debug -j $(JOBS)
+
+# Builds, creates ./var/jiesu.db with the demo jurisdiction and accounts, and serves the API.
+run: build-release
+	mkdir -p var
+	./build/release/src/cli/jiesu serve --config $(CONFIG) --db $(DB) --listen $(LISTEN) --demo
+
+bench-intake: build-release
+	./bench/run_intake.sh
+
+clean:
+	rm -rf build

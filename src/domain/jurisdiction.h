@@ -1,0 +1,197 @@
+// A jurisdiction as data: its areas, units, taxonomy, dispatch catalogue, time-limit rules,
+// calendar, roles and policy numbers. Loaded and validated by config/; immutable afterwards,
+// so it is safe to share between threads.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/calendar.h"
+#include "domain/enums.h"
+
+namespace jiesu::domain {
+
+// An administrative area: district (区, 6-digit code), street/township (街乡镇, 9 digits) or
+// community (社区/村, 12 digits).
+struct Area {
+  std::string code;
+  std::string name;
+  std::string parent_code;  // empty for the top level of the jurisdiction
+};
+
+struct Unit {
+  std::string id;
+  std::string name;
+  UnitClass unit_class = UnitClass::kDistrict;
+  std::string parent_id;  // empty for a top-level unit
+  std::string area_code;  // the area it governs, if any (districts and streets)
+};
+
+class UnitDirectory {
+ public:
+  // REQUIRES: ids unique and parents present (checked by the config loader).
+  explicit UnitDirectory(std::vector<Unit> units = {});
+
+  const Unit* Find(const std::string& id) const;
+  // True when `descendant` is strictly below `ancestor` in the unit tree.
+  bool IsBelow(const std::string& descendant, const std::string& ancestor) const;
+  // The unit that governs `area_code` or, walking up, the nearest governing area's unit.
+  const Unit* GoverningUnit(const std::string& area_code) const;
+  const std::vector<Unit>& all() const { return units_; }
+
+ private:
+  std::vector<Unit> units_;
+  std::unordered_map<std::string, size_t> by_id_;
+  std::unordered_map<std::string, size_t> by_area_;
+};
+
+struct Category {
+  std::string code;  // two digits per level: "01", "0103", "010305"
+  std::string name;
+};
+
+class Taxonomy {
+ public:
+  Taxonomy() = default;
+  Taxonomy(std::string version, std::vector<Category> categories);
+  const Category* Find(const std::string& code) const;
+  const std::string& version() const { return version_; }
+  const std::vector<Category>& all() const { return categories_; }
+
+ private:
+  std::string version_;
+  std::vector<Category> categories_;
+  std::unordered_map<std::string, size_t> by_code_;
+};
+
+// One row of the dispatch catalogue (派单目录): orders whose category code starts with
+// `category_prefix` and whose area code starts with `area_prefix` go to `lead_unit`, with
+// `co_units` as 协办. Empty prefixes match everything.
+struct CatalogueRow {
+  std::string category_prefix;
+  std::string area_prefix;
+  std::string lead_unit;
+  std::vector<std::string> co_units;
+};
+
+struct DispatchSuggestion {
+  std::string lead_unit;
+  std::vector<std::string> co_units;
+  std::string reason;  // e.g. "catalogue: 0104 × 110105 → bj.heat" or "fallback: district 110105"
+};
+
+class DispatchCatalogue {
+ public:
+  DispatchCatalogue() = default;
+  explicit DispatchCatalogue(std::vector<CatalogueRow> rows) : rows_(std::move(rows)) {}
+
+  // The most specific row (longest category prefix, then longest area prefix) for the order;
+  // with no row, the governing unit of the order's area (Beijing's 兜底 rule). NotFound when
+  // neither exists.
+  Result<DispatchSuggestion> Suggest(const std::string& category, const std::string& area_code,
+                                     const UnitDirectory& units) const;
+  const std::vector<CatalogueRow>& rows() const { return rows_; }
+
+ private:
+  std::vector<CatalogueRow> rows_;
+};
+
+// The stages whose durations are limited.
+enum class Stage {
+  kDispatch,      // order received → dispatched (or answered); e.g. web requests within 2 h
+  kSign,          // leg dispatched → signed
+  kReply,         // leg dispatched (or reopened) → replied
+  kReturnWindow,  // leg dispatched → last moment a return may be requested
+};
+std::string_view StageName(Stage s);
+std::optional<Stage> ParseStage(std::string_view s);
+
+// What a time-limit rule can be conditioned on.
+struct RuleSubject {
+  Urgency urgency = Urgency::kNormal;
+  RequestType request_type = RequestType::kOther;
+  Channel channel = Channel::kPhone;
+  std::string category;
+  bool complex = false;
+};
+
+struct LimitRule {
+  std::string name;  // shown in the order's history ("reply.utilities")
+  Stage stage = Stage::kReply;
+  std::optional<Urgency> urgency;
+  std::optional<RequestType> request_type;
+  std::optional<Channel> channel;
+  std::string category_prefix;  // empty = any
+  std::optional<bool> complex;
+  TimeLimit limit;
+
+  bool Matches(Stage s, const RuleSubject& subject) const;
+  int Specificity() const;
+};
+
+class TimeLimitRules {
+ public:
+  TimeLimitRules() = default;
+  explicit TimeLimitRules(std::vector<LimitRule> rules) : rules_(std::move(rules)) {}
+  // The most specific matching rule (most conditions set; earlier rows win ties).
+  // NotFound when no rule matches (the loader requires a catch-all per stage).
+  Result<const LimitRule*> Find(Stage stage, const RuleSubject& subject) const;
+  const std::vector<LimitRule>& all() const { return rules_; }
+
+ private:
+  std::vector<LimitRule> rules_;
+};
+
+struct RoleDef {
+  std::string name;
+  std::string label;
+  bool hotline = false;     // hotline staff see caller identity, also on 保密 orders
+  bool unit_scoped = false; // acts only on legs of its own unit; sees caller masked
+  std::set<Action> actions;
+};
+
+class Roles {
+ public:
+  Roles() = default;
+  explicit Roles(std::vector<RoleDef> roles);
+  const RoleDef* Find(const std::string& name) const;
+  bool Allows(const std::string& role, Action action) const;
+  const std::vector<RoleDef>& all() const { return roles_; }
+
+ private:
+  std::vector<RoleDef> roles_;
+};
+
+// Numbers the rules of SPEC §2 use; defaults are the spec's.
+struct Policy {
+  int max_failed_dispatches = 3;   // after this many approved lead returns, the handler is designated
+  int max_extensions_per_leg = 2;
+  int max_extension_days = 30;     // working days per request
+  int max_reopens = 2;             // 重办 beyond this closes the order as unsatisfied
+  int max_visit_attempts = 3;      // unreached visits before the order is closed as unreachable
+  int max_content_chars = 5000;
+  int max_text_chars = 2000;       // replies, reasons, comments
+};
+
+struct Jurisdiction {
+  std::string id;
+  std::string name;
+  int utc_offset_minutes = 480;
+  std::map<std::string, Area> areas;
+  UnitDirectory units;
+  Taxonomy taxonomy;
+  DispatchCatalogue catalogue;
+  TimeLimitRules limits;
+  WorkCalendar calendar;
+  Roles roles;
+  Policy policy;
+
+  const Area* FindArea(const std::string& code) const;
+};
+
+}  // namespace jiesu::domain

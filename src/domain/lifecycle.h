@@ -1,0 +1,71 @@
+// The order lifecycle (SPEC §2) as decide/apply functions over an explicit transition table.
+//
+// Decide*() check a command against the actor's role and unit scope, the order's and leg's
+// state and the jurisdiction's rules, and return the events it causes, or an error and no
+// events. Apply() folds one event into an order. State is only ever changed by Apply, so an
+// order is always the fold of its history. All functions are pure and thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/jurisdiction.h"
+#include "domain/order.h"
+
+namespace jiesu::domain {
+
+struct Context {
+  const Jurisdiction& jurisdiction;
+  TimePoint now;
+};
+
+struct Command {
+  Action action = Action::kSign;
+  int leg = 0;                 // leg actions: the leg acted on
+  std::string reason;          // return, refusal, rejection, extension, reply rejection
+  std::string text;            // answer (直接答复) or reply (回复) text
+  std::string proper_channel;  // reject: where the citizen should turn instead
+  std::string category;        // dispatch: confirm or correct the category
+  std::string lead_unit;       // dispatch
+  std::vector<std::string> co_units;  // dispatch
+  bool complex = false;        // dispatch: 疑难 (longer limits, 2-day return window)
+  std::string unit;            // sub-dispatch target
+  int days = 0;                // extension
+  int64_t parent_order = 0;    // merge
+  std::optional<ReplyResult> reply_result;  // reply
+  Visit visit;                 // visit (at and visitor_id are filled from the context)
+};
+
+// One row of the transition table: an action, the states it may start from, and the state it
+// leads to (for actions whose outcome depends on the rules, the usual outcome).
+struct Transition {
+  Action action;
+  bool on_leg;
+  std::vector<std::string> from;
+  std::string to;
+};
+const std::vector<Transition>& TransitionTable();
+
+// Checks a draft against the jurisdiction (codes exist, sizes within policy) and fills in
+// derivable fields (district from street). Errors name the field.
+Status ValidateDraft(OrderDraft& draft, const Jurisdiction& j);
+
+// The events that record a new order `id` with public `code`.
+Result<std::vector<Event>> DecideIntake(int64_t id, const std::string& code, OrderDraft draft,
+                                        const Actor& actor, const Context& ctx);
+
+// The events `cmd` causes on `order`. For kMerge, `parent` is the order merged into, and the
+// result holds events for both orders (each event names its order).
+Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const Actor& actor,
+                                  const Context& ctx, const Order* parent = nullptr);
+
+// Folds `e` into `order`. REQUIRES: e.seq == order.version + 1 and e.order_id == order.id
+// (for the first event, order is default-constructed and e.type == kReceived).
+void Apply(Order& order, const Event& e);
+
+// The order that `events` (one order's, in seq order) describe.
+Order Replay(const std::vector<Event>& events);
+
+}  // namespace jiesu::domain
