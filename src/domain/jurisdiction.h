@@ -152,6 +152,7 @@ struct RoleDef {
   std::string label;
   bool hotline = false;     // hotline staff see caller identity, also on 保密 orders
   bool unit_scoped = false; // acts only on legs of its own unit; sees caller masked
+  bool manage_users = false;
   std::set<Action> actions;
 };
 

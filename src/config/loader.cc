@@ -1,0 +1,493 @@
+#include "config/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace jiesu::config {
+namespace {
+
+namespace fs = std::filesystem;
+using domain::Action;
+
+// Collects every problem found while reading one configuration directory.
+class Diagnostics {
+ public:
+  void Add(const std::string& file, int line, const std::string& field, const std::string& msg) {
+    std::string s = file;
+    if (line > 0) s += ":" + std::to_string(line);
+    s += ": ";
+    if (!field.empty()) s += field + ": ";
+    s += msg;
+    errors_.push_back(std::move(s));
+  }
+  bool empty() const { return errors_.empty(); }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+// A cursor over one YAML mapping that knows where it is and which keys were read.
+class MapReader {
+ public:
+  MapReader(const YAML::Node& node, std::string file, std::string path, Diagnostics& diag)
+      : node_(node), file_(std::move(file)), path_(std::move(path)), diag_(diag) {
+    if (!node_.IsMap()) {
+      Error("", "expected a mapping");
+      ok_ = false;
+    }
+  }
+
+  bool ok() const { return ok_; }
+  int Line(const YAML::Node& n) const { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+  std::string Field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  void Error(const std::string& key, const std::string& msg) {
+    diag_.Add(file_, Line(node_), key.empty() ? path_ : Field(key), msg);
+  }
+  void ErrorAt(const YAML::Node& n, const std::string& key, const std::string& msg) {
+    diag_.Add(file_, Line(n), Field(key), msg);
+  }
+
+  YAML::Node Get(const std::string& key) {
+    known_.insert(key);
+    return ok_ ? node_[key] : YAML::Node();
+  }
+
+  std::string String(const std::string& key, bool required) {
+    YAML::Node n = Get(key);
+    if (!n.IsDefined() || n.IsNull()) {
+      if (required && ok_) Error(key, "is required");
+      return {};
+    }
+    if (!n.IsScalar()) {
+      ErrorAt(n, key, "expected a string");
+      return {};
+    }
+    return n.Scalar();
+  }
+
+  template <class T>
+  T Number(const std::string& key, T fallback, T min, T max) {
+    YAML::Node n = Get(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    T v{};
+    if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) {
+      ErrorAt(n, key, "expected a number");
+      return fallback;
+    }
+    if (v < min || v > max) {
+      ErrorAt(n, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+      return fallback;
+    }
+    return v;
+  }
+
+  std::optional<bool> Bool(const std::string& key) {
+    YAML::Node n = Get(key);
+    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      ErrorAt(n, key, "expected true or false");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::vector<std::string> Strings(const std::string& key) {
+    YAML::Node n = Get(key);
+    std::vector<std::string> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      ErrorAt(n, key, "expected a list of strings");
+      return out;
+    }
+    for (const auto& item : n) {
+      if (!item.IsScalar()) {
+        ErrorAt(item, key, "expected a list of strings");
+        continue;
+      }
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+
+  // Reports keys present in the mapping that nobody asked for.
+  void RejectUnknownKeys() {
+    if (!ok_) return;
+    for (const auto& kv : node_) {
+      std::string k = kv.first.Scalar();
+      if (!known_.count(k)) ErrorAt(kv.first, k, "unknown key");
+    }
+  }
+
+  const std::string& file() const { return file_; }
+  const std::string& path() const { return path_; }
+  Diagnostics& diag() { return diag_; }
+
+ private:
+  YAML::Node node_;
+  std::string file_;
+  std::string path_;
+  Diagnostics& diag_;
+  std::set<std::string> known_;
+  bool ok_ = true;
+};
+
+// Parses one YAML file into its root node, or records why it could not.
+std::optional<YAML::Node> ReadYaml(const fs::path& dir, const std::string& name, Diagnostics& diag) {
+  fs::path p = dir / name;
+  std::ifstream in(p);
+  if (!in) {
+    diag.Add(p.string(), 0, "", "cannot be read (missing or unreadable)");
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    diag.Add(p.string(), e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  }
+}
+
+// Calls `each` with a reader for every mapping in the list under `key` of `root`.
+void ForEachItem(MapReader& root, const std::string& key,
+                 const std::function<void(MapReader&)>& each) {
+  YAML::Node list = root.Get(key);
+  if (!list.IsDefined() || list.IsNull()) {
+    root.Error(key, "is required");
+    return;
+  }
+  if (!list.IsSequence()) {
+    root.ErrorAt(list, key, "expected a list");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    MapReader item(list[i], root.file(), key + "[" + std::to_string(i) + "]", root.diag());
+    if (!item.ok()) continue;
+    each(item);
+    item.RejectUnknownKeys();
+  }
+}
+
+template <class E>
+std::optional<E> EnumField(MapReader& r, const std::string& key, bool required,
+                           std::optional<E> (*parse)(std::string_view), std::span<const E> (*all)()) {
+  std::string s = r.String(key, required);
+  if (s.empty()) return std::nullopt;
+  if (auto v = parse(s)) return v;
+  std::string allowed;
+  for (E e : all()) allowed += (allowed.empty() ? "" : ", ") + std::string(domain::Name(e));
+  r.Error(key, "unknown value '" + s + "' (expected one of: " + allowed + ")");
+  return std::nullopt;
+}
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+Result<domain::WorkCalendar> LoadCalendarCsv(const fs::path& file, int utc_offset_minutes) {
+  std::ifstream in(file);
+  if (!in) return InvalidArgument(file.string() + ": cannot be read (missing or unreadable)");
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("date,kind", 0) != 0) {
+    return InvalidArgument(file.string() + ":1: expected the header 'date,kind,festival'");
+  }
+  std::set<Date> holidays, workdays;
+  int n = 1;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    std::string date, kind;
+    std::getline(ss, date, ',');
+    std::getline(ss, kind, ',');
+    auto d = ParseDate(date);
+    std::string where = file.string() + ":" + std::to_string(n) + ": ";
+    if (!d.ok()) return InvalidArgument(where + "date: " + d.error().message);
+    if (holidays.count(*d) || workdays.count(*d)) {
+      return InvalidArgument(where + "date: " + date + " is listed twice");
+    }
+    std::chrono::weekday wd(*d);
+    const bool weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday;
+    if (kind == "holiday") {
+      holidays.insert(*d);
+    } else if (kind == "workday") {
+      if (!weekend) return InvalidArgument(where + "kind: " + date + " is a weekday; only a weekend day can be a make-up working day");
+      workdays.insert(*d);
+    } else {
+      return InvalidArgument(where + "kind: expected holiday or workday, got '" + kind + "'");
+    }
+  }
+  return domain::WorkCalendar(utc_offset_minutes, std::move(holidays), std::move(workdays));
+}
+
+Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
+  Diagnostics diag;
+  domain::Jurisdiction j;
+  if (!fs::is_directory(dir)) {
+    return InvalidArgument(dir.string() + ": not a configuration directory");
+  }
+  auto file = [&](const char* name) { return (dir / name).string(); };
+
+  // jurisdiction.yaml: identity, offset, policy, calendar.
+  std::string calendar_file;
+  if (auto root = ReadYaml(dir, "jurisdiction.yaml", diag)) {
+    MapReader r(*root, file("jurisdiction.yaml"), "", diag);
+    if (r.ok()) {
+      j.id = r.String("id", true);
+      j.name = r.String("name", true);
+      j.utc_offset_minutes = r.Number<int>("utc_offset_minutes", 480, -720, 840);
+      calendar_file = r.String("calendar", true);
+      YAML::Node pol = r.Get("policy");
+      if (pol.IsDefined() && !pol.IsNull()) {
+        MapReader p(pol, r.file(), "policy", diag);
+        if (p.ok()) {
+          auto& P = j.policy;
+          P.max_failed_dispatches = p.Number<int>("max_failed_dispatches", P.max_failed_dispatches, 1, 20);
+          P.max_extensions_per_leg = p.Number<int>("max_extensions_per_leg", P.max_extensions_per_leg, 0, 20);
+          P.max_extension_days = p.Number<int>("max_extension_days", P.max_extension_days, 1, 365);
+          P.max_reopens = p.Number<int>("max_reopens", P.max_reopens, 0, 20);
+          P.max_visit_attempts = p.Number<int>("max_visit_attempts", P.max_visit_attempts, 1, 20);
+          P.max_content_chars = p.Number<int>("max_content_chars", P.max_content_chars, 100, 100000);
+          P.max_text_chars = p.Number<int>("max_text_chars", P.max_text_chars, 100, 100000);
+          p.RejectUnknownKeys();
+        }
+      }
+      r.RejectUnknownKeys();
+    }
+  }
+  if (!calendar_file.empty()) {
+    auto cal = LoadCalendarCsv(dir / calendar_file, j.utc_offset_minutes);
+    if (cal.ok()) {
+      j.calendar = std::move(*cal);
+    } else {
+      diag.Add(file("jurisdiction.yaml"), 0, "calendar", cal.error().message);
+    }
+  }
+
+  // areas.yaml
+  if (auto root = ReadYaml(dir, "areas.yaml", diag)) {
+    MapReader r(*root, file("areas.yaml"), "", diag);
+    if (r.ok()) {
+      ForEachItem(r, "areas", [&](MapReader& a) {
+        domain::Area area{a.String("code", true), a.String("name", true), a.String("parent", false)};
+        if (area.code.empty()) return;
+        if (!IsDigits(area.code) || (area.code.size() != 6 && area.code.size() != 9 && area.code.size() != 12)) {
+          a.Error("code", "expected a 6-, 9- or 12-digit division code, got '" + area.code + "'");
+        } else if (j.areas.count(area.code)) {
+          a.Error("code", "duplicate area code " + area.code);
+        } else if (!area.parent_code.empty() && !j.areas.count(area.parent_code)) {
+          a.Error("parent", "unknown parent area " + area.parent_code + " (parents must come first)");
+        } else if (!area.parent_code.empty() && area.code.rfind(area.parent_code, 0) != 0) {
+          a.Error("parent", "area " + area.code + " does not lie under " + area.parent_code);
+        } else {
+          j.areas.emplace(area.code, area);
+        }
+      });
+      r.RejectUnknownKeys();
+    }
+  }
+
+  // units.yaml
+  if (auto root = ReadYaml(dir, "units.yaml", diag)) {
+    MapReader r(*root, file("units.yaml"), "", diag);
+    if (r.ok()) {
+      std::vector<domain::Unit> units;
+      std::set<std::string> ids;
+      ForEachItem(r, "units", [&](MapReader& u) {
+        domain::Unit unit;
+        unit.id = u.String("id", true);
+        unit.name = u.String("name", true);
+        auto cls = EnumField<domain::UnitClass>(u, "class", true, domain::ParseUnitClass,
+                                                domain::AllUnitClasss);
+        unit.parent_id = u.String("parent", false);
+        unit.area_code = u.String("area", false);
+        if (unit.id.empty() || !cls) return;
+        unit.unit_class = *cls;
+        if (ids.count(unit.id)) {
+          u.Error("id", "duplicate unit id " + unit.id);
+          return;
+        }
+        if (!unit.parent_id.empty() && !ids.count(unit.parent_id)) {
+          u.Error("parent", "unknown parent unit " + unit.parent_id + " (parents must come first)");
+          return;
+        }
+        if (!unit.area_code.empty() && !j.areas.count(unit.area_code)) {
+          u.Error("area", "unknown area " + unit.area_code);
+          return;
+        }
+        ids.insert(unit.id);
+        units.push_back(std::move(unit));
+      });
+      j.units = domain::UnitDirectory(std::move(units));
+      r.RejectUnknownKeys();
+    }
+  }
+
+  // taxonomy.yaml
+  if (auto root = ReadYaml(dir, "taxonomy.yaml", diag)) {
+    MapReader r(*root, file("taxonomy.yaml"), "", diag);
+    if (r.ok()) {
+      std::string version = r.String("version", true);
+      std::vector<domain::Category> cats;
+      std::set<std::string> codes;
+      ForEachItem(r, "categories", [&](MapReader& c) {
+        domain::Category cat{c.String("code", true), c.String("name", true)};
+        if (cat.code.empty()) return;
+        if (!IsDigits(cat.code) || cat.code.size() % 2 != 0) {
+          c.Error("code", "expected two digits per level (\"01\", \"0103\"), got '" + cat.code + "'");
+        } else if (codes.count(cat.code)) {
+          c.Error("code", "duplicate category code " + cat.code);
+        } else if (cat.code.size() > 2 && !codes.count(cat.code.substr(0, cat.code.size() - 2))) {
+          c.Error("code", "parent category " + cat.code.substr(0, cat.code.size() - 2) +
+                              " must be listed before " + cat.code);
+        } else {
+          codes.insert(cat.code);
+          cats.push_back(std::move(cat));
+        }
+      });
+      j.taxonomy = domain::Taxonomy(version, std::move(cats));
+      r.RejectUnknownKeys();
+    }
+  }
+
+  // dispatch.yaml
+  if (auto root = ReadYaml(dir, "dispatch.yaml", diag)) {
+    MapReader r(*root, file("dispatch.yaml"), "", diag);
+    if (r.ok()) {
+      std::vector<domain::CatalogueRow> rows;
+      ForEachItem(r, "catalogue", [&](MapReader& c) {
+        domain::CatalogueRow row{c.String("category", false), c.String("area", false),
+                                 c.String("lead", true), c.Strings("co")};
+        if (!row.category_prefix.empty() && !j.taxonomy.Find(row.category_prefix)) {
+          c.Error("category", "unknown category " + row.category_prefix);
+          return;
+        }
+        if (!row.area_prefix.empty() && !j.areas.count(row.area_prefix)) {
+          c.Error("area", "unknown area " + row.area_prefix);
+          return;
+        }
+        for (const auto& u : row.co_units) {
+          if (!j.units.Find(u)) c.Error("co", "unknown unit " + u);
+        }
+        if (!row.lead_unit.empty() && !j.units.Find(row.lead_unit)) {
+          c.Error("lead", "unknown unit " + row.lead_unit);
+          return;
+        }
+        rows.push_back(std::move(row));
+      });
+      j.catalogue = domain::DispatchCatalogue(std::move(rows));
+      r.RejectUnknownKeys();
+    }
+  }
+
+  // time_limits.yaml
+  if (auto root = ReadYaml(dir, "time_limits.yaml", diag)) {
+    MapReader r(*root, file("time_limits.yaml"), "", diag);
+    if (r.ok()) {
+      std::vector<domain::LimitRule> rules;
+      std::set<domain::Stage> with_default;
+      ForEachItem(r, "rules", [&](MapReader& x) {
+        domain::LimitRule rule;
+        rule.name = x.String("name", true);
+        std::string stage = x.String("stage", true);
+        auto st = domain::ParseStage(stage);
+        if (!stage.empty() && !st) {
+          x.Error("stage", "unknown stage '" + stage + "' (expected dispatch, sign, reply or return_window)");
+        }
+        rule.urgency = EnumField<domain::Urgency>(x, "urgency", false, domain::ParseUrgency, domain::AllUrgencys);
+        rule.request_type = EnumField<domain::RequestType>(x, "request_type", false,
+                                                           domain::ParseRequestType, domain::AllRequestTypes);
+        rule.channel = EnumField<domain::Channel>(x, "channel", false, domain::ParseChannel, domain::AllChannels);
+        rule.category_prefix = x.String("category", false);
+        rule.complex = x.Bool("complex");
+        if (!rule.category_prefix.empty() && !j.taxonomy.Find(rule.category_prefix)) {
+          x.Error("category", "unknown category " + rule.category_prefix);
+        }
+        YAML::Node lim = x.Get("limit");
+        if (!lim.IsDefined()) {
+          x.Error("limit", "is required");
+          return;
+        }
+        MapReader l(lim, x.file(), x.path() + ".limit", x.diag());
+        if (!l.ok()) return;
+        std::string unit = l.String("unit", true);
+        auto u = domain::ParseLimitUnit(unit);
+        if (!unit.empty() && !u.ok()) l.Error("unit", u.error().message);
+        rule.limit.amount = l.Number<int64_t>("amount", 0, 1, 525600);
+        rule.limit.from_next_day = l.Bool("from_next_day").value_or(false);
+        l.RejectUnknownKeys();
+        if (!st || !u.ok() || rule.limit.amount <= 0) return;
+        rule.stage = *st;
+        rule.limit.unit = *u;
+        const bool days = rule.limit.unit == domain::LimitUnit::kCalendarDays ||
+                          rule.limit.unit == domain::LimitUnit::kWorkingDays;
+        if (days && rule.limit.amount > 3660) l.Error("amount", "at most 3660 days");
+        if (!days && rule.limit.from_next_day) l.Error("from_next_day", "only applies to day units");
+        if (rule.Specificity() == 0) with_default.insert(rule.stage);
+        rules.push_back(std::move(rule));
+      });
+      for (auto st : {domain::Stage::kDispatch, domain::Stage::kSign, domain::Stage::kReply,
+                      domain::Stage::kReturnWindow}) {
+        if (!with_default.count(st)) {
+          r.Error("rules", "needs a catch-all rule (no conditions) for stage " +
+                               std::string(domain::StageName(st)));
+        }
+      }
+      j.limits = domain::TimeLimitRules(std::move(rules));
+      r.RejectUnknownKeys();
+    }
+  }
+
+  // roles.yaml
+  if (auto root = ReadYaml(dir, "roles.yaml", diag)) {
+    MapReader r(*root, file("roles.yaml"), "", diag);
+    if (r.ok()) {
+      std::vector<domain::RoleDef> roles;
+      std::set<std::string> names;
+      ForEachItem(r, "roles", [&](MapReader& x) {
+        domain::RoleDef role;
+        role.name = x.String("name", true);
+        role.label = x.String("label", false);
+        role.hotline = x.Bool("hotline").value_or(false);
+        role.unit_scoped = x.Bool("unit_scoped").value_or(false);
+        role.manage_users = x.Bool("manage_users").value_or(false);
+        for (const auto& a : x.Strings("actions")) {
+          if (auto act = domain::ParseAction(a)) {
+            role.actions.insert(*act);
+          } else {
+            x.Error("actions", "unknown action '" + a + "'");
+          }
+        }
+        if (role.hotline && role.unit_scoped) x.Error("unit_scoped", "a role cannot be both hotline and unit-scoped");
+        if (role.name.empty()) return;
+        if (names.count(role.name)) {
+          x.Error("name", "duplicate role " + role.name);
+          return;
+        }
+        names.insert(role.name);
+        roles.push_back(std::move(role));
+      });
+      j.roles = domain::Roles(std::move(roles));
+      r.RejectUnknownKeys();
+    }
+  }
+
+  if (!diag.empty()) {
+    std::string msg = dir.string() + ": " + std::to_string(diag.errors().size()) + " problem(s):";
+    for (const auto& e : diag.errors()) msg += "\n  " + e;
+    return InvalidArgument(msg);
+  }
+  return j;
+}
+
+}  // namespace jiesu::config
