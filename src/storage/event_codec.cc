@@ -1,0 +1,300 @@
+#include "storage/event_codec.h"
+
+#include <boost/json.hpp>
+
+namespace jiesu::storage {
+namespace {
+
+namespace json = boost::json;
+using namespace jiesu::domain;
+
+// --- encoding ---------------------------------------------------------------------------
+
+json::object EncodeCaller(const Caller& c) {
+  return {{"name", c.name}, {"phone", c.phone}, {"anonymous", c.anonymous}, {"phone_hash", c.phone_hash}};
+}
+
+json::object EncodeDraft(const OrderDraft& d) {
+  json::object o{
+      {"channel", Name(d.channel)},
+      {"request_type", Name(d.request_type)},
+      {"urgency", Name(d.urgency)},
+      {"category", d.category},
+      {"title", d.title},
+      {"content", d.content},
+      {"caller", EncodeCaller(d.caller)},
+      {"confidential", d.confidential},
+      {"call_id", d.call_id},
+      {"recording_id", d.recording_id},
+  };
+  json::object loc{{"address", d.location.address},
+                   {"district", d.location.district_code},
+                   {"street", d.location.street_code},
+                   {"community", d.location.community_code}};
+  if (d.location.lat) loc["lat"] = *d.location.lat;
+  if (d.location.lon) loc["lon"] = *d.location.lon;
+  o["location"] = std::move(loc);
+  json::array tags;
+  for (const auto& t : d.requester_tags) tags.emplace_back(t);
+  o["tags"] = std::move(tags);
+  if (d.occurred_at) o["occurred_at"] = ToUnixMillis(*d.occurred_at);
+  return o;
+}
+
+json::object EncodeLeg(const Leg& l) {
+  json::object o{
+      {"no", l.no},
+      {"unit", l.unit_id},
+      {"role", Name(l.role)},
+      {"parent", l.parent_no},
+      {"round", l.dispatch_round},
+      {"designated", l.designated},
+      {"state", Name(l.state)},
+      {"dispatched_at", ToUnixMillis(l.dispatched_at)},
+      {"sign_due", ToUnixMillis(l.sign_due)},
+      {"reply_due", ToUnixMillis(l.reply_due)},
+      {"return_until", ToUnixMillis(l.return_until)},
+  };
+  return o;
+}
+
+json::object EncodeVisit(const Visit& v) {
+  json::object o{{"at", ToUnixMillis(v.at)},       {"visitor", v.visitor_id},
+                 {"reached", v.reached},           {"contacted", v.contacted},
+                 {"solved", v.solved},             {"attributable", v.attributable},
+                 {"comment", v.comment}};
+  if (v.satisfaction) o["satisfaction"] = Name(*v.satisfaction);
+  return o;
+}
+
+// --- decoding ---------------------------------------------------------------------------
+
+// Reads fields out of a stored document; any mismatch marks the document corrupt.
+class Reader {
+ public:
+  explicit Reader(const json::object* o) : o_(o) {}
+  bool ok() const { return ok_; }
+
+  std::string Str(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return {};
+    if (!v->is_string()) return Fail();
+    return std::string(v->as_string());
+  }
+  int64_t Int(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return 0;
+    if (v->is_int64()) return v->as_int64();
+    if (v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
+    Fail();
+    return 0;
+  }
+  bool Bool(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return false;
+    if (!v->is_bool()) {
+      Fail();
+      return false;
+    }
+    return v->as_bool();
+  }
+  std::optional<double> Double(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return std::nullopt;
+    if (v->is_double()) return v->as_double();
+    if (v->is_int64()) return static_cast<double>(v->as_int64());
+    Fail();
+    return std::nullopt;
+  }
+  TimePoint Time(std::string_view k) { return FromUnixMillis(Int(k)); }
+  bool Has(std::string_view k) const { return o_ && o_->contains(k); }
+  const json::object* Obj(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return nullptr;
+    if (!v->is_object()) {
+      Fail();
+      return nullptr;
+    }
+    return &v->as_object();
+  }
+  const json::array* Arr(std::string_view k) {
+    const json::value* v = o_ ? o_->if_contains(k) : nullptr;
+    if (v == nullptr) return nullptr;
+    if (!v->is_array()) {
+      Fail();
+      return nullptr;
+    }
+    return &v->as_array();
+  }
+  template <class E>
+  E Enum(std::string_view k, std::optional<E> (*parse)(std::string_view), E fallback) {
+    std::string s = Str(k);
+    if (auto e = parse(s)) return *e;
+    Fail();
+    return fallback;
+  }
+  std::string Fail() {
+    ok_ = false;
+    return {};
+  }
+
+ private:
+  const json::object* o_;
+  bool ok_ = true;
+};
+
+Caller DecodeCaller(Reader& r) {
+  return Caller{r.Str("name"), r.Str("phone"), r.Bool("anonymous"), r.Str("phone_hash")};
+}
+
+OrderDraft DecodeDraft(Reader& r) {
+  OrderDraft d;
+  d.channel = r.Enum("channel", ParseChannel, Channel::kPhone);
+  d.request_type = r.Enum("request_type", ParseRequestType, RequestType::kOther);
+  d.urgency = r.Enum("urgency", ParseUrgency, Urgency::kNormal);
+  d.category = r.Str("category");
+  d.title = r.Str("title");
+  d.content = r.Str("content");
+  Reader c(r.Obj("caller"));
+  d.caller = DecodeCaller(c);
+  d.confidential = r.Bool("confidential");
+  d.call_id = r.Str("call_id");
+  d.recording_id = r.Str("recording_id");
+  Reader loc(r.Obj("location"));
+  d.location.address = loc.Str("address");
+  d.location.district_code = loc.Str("district");
+  d.location.street_code = loc.Str("street");
+  d.location.community_code = loc.Str("community");
+  d.location.lat = loc.Double("lat");
+  d.location.lon = loc.Double("lon");
+  if (const json::array* tags = r.Arr("tags")) {
+    for (const auto& t : *tags) {
+      if (!t.is_string()) {
+        r.Fail();
+        break;
+      }
+      d.requester_tags.emplace_back(t.as_string());
+    }
+  }
+  if (r.Has("occurred_at")) d.occurred_at = r.Time("occurred_at");
+  if (!c.ok() || !loc.ok()) r.Fail();
+  return d;
+}
+
+Leg DecodeLeg(Reader& r) {
+  Leg l;
+  l.no = static_cast<int>(r.Int("no"));
+  l.unit_id = r.Str("unit");
+  l.role = r.Enum("role", ParseLegRole, LegRole::kLead);
+  l.parent_no = static_cast<int>(r.Int("parent"));
+  l.dispatch_round = static_cast<int>(r.Int("round"));
+  l.designated = r.Bool("designated");
+  l.state = r.Enum("state", ParseLegState, LegState::kPendingSign);
+  l.prior_state = l.state;
+  l.dispatched_at = r.Time("dispatched_at");
+  l.sign_due = r.Time("sign_due");
+  l.reply_due = r.Time("reply_due");
+  l.return_until = r.Time("return_until");
+  return l;
+}
+
+Visit DecodeVisit(Reader& r) {
+  Visit v;
+  v.at = r.Time("at");
+  v.visitor_id = r.Int("visitor");
+  v.reached = r.Bool("reached");
+  v.contacted = r.Bool("contacted");
+  v.solved = r.Bool("solved");
+  v.attributable = r.Bool("attributable");
+  v.comment = r.Str("comment");
+  if (r.Has("satisfaction")) v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
+  return v;
+}
+
+}  // namespace
+
+std::string EncodeEvent(const Event& e) {
+  json::object o{
+      {"type", Name(e.type)},
+      {"leg", e.leg},
+      {"actor", json::object{{"id", e.actor.user_id},
+                             {"username", e.actor.username},
+                             {"role", e.actor.role},
+                             {"unit", e.actor.unit_id}}},
+      {"at", ToUnixMillis(e.at)},
+      {"from", e.from_state},
+      {"to", e.to_state},
+  };
+  if (!e.reason.empty()) o["reason"] = e.reason;
+  if (!e.text.empty()) o["text"] = e.text;
+  if (!e.code.empty()) o["code"] = e.code;
+  if (e.draft) o["draft"] = EncodeDraft(*e.draft);
+  if (!e.new_legs.empty()) {
+    json::array legs;
+    for (const auto& l : e.new_legs) legs.emplace_back(EncodeLeg(l));
+    o["new_legs"] = std::move(legs);
+  }
+  if (e.deadline) o["deadline"] = ToUnixMillis(*e.deadline);
+  if (e.number != 0) o["number"] = e.number;
+  if (e.other_order != 0) o["other_order"] = e.other_order;
+  if (e.other_caller) o["other_caller"] = EncodeCaller(*e.other_caller);
+  if (e.visit) o["visit"] = EncodeVisit(*e.visit);
+  if (e.reply_result) o["reply_result"] = Name(*e.reply_result);
+  if (e.flag) o["flag"] = true;
+  return json::serialize(o);
+}
+
+Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) {
+  auto corrupt = [&](const std::string& why) {
+    return Internal("stored event " + std::to_string(order_id) + "/" + std::to_string(seq) +
+                    " is corrupt: " + why);
+  };
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return corrupt(ec ? ec.message() : "not an object");
+  Reader r(&v.as_object());
+  Event e;
+  e.order_id = order_id;
+  e.seq = seq;
+  e.type = r.Enum("type", ParseEventType, EventType::kReceived);
+  e.leg = static_cast<int>(r.Int("leg"));
+  Reader a(r.Obj("actor"));
+  e.actor = Actor{a.Int("id"), a.Str("username"), a.Str("role"), a.Str("unit")};
+  e.at = r.Time("at");
+  e.from_state = r.Str("from");
+  e.to_state = r.Str("to");
+  e.reason = r.Str("reason");
+  e.text = r.Str("text");
+  e.code = r.Str("code");
+  if (const json::object* d = r.Obj("draft")) {
+    Reader dr(d);
+    e.draft = DecodeDraft(dr);
+    if (!dr.ok()) r.Fail();
+  }
+  if (const json::array* legs = r.Arr("new_legs")) {
+    for (const auto& l : *legs) {
+      if (!l.is_object()) return corrupt("leg is not an object");
+      Reader lr(&l.as_object());
+      e.new_legs.push_back(DecodeLeg(lr));
+      if (!lr.ok()) r.Fail();
+    }
+  }
+  if (r.Has("deadline")) e.deadline = r.Time("deadline");
+  e.number = static_cast<int>(r.Int("number"));
+  e.other_order = r.Int("other_order");
+  if (const json::object* c = r.Obj("other_caller")) {
+    Reader cr(c);
+    e.other_caller = DecodeCaller(cr);
+  }
+  if (const json::object* vis = r.Obj("visit")) {
+    Reader vr(vis);
+    e.visit = DecodeVisit(vr);
+    if (!vr.ok()) r.Fail();
+  }
+  if (r.Has("reply_result")) e.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
+  e.flag = r.Bool("flag");
+  if (!r.ok() || !a.ok()) return corrupt("unexpected field type or value");
+  return e;
+}
+
+}  // namespace jiesu::storage

@@ -1,0 +1,792 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "domain/lifecycle.h"
+#include "storage/event_codec.h"
+
+namespace jiesu::storage::sqlite {
+namespace {
+
+using domain::Event;
+using domain::Order;
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Numbered migrations; never edit one that has shipped, add the next.
+const Migration kMigrations[] = {
+    {1, "orders, legs, events, idempotency, users, sessions", R"sql(
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  request_type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  street TEXT NOT NULL,
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  address TEXT NOT NULL,
+  confidential INTEGER NOT NULL,
+  caller_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  reply_due INTEGER,
+  version INTEGER NOT NULL
+);
+CREATE INDEX orders_state ON orders(state, id);
+CREATE INDEX orders_category ON orders(category, id);
+CREATE INDEX orders_district ON orders(district, id);
+CREATE INDEX orders_street ON orders(street, id);
+CREATE INDEX orders_channel ON orders(channel, id);
+CREATE INDEX orders_urgency ON orders(urgency, id);
+CREATE INDEX orders_created ON orders(created_at);
+CREATE INDEX orders_due ON orders(reply_due) WHERE reply_due IS NOT NULL;
+CREATE INDEX orders_caller ON orders(caller_hash, id) WHERE caller_hash <> '';
+CREATE TABLE legs (
+  order_id INTEGER NOT NULL,
+  no INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  state TEXT NOT NULL,
+  sign_due INTEGER NOT NULL,
+  reply_due INTEGER NOT NULL,
+  PRIMARY KEY (order_id, no)
+) WITHOUT ROWID;
+CREATE INDEX legs_unit ON legs(unit_id, order_id);
+CREATE TABLE events (
+  order_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  leg INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  actor_id INTEGER NOT NULL,
+  actor_role TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (order_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE idempotency (
+  user_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE orders_fts USING fts5(title, content, address, content='', tokenize='trigram');
+)sql"},
+};
+
+constexpr Query kBegin{"begin", "BEGIN IMMEDIATE"};
+constexpr Query kCommit{"commit", "COMMIT"};
+constexpr Query kRollback{"rollback", "ROLLBACK"};
+constexpr Query kSavepoint{"savepoint", "SAVEPOINT w"};
+constexpr Query kRelease{"release", "RELEASE w"};
+constexpr Query kRollbackTo{"rollback_to", "ROLLBACK TO w"};
+
+constexpr Query kNextOrderId{"next_order_id", "SELECT COALESCE(MAX(id), 0) + 1 FROM orders"};
+constexpr Query kInsertOrder{"insert_order", R"sql(
+INSERT INTO orders (id, code, state, channel, urgency, request_type, category, district, street,
+                    title, content, address, confidential, caller_hash, created_at, updated_at,
+                    reply_due, version)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql"};
+constexpr Query kUpdateOrder{"update_order", R"sql(
+UPDATE orders SET state = ?2, category = ?3, updated_at = ?4, reply_due = ?5, version = ?6
+WHERE id = ?1)sql"};
+constexpr Query kInsertFts{"insert_fts",
+                           "INSERT INTO orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
+constexpr Query kUpsertLeg{"upsert_leg", R"sql(
+INSERT INTO legs (order_id, no, unit_id, role, state, sign_due, reply_due)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (order_id, no) DO UPDATE SET state = excluded.state, reply_due = excluded.reply_due)sql"};
+constexpr Query kInsertEvent{"insert_event", R"sql(
+INSERT INTO events (order_id, seq, type, leg, at, actor_id, actor_role, body)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"};
+constexpr Query kSelectEvents{"select_events",
+                              "SELECT seq, body FROM events WHERE order_id = ?1 ORDER BY seq"};
+constexpr Query kSelectIdem{"select_idem",
+                            "SELECT request_hash, order_id FROM idempotency WHERE user_id = ?1 AND key = ?2"};
+constexpr Query kInsertIdem{"insert_idem", R"sql(
+INSERT INTO idempotency (user_id, key, request_hash, order_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5))sql"};
+constexpr Query kLegUnits{"leg_units", "SELECT unit_id FROM legs WHERE order_id = ?1 ORDER BY no"};
+constexpr Query kInsertUser{"insert_user", R"sql(
+INSERT INTO users (username, display_name, role, unit_id, password_hash, active, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id)sql"};
+constexpr Query kUserByName{"user_by_name",
+                            "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+                            "created_at FROM users WHERE username = ?1"};
+constexpr Query kUserById{"user_by_id",
+                          "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+                          "created_at FROM users WHERE id = ?1"};
+constexpr Query kAllUsers{"all_users",
+                          "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+                          "created_at FROM users ORDER BY id"};
+constexpr Query kInsertSession{"insert_session", R"sql(
+INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4))sql"};
+constexpr Query kSelectSession{"select_session",
+                               "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?1"};
+constexpr Query kDeleteSession{"delete_session", "DELETE FROM sessions WHERE token_hash = ?1"};
+constexpr Query kDeleteExpiredSessions{"delete_expired_sessions",
+                                       "DELETE FROM sessions WHERE expires_at < ?1"};
+
+Status ConfigureConnection(Connection& c, bool writer) {
+  JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA busy_timeout = 10000"));
+  if (writer) {
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL"));
+    // FULL: each commit's WAL frames are fsynced before COMMIT returns, so an acknowledged
+    // write survives power loss, not just a process crash.
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA synchronous = FULL"));
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
+  }
+  return Ok();
+}
+
+Status ApplyMigrations(Connection& c, int* version_out) {
+  JIESU_RETURN_IF_ERROR(c.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL)"));
+  static constexpr Query kCurrent{"current_version",
+                                  "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
+  static constexpr Query kRecord{"record_migration",
+                                 "INSERT INTO schema_migrations (version, name, applied_at) "
+                                 "VALUES (?1, ?2, strftime('%s','now') * 1000)"};
+  int current = 0;
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kCurrent));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) current = static_cast<int>(st->Int(0));
+  }
+  const int latest = kMigrations[std::size(kMigrations) - 1].version;
+  if (current > latest) {
+    return Unavailable("database schema version " + std::to_string(current) +
+                       " is newer than this jiesu understands (" + std::to_string(latest) + ")");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current) continue;
+    JIESU_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+    Status s = c.Exec(m.sql);
+    if (s.ok()) {
+      auto st = c.Prepare(kRecord);
+      if (!st.ok()) {
+        s = st.error();
+      } else {
+        (*st)->Bind(1, int64_t{m.version}).Bind(2, m.name);
+        s = (*st)->Run();
+      }
+    }
+    if (!s.ok()) {
+      (void)c.Exec("ROLLBACK");
+      return Unavailable("migration " + std::to_string(m.version) + " (" + m.name +
+                         ") failed: " + s.error().message);
+    }
+    JIESU_RETURN_IF_ERROR(c.Exec("COMMIT"));
+    current = m.version;
+  }
+  *version_out = current;
+  return Ok();
+}
+
+Status RunQuery(Connection& c, const Query& q) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
+  return st->Run();
+}
+
+Result<std::vector<Event>> LoadEvents(Connection& c, int64_t id) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectEvents));
+  st->Bind(1, id);
+  std::vector<Event> events;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    JIESU_ASSIGN_OR_RETURN(Event e, DecodeEvent(id, st->Int(0), st->Text(1)));
+    events.push_back(std::move(e));
+  }
+  if (events.empty()) return NotFound("order " + std::to_string(id) + " does not exist");
+  return events;
+}
+
+Result<Order> LoadOrder(Connection& c, int64_t id) {
+  JIESU_ASSIGN_OR_RETURN(auto events, LoadEvents(c, id));
+  return domain::Replay(events);
+}
+
+std::optional<int64_t> EarliestReplyDue(const Order& o) {
+  std::optional<int64_t> due;
+  for (const auto& l : o.legs) {
+    if (!domain::IsActive(l.state)) continue;
+    int64_t d = ToUnixMillis(l.reply_due);
+    if (!due || d < *due) due = d;
+  }
+  return due;
+}
+
+Status InsertEvents(Connection& c, const std::vector<Event>& events) {
+  for (const Event& e : events) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertEvent));
+    st->Bind(1, e.order_id)
+        .Bind(2, e.seq)
+        .Bind(3, domain::Name(e.type))
+        .Bind(4, int64_t{e.leg})
+        .Bind(5, ToUnixMillis(e.at))
+        .Bind(6, e.actor.user_id)
+        .Bind(7, e.actor.role)
+        .Bind(8, EncodeEvent(e));
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  return Ok();
+}
+
+Status UpsertLegs(Connection& c, const Order& o) {
+  for (const auto& l : o.legs) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertLeg));
+    st->Bind(1, o.id)
+        .Bind(2, int64_t{l.no})
+        .Bind(3, l.unit_id)
+        .Bind(4, domain::Name(l.role))
+        .Bind(5, domain::Name(l.state))
+        .Bind(6, ToUnixMillis(l.sign_due))
+        .Bind(7, ToUnixMillis(l.reply_due));
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  return Ok();
+}
+
+Status InsertOrderRow(Connection& c, const Order& o) {
+  const auto& d = o.draft;
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertOrder));
+  st->Bind(1, o.id)
+      .Bind(2, o.code)
+      .Bind(3, domain::Name(o.state))
+      .Bind(4, domain::Name(d.channel))
+      .Bind(5, domain::Name(d.urgency))
+      .Bind(6, domain::Name(d.request_type))
+      .Bind(7, d.category)
+      .Bind(8, d.location.district_code)
+      .Bind(9, d.location.street_code)
+      .Bind(10, d.title)
+      .Bind(11, d.content)
+      .Bind(12, d.location.address)
+      .Bind(13, int64_t{d.confidential})
+      .Bind(14, d.caller.phone_hash)
+      .Bind(15, ToUnixMillis(o.created_at))
+      .Bind(16, ToUnixMillis(o.updated_at))
+      .Bind(17, EarliestReplyDue(o))
+      .Bind(18, o.version);
+  JIESU_RETURN_IF_ERROR(st->Run());
+  JIESU_ASSIGN_OR_RETURN(auto fts, c.Prepare(kInsertFts));
+  fts->Bind(1, o.id).Bind(2, d.title).Bind(3, d.content).Bind(4, d.location.address);
+  JIESU_RETURN_IF_ERROR(fts->Run());
+  return UpsertLegs(c, o);
+}
+
+Status UpdateOrderRow(Connection& c, const Order& o) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpdateOrder));
+  st->Bind(1, o.id)
+      .Bind(2, domain::Name(o.state))
+      .Bind(3, o.draft.category)
+      .Bind(4, ToUnixMillis(o.updated_at))
+      .Bind(5, EarliestReplyDue(o))
+      .Bind(6, o.version);
+  JIESU_RETURN_IF_ERROR(st->Run());
+  return UpsertLegs(c, o);
+}
+
+User ReadUser(const Statement& st) {
+  User u;
+  u.id = st.Int(0);
+  u.username = st.Text(1);
+  u.display_name = st.Text(2);
+  u.role = st.Text(3);
+  u.unit_id = st.Text(4);
+  u.password_hash = st.Text(5);
+  u.active = st.Int(6) != 0;
+  u.created_at = FromUnixMillis(st.Int(7));
+  return u;
+}
+
+Result<User> QueryUser(Connection& c, const Query& q, const std::function<void(Statement&)>& bind,
+                       const std::string& what) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
+  bind(*st);
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no user " + what);
+  return ReadUser(*st);
+}
+
+// Builds the dynamic SQL of a list query; parameters are bound in order.
+struct ListQuery {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> params;
+
+  void Add(const std::string& clause) { sql += " AND " + clause; }
+  void Add(const std::string& clause, std::variant<int64_t, std::string> p) {
+    Add(clause);
+    params.push_back(std::move(p));
+  }
+};
+
+bool NeedsFtsFallback(const std::string& text) {
+  // The trigram tokenizer matches only queries of three or more characters.
+  size_t chars = 0;
+  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+  return chars < 3;
+}
+
+std::string EscapeLike(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
+int SchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+class SqliteStore::Reader {
+ public:
+  Reader(SqliteStore* store, std::unique_ptr<Connection> conn) : store_(store), conn_(std::move(conn)) {}
+  Reader(Reader&& other) noexcept : store_(other.store_), conn_(std::move(other.conn_)) {}
+  ~Reader() {
+    if (conn_ == nullptr) return;
+    std::lock_guard lock(store_->pool_mu_);
+    store_->pool_.push_back(std::move(conn_));
+    store_->pool_cv_.notify_one();
+  }
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> conn_;
+};
+
+SqliteStore::Reader SqliteStore::AcquireReader() {
+  std::unique_lock lock(pool_mu_);
+  pool_cv_.wait(lock, [&] { return !pool_.empty(); });
+  auto conn = std::move(pool_.back());
+  pool_.pop_back();
+  return Reader(this, std::move(conn));
+}
+
+Result<int> SqliteStore::Migrate(const std::string& path) {
+  JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(path, false, true));
+  JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, true));
+  int version = 0;
+  JIESU_RETURN_IF_ERROR(ApplyMigrations(*conn, &version));
+  return version;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& options) {
+  if (options.path.empty()) return InvalidArgument("database path is empty", "db");
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options));
+  JIESU_RETURN_IF_ERROR(store->Start());
+  return store;
+}
+
+Status SqliteStore::Start() {
+  JIESU_ASSIGN_OR_RETURN(writer_conn_, Connection::Open(options_.path, false, true));
+  JIESU_RETURN_IF_ERROR(ConfigureConnection(*writer_conn_, true));
+  int version = 0;
+  JIESU_RETURN_IF_ERROR(ApplyMigrations(*writer_conn_, &version));
+  for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
+    JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
+    JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
+    pool_.push_back(std::move(conn));
+  }
+  writer_ = std::thread([this] { WriterLoop(); });
+  return Ok();
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+SqliteStore::Stats SqliteStore::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+Status SqliteStore::Write(WriteFn fn) {
+  std::future<Status> done;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Unavailable("the store is shutting down");
+    queue_.push_back(Job{std::move(fn), {}});
+    done = queue_.back().done.get_future();
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void SqliteStore::WriterLoop() {
+  Connection& c = *writer_conn_;
+  std::vector<Job> batch;
+  std::vector<Status> results;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      const size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    results.assign(batch.size(), Ok());
+    Status begun = RunQuery(c, kBegin);
+    bool batch_failed = !begun.ok();
+    Status batch_error = begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
+    for (size_t i = 0; i < batch.size() && !batch_failed; ++i) {
+      Status sp = RunQuery(c, kSavepoint);
+      if (!sp.ok()) {
+        batch_failed = true;
+        batch_error = sp;
+        break;
+      }
+      Status r;
+      try {
+        r = batch[i].fn(c);
+      } catch (const std::exception& e) {
+        r = Internal(std::string("write failed: ") + e.what());
+      }
+      if (!r.ok()) {
+        Status undo = RunQuery(c, kRollbackTo);
+        if (!undo.ok()) {
+          batch_failed = true;
+          batch_error = undo;
+          break;
+        }
+      }
+      Status rel = RunQuery(c, kRelease);
+      if (!rel.ok()) {
+        batch_failed = true;
+        batch_error = rel;
+        break;
+      }
+      results[i] = std::move(r);
+    }
+    if (!batch_failed) {
+      Status committed = RunQuery(c, kCommit);
+      if (!committed.ok()) {
+        batch_failed = true;
+        batch_error = Unavailable("commit failed: " + committed.error().message);
+      }
+    }
+    if (batch_failed) {
+      (void)RunQuery(c, kRollback);
+      for (auto& r : results) r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (!batch_failed) {
+        stats_.commits += 1;
+        stats_.writes += batch.size();
+      }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+    batch.clear();
+  }
+}
+
+Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) {
+  Created created;
+  Status s = Write([&](Connection& c) -> Status {
+    if (key) {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectIdem));
+      st->Bind(1, key->user_id).Bind(2, key->key);
+      JIESU_ASSIGN_OR_RETURN(bool found, st->Step());
+      if (found) {
+        if (st->Text(0) != key->request_hash) {
+          return Conflict("Idempotency-Key '" + key->key + "' was already used for a different request",
+                          "Idempotency-Key");
+        }
+        int64_t existing = st->Int(1);
+        st.reset();
+        JIESU_ASSIGN_OR_RETURN(created.order, LoadOrder(c, existing));
+        created.replayed = true;
+        return Ok();
+      }
+    }
+    int64_t id = 0;
+    {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kNextOrderId));
+      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return Internal("no next order id");
+      id = st->Int(0);
+    }
+    JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(id));
+    if (events.empty() || events.front().type != domain::EventType::kReceived) {
+      return Internal("a new order's history must start with a 'received' event");
+    }
+    Order o;
+    for (const Event& e : events) {
+      if (e.order_id != id || e.seq != o.version + 1) return Internal("event out of sequence");
+      domain::Apply(o, e);
+    }
+    JIESU_RETURN_IF_ERROR(InsertOrderRow(c, o));
+    JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
+    if (key) {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertIdem));
+      st->Bind(1, key->user_id)
+          .Bind(2, key->key)
+          .Bind(3, key->request_hash)
+          .Bind(4, id)
+          .Bind(5, ToUnixMillis(o.created_at));
+      JIESU_RETURN_IF_ERROR(st->Run());
+    }
+    created.order = std::move(o);
+    created.replayed = false;
+    return Ok();
+  });
+  if (!s.ok()) return s.error();
+  return created;
+}
+
+Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>& ids, UpdateFn fn) {
+  std::vector<Order> orders;
+  Status s = Write([&](Connection& c) -> Status {
+    orders.clear();
+    for (int64_t id : ids) {
+      JIESU_ASSIGN_OR_RETURN(Order o, LoadOrder(c, id));
+      orders.push_back(std::move(o));
+    }
+    JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(orders));
+    std::vector<bool> changed(orders.size(), false);
+    for (const Event& e : events) {
+      auto it = std::find(ids.begin(), ids.end(), e.order_id);
+      if (it == ids.end()) return Internal("event for an order not in the update");
+      size_t i = static_cast<size_t>(it - ids.begin());
+      if (e.seq != orders[i].version + 1) return Internal("event out of sequence");
+      domain::Apply(orders[i], e);
+      changed[i] = true;
+    }
+    JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
+    for (size_t i = 0; i < orders.size(); ++i) {
+      if (changed[i]) JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
+    }
+    return Ok();
+  });
+  if (!s.ok()) return s.error();
+  return orders;
+}
+
+Result<Order> SqliteStore::GetOrder(int64_t id) {
+  auto r = AcquireReader();
+  return LoadOrder(*r, id);
+}
+
+Result<std::vector<Event>> SqliteStore::GetEvents(int64_t id) {
+  auto r = AcquireReader();
+  return LoadEvents(*r, id);
+}
+
+Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
+  if (f.limit < 1 || f.limit > 200) return InvalidArgument("limit must be between 1 and 200", "limit");
+  ListQuery q;
+  q.sql =
+      "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
+      "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
+      "o.reply_due FROM orders o WHERE 1 = 1";
+  if (!f.states.empty()) {
+    std::string in = "o.state IN (";
+    for (size_t i = 0; i < f.states.size(); ++i) {
+      in += i ? ", ?" : "?";
+      q.params.emplace_back(std::string(domain::Name(f.states[i])));
+    }
+    q.Add(in + ")");
+  }
+  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  if (!f.category_prefix.empty()) {
+    q.Add("o.category >= ?", f.category_prefix);
+    q.Add("o.category < ?", f.category_prefix + "\x7f");
+  }
+  if (!f.district_code.empty()) q.Add("o.district = ?", f.district_code);
+  if (!f.street_code.empty()) q.Add("o.street = ?", f.street_code);
+  if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
+  if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
+  if (f.created_from) q.Add("o.created_at >= ?", ToUnixMillis(*f.created_from));
+  if (f.created_to) q.Add("o.created_at < ?", ToUnixMillis(*f.created_to));
+  if (f.overdue) {
+    if (*f.overdue) {
+      q.Add("o.reply_due < ?", ToUnixMillis(f.now));
+    } else {
+      q.Add("(o.reply_due IS NULL OR o.reply_due >= ?)", ToUnixMillis(f.now));
+    }
+  }
+  if (!f.text.empty()) {
+    if (NeedsFtsFallback(f.text)) {
+      std::string like = "%" + EscapeLike(f.text) + "%";
+      q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
+      for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
+    } else {
+      std::string phrase = "\"";
+      for (char ch : f.text) phrase += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      phrase += "\"";
+      q.Add("o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)", phrase);
+    }
+  }
+  if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);
+  if (f.before_id > 0) q.Add("o.id < ?", f.before_id);
+  q.sql += " ORDER BY o.id DESC LIMIT ?";
+  q.params.emplace_back(int64_t{f.limit + 1});
+
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(sqlite3_stmt * raw, r->PrepareUncached(q.sql));
+  OwnedStmt owned(raw);
+  Statement st(r->raw(), raw, "list_orders");
+  for (size_t i = 0; i < q.params.size(); ++i) {
+    const int idx = static_cast<int>(i + 1);
+    std::visit([&](const auto& v) { st.Bind(idx, v); }, q.params[i]);
+  }
+  OrderPage page;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (static_cast<int>(page.orders.size()) == f.limit) {
+      page.next_cursor = page.orders.back().id;
+      break;
+    }
+    OrderSummary s;
+    s.id = st.Int(0);
+    s.code = st.Text(1);
+    s.state = domain::ParseOrderState(st.Text(2)).value_or(domain::OrderState::kReceived);
+    s.channel = domain::ParseChannel(st.Text(3)).value_or(domain::Channel::kPhone);
+    s.urgency = domain::ParseUrgency(st.Text(4)).value_or(domain::Urgency::kNormal);
+    s.request_type = domain::ParseRequestType(st.Text(5)).value_or(domain::RequestType::kOther);
+    s.category = st.Text(6);
+    s.district_code = st.Text(7);
+    s.street_code = st.Text(8);
+    s.title = st.Text(9);
+    s.content = st.Text(10);
+    s.confidential = st.Int(11) != 0;
+    s.created_at = FromUnixMillis(st.Int(12));
+    s.updated_at = FromUnixMillis(st.Int(13));
+    if (!st.IsNull(14)) s.reply_due = FromUnixMillis(st.Int(14));
+    page.orders.push_back(std::move(s));
+  }
+  for (auto& s : page.orders) {
+    JIESU_ASSIGN_OR_RETURN(auto units, r->Prepare(kLegUnits));
+    units->Bind(1, s.id);
+    while (true) {
+      JIESU_ASSIGN_OR_RETURN(bool row, units->Step());
+      if (!row) break;
+      s.units.push_back(units->Text(0));
+    }
+  }
+  return page;
+}
+
+Result<User> SqliteStore::CreateUser(User user) {
+  Status s = Write([&](Connection& c) -> Status {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertUser));
+    st->Bind(1, user.username)
+        .Bind(2, user.display_name)
+        .Bind(3, user.role)
+        .Bind(4, user.unit_id)
+        .Bind(5, user.password_hash)
+        .Bind(6, int64_t{user.active})
+        .Bind(7, ToUnixMillis(user.created_at));
+    auto row = st->Step();
+    if (!row.ok()) {
+      if (row.error().code == ErrorCode::kConflict) {
+        return Conflict("username '" + user.username + "' is taken", "username");
+      }
+      return row.error();
+    }
+    user.id = st->Int(0);
+    return st->Run();
+  });
+  if (!s.ok()) return s.error();
+  return user;
+}
+
+Result<User> SqliteStore::FindUserByName(const std::string& username) {
+  auto r = AcquireReader();
+  return QueryUser(*r, kUserByName, [&](Statement& st) { st.Bind(1, username); }, "named " + username);
+}
+
+Result<User> SqliteStore::FindUser(int64_t id) {
+  auto r = AcquireReader();
+  return QueryUser(*r, kUserById, [&](Statement& st) { st.Bind(1, id); }, "with id " + std::to_string(id));
+}
+
+Result<std::vector<User>> SqliteStore::ListUsers() {
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kAllUsers));
+  std::vector<User> users;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    users.push_back(ReadUser(*st));
+  }
+  return users;
+}
+
+Status SqliteStore::SaveSession(const Session& session) {
+  return Write([&](Connection& c) -> Status {
+    {
+      JIESU_ASSIGN_OR_RETURN(auto purge, c.Prepare(kDeleteExpiredSessions));
+      purge->Bind(1, ToUnixMillis(session.created_at));
+      JIESU_RETURN_IF_ERROR(purge->Run());
+    }
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertSession));
+    st->Bind(1, session.token_hash)
+        .Bind(2, session.user_id)
+        .Bind(3, ToUnixMillis(session.created_at))
+        .Bind(4, ToUnixMillis(session.expires_at));
+    return st->Run();
+  });
+}
+
+Result<Session> SqliteStore::FindSession(const std::string& token_hash, TimePoint now) {
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kSelectSession));
+  st->Bind(1, token_hash);
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such session");
+  Session s{token_hash, st->Int(0), FromUnixMillis(st->Int(1)), FromUnixMillis(st->Int(2))};
+  if (s.expires_at <= now) return NotFound("session expired");
+  return s;
+}
+
+Status SqliteStore::DeleteSession(const std::string& token_hash) {
+  return Write([&](Connection& c) -> Status {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kDeleteSession));
+    st->Bind(1, token_hash);
+    return st->Run();
+  });
+}
+
+}  // namespace jiesu::storage::sqlite

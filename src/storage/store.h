@@ -1,0 +1,134 @@
+// The store: where orders, their histories, users and sessions are kept.
+//
+// One interface, two backends (SQLite embedded, PostgreSQL later), one contract test suite
+// (store_contract.h) that every backend runs. Writes that change an order happen inside the
+// store's own transaction: the caller passes a function that sees the current orders and
+// returns the events to append, so deciding and appending are atomic without the caller
+// holding a lock. An acknowledged write (a call that returned ok) is durable.
+//
+// Thread-safety: every method may be called from any thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "domain/order.h"
+
+namespace jiesu::storage {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string unit_id;
+  std::string password_hash;  // argon2id encoded string (libsodium crypto_pwhash_str)
+  bool active = true;
+  TimePoint created_at{};
+};
+
+struct Session {
+  std::string token_hash;  // hex SHA-256 of the bearer token; the token itself is never stored
+  int64_t user_id = 0;
+  TimePoint created_at{};
+  TimePoint expires_at{};
+};
+
+// A client-supplied idempotency key, scoped to the user who sent it. `request_hash`
+// fingerprints the request so that the same key with a different body is refused.
+struct IdempotencyKey {
+  int64_t user_id = 0;
+  std::string key;
+  std::string request_hash;
+};
+
+struct OrderSummary {
+  int64_t id = 0;
+  std::string code;
+  domain::OrderState state = domain::OrderState::kReceived;
+  domain::Channel channel = domain::Channel::kPhone;
+  domain::Urgency urgency = domain::Urgency::kNormal;
+  domain::RequestType request_type = domain::RequestType::kOther;
+  std::string category;
+  std::string district_code;
+  std::string street_code;
+  std::string title;
+  std::string content;
+  bool confidential = false;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  std::optional<TimePoint> reply_due;  // earliest reply deadline over the active legs
+  std::vector<std::string> units;      // units with a leg on the order
+};
+
+struct OrderFilter {
+  std::vector<domain::OrderState> states;
+  std::string unit;             // has a leg for this unit
+  std::string category_prefix;  // category code starts with
+  std::string district_code;
+  std::string street_code;
+  std::optional<domain::Channel> channel;
+  std::optional<domain::Urgency> urgency;
+  std::optional<TimePoint> created_from;  // inclusive
+  std::optional<TimePoint> created_to;    // exclusive
+  std::optional<bool> overdue;            // an active leg's reply deadline is before `now`
+  TimePoint now{};
+  std::string text;         // substring of title, content or address
+  std::string caller_hash;  // orders by this caller
+  int64_t before_id = 0;    // cursor: only ids below this (0 = from the newest)
+  int limit = 20;           // 1..200
+};
+
+struct OrderPage {
+  std::vector<OrderSummary> orders;  // newest first
+  int64_t next_cursor = 0;           // pass as before_id for the next page; 0 when no more
+};
+
+struct Created {
+  domain::Order order;
+  bool replayed = false;  // the idempotency key had been used: this is the earlier order
+};
+
+// Returns the events recording a new order with the given id.
+using CreateFn = std::function<Result<std::vector<domain::Event>>(int64_t id)>;
+// Returns the events to append, given the current state of the named orders (same order).
+using UpdateFn =
+    std::function<Result<std::vector<domain::Event>>(const std::vector<domain::Order>& orders)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates an order. With a key already used by the same user: the earlier order with
+  // replayed = true if the request hash matches, kConflict if it does not. Errors from `fn`
+  // are returned unchanged and nothing is written.
+  virtual Result<Created> CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) = 0;
+
+  // Loads the orders `ids` (kNotFound if one is missing), calls `fn`, appends the events it
+  // returns and updates the orders' indexes, all in one transaction. Returns the orders after
+  // the change, in the order of `ids`. An error from `fn` is returned and nothing is written.
+  virtual Result<std::vector<domain::Order>> UpdateOrders(const std::vector<int64_t>& ids,
+                                                          UpdateFn fn) = 0;
+
+  virtual Result<domain::Order> GetOrder(int64_t id) = 0;
+  virtual Result<std::vector<domain::Event>> GetEvents(int64_t id) = 0;
+  virtual Result<OrderPage> ListOrders(const OrderFilter& filter) = 0;
+
+  // kConflict when the username is taken. Returns the user with its id.
+  virtual Result<User> CreateUser(User user) = 0;
+  virtual Result<User> FindUserByName(const std::string& username) = 0;
+  virtual Result<User> FindUser(int64_t id) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+
+  virtual Status SaveSession(const Session& session) = 0;
+  // kNotFound when no such session exists or it expired before `now`.
+  virtual Result<Session> FindSession(const std::string& token_hash, TimePoint now) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+};
+
+}  // namespace jiesu::storage
