@@ -10,10 +10,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path SourceDir() {
-  const char* s = std::getenv("JIESU_SOURCE_DIR");
-  return s != nullptr ? fs::path(s) : fs::path(".");
-}
+fs::path SourceDir() { return JIESU_SOURCE_DIR; }
 
 fs::path DemoDir() { return SourceDir() / "config" / "demo-beijing"; }
 
