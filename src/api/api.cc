@@ -1,0 +1,478 @@
+#include "api/api.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+
+#include "api/json_input.h"
+#include "api/views.h"
+#include "base/utf8.h"
+
+namespace jiesu::api {
+
+namespace json = boost::json;
+using domain::Action;
+
+int HttpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kIllegalTransition: return 409;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse ErrorResponse(const Error& e) {
+  json::object body{{"code", ErrorCodeName(e.code)}, {"message", e.message}};
+  if (!e.field.empty()) body["field"] = e.field;
+  HttpResponse r;
+  r.status = HttpStatusFor(e.code);
+  r.body = json::serialize(body);
+  if (e.code == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+namespace {
+
+HttpResponse JsonResponse(int status, const json::value& v) {
+  HttpResponse r;
+  r.status = status;
+  r.body = json::serialize(v);
+  return r;
+}
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+Result<int64_t> PositiveId(const std::string& s, const char* what) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+    return InvalidArgument(std::string(what) + " must be a positive integer, got '" + s + "'", what);
+  }
+  return v;
+}
+
+std::string Sha256Hex(const std::string& s) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  std::string out(sizeof h * 2, '\0');
+  sodium_bin2hex(out.data(), out.size() + 1, h, sizeof h);
+  return out;
+}
+
+template <class E>
+std::optional<E> ReadEnum(JsonReader& r, const std::string& key, std::optional<E> (*parse)(std::string_view),
+                          std::span<const E> (*all)(), bool required, std::optional<E> fallback = std::nullopt) {
+  std::string s = r.String(key, required);
+  if (s.empty()) return fallback;
+  if (auto v = parse(s)) return v;
+  std::string allowed;
+  for (E e : all()) allowed += (allowed.empty() ? "" : ", ") + std::string(domain::Name(e));
+  r.Merge(InvalidArgument(r.prefix() + key + ": unknown value '" + s + "' (expected one of: " + allowed + ")",
+                          r.prefix() + key));
+  return fallback;
+}
+
+Result<domain::OrderDraft> ReadDraft(const std::string& body) {
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
+  JsonReader r(o);
+  domain::OrderDraft d;
+  d.channel = ReadEnum(r, "channel", domain::ParseChannel, domain::AllChannels, true, {domain::Channel::kPhone})
+                  .value_or(domain::Channel::kPhone);
+  d.request_type = ReadEnum(r, "request_type", domain::ParseRequestType, domain::AllRequestTypes, false,
+                            {domain::RequestType::kOther})
+                       .value_or(domain::RequestType::kOther);
+  d.urgency = ReadEnum(r, "urgency", domain::ParseUrgency, domain::AllUrgencys, false, {domain::Urgency::kNormal})
+                  .value_or(domain::Urgency::kNormal);
+  d.category = r.String("category");
+  d.title = r.String("title");
+  d.content = r.String("content", true);
+  d.confidential = r.Bool("confidential");
+  d.call_id = r.String("call_id");
+  d.recording_id = r.String("recording_id");
+  d.requester_tags = r.Strings("requester_tags");
+  std::string occurred = r.String("occurred_at");
+  if (!occurred.empty()) {
+    auto t = ParseRfc3339(occurred);
+    if (!t.ok()) {
+      r.Merge(InvalidArgument("occurred_at: " + t.error().message, "occurred_at"));
+    } else {
+      d.occurred_at = *t;
+    }
+  }
+  if (const json::object* c = r.Object("caller")) {
+    JsonReader cr(*c, "caller.");
+    d.caller.name = cr.String("name");
+    d.caller.phone = cr.String("phone");
+    d.caller.anonymous = cr.Bool("anonymous");
+    r.Merge(cr.Finish());
+  }
+  if (const json::object* l = r.Object("location")) {
+    JsonReader lr(*l, "location.");
+    d.location.address = lr.String("address");
+    d.location.district_code = lr.String("district_code");
+    d.location.street_code = lr.String("street_code");
+    d.location.community_code = lr.String("community_code");
+    d.location.lat = lr.Double("lat");
+    d.location.lon = lr.Double("lon");
+    r.Merge(lr.Finish());
+  }
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  return d;
+}
+
+// Reads the body of a transition into a command; each action accepts only its own fields.
+Result<domain::Command> ReadCommand(Action action, const std::string& body) {
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
+  JsonReader r(o);
+  domain::Command c;
+  c.action = action;
+  switch (action) {
+    case Action::kAnswer: c.text = r.String("text", true); break;
+    case Action::kReject:
+      c.reason = r.String("reason", true);
+      c.proper_channel = r.String("proper_channel");
+      break;
+    case Action::kSendToDispatch: c.reason = r.String("reason"); break;
+    case Action::kDispatch:
+      c.lead_unit = r.String("lead_unit", true);
+      c.co_units = r.Strings("co_units");
+      c.category = r.String("category");
+      c.complex = r.Bool("complex");
+      break;
+    case Action::kMerge: c.parent_order = r.Int("parent", true).value_or(0); c.reason = r.String("reason"); break;
+    case Action::kAcceptReply: break;
+    case Action::kRejectReply: c.reason = r.String("reason", true); break;
+    case Action::kVisit:
+      c.visit.reached = r.Bool("reached");
+      c.visit.contacted = r.Bool("contacted");
+      c.visit.solved = r.Bool("solved");
+      c.visit.satisfaction = ReadEnum(r, "satisfaction", domain::ParseSatisfaction, domain::AllSatisfactions, false);
+      c.visit.attributable = r.Bool("attributable");
+      c.visit.comment = r.String("comment");
+      if (!o.contains("reached")) r.Merge(InvalidArgument("reached: is required", "reached"));
+      break;
+    case Action::kSign:
+    case Action::kContact: break;
+    case Action::kRequestReturn:
+    case Action::kApproveReturn:
+    case Action::kRefuseReturn:
+    case Action::kApproveExtension:
+    case Action::kRefuseExtension: c.reason = r.String("reason", action == Action::kRequestReturn); break;
+    case Action::kRequestExtension:
+      c.days = static_cast<int>(std::clamp<int64_t>(r.Int("days", true).value_or(0), -1, 100000));
+      c.reason = r.String("reason", true);
+      break;
+    case Action::kSubDispatch:
+      c.unit = r.String("unit", true);
+      c.reason = r.String("reason");
+      break;
+    case Action::kReply:
+      c.text = r.String("text", true);
+      c.reply_result = ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
+      break;
+    case Action::kIntake: return InvalidArgument("intake is not a transition");
+  }
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  return c;
+}
+
+// URL action names use hyphens ("send-to-dispatch"); domain names use underscores.
+std::optional<Action> ActionFromUrl(const std::string& s) {
+  if (s.find('_') != std::string::npos) return std::nullopt;
+  std::string n = s;
+  std::replace(n.begin(), n.end(), '-', '_');
+  return domain::ParseAction(n);
+}
+
+}  // namespace
+
+Api::Api(service::Auth& auth, service::Orders& orders) : auth_(auth), orders_(orders) {
+  Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
+  Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
+  Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
+  Add("POST", "/api/v1/users", false, [this](Call& c) { return CreateUser(c); });
+  Add("GET", "/api/v1/units", false, [this](Call& c) { return Units(c); });
+  Add("GET", "/api/v1/taxonomy", false, [this](Call& c) { return Taxonomy(c); });
+  Add("GET", "/api/v1/dispatch-suggestion", false, [this](Call& c) { return SuggestDispatch(c); });
+  Add("POST", "/api/v1/orders", false, [this](Call& c) { return Intake(c); });
+  Add("GET", "/api/v1/orders", false, [this](Call& c) { return ListOrders(c); });
+  Add("GET", "/api/v1/orders/{id}", false, [this](Call& c) { return GetOrder(c); });
+  Add("POST", "/api/v1/orders/{id}/{action}", false, [this](Call& c) { return OrderAction(c); });
+  Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false, [this](Call& c) { return LegAction(c); });
+  Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
+    return JsonResponse(200, json::object{{"status", "ok"}});
+  });
+}
+
+void Api::Add(const std::string& method, const std::string& pattern, bool public_route, Handler h) {
+  routes_.push_back(Route{method, Split(pattern), public_route, std::move(h)});
+}
+
+HttpResponse Api::Handle(const HttpRequest& req) {
+  try {
+    auto r = Dispatch(req);
+    if (!r.ok()) return ErrorResponse(r.error());
+    return std::move(*r);
+  } catch (const std::exception& e) {
+    return ErrorResponse(Internal(std::string("unexpected failure: ") + e.what()));
+  }
+}
+
+Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
+  if (!IsValidUtf8(req.path)) return InvalidArgument("the path is not valid UTF-8");
+  const auto segments = Split(req.path);
+  bool path_matched = false;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    Params params;
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& p = route.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        params[p.substr(1, p.size() - 2)] = segments[i];
+      } else {
+        match = p == segments[i];
+      }
+    }
+    if (!match) continue;
+    path_matched = true;
+    if (route.method != req.method) continue;
+    Call call{req, params, {}};
+    if (!route.public_route) {
+      std::string token;
+      if (req.authorization.rfind("Bearer ", 0) == 0) token = req.authorization.substr(7);
+      JIESU_ASSIGN_OR_RETURN(call.actor, auth_.Authenticate(token));
+    }
+    return route.handler(call);
+  }
+  if (path_matched) {
+    HttpResponse r = JsonResponse(405, json::object{{"code", "method_not_allowed"},
+                                                    {"message", "method " + req.method + " is not allowed here"}});
+    return r;
+  }
+  return NotFound("no such endpoint: " + req.method + " " + req.path);
+}
+
+Result<HttpResponse> Api::Login(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
+  JsonReader r(o);
+  std::string username = r.String("username", true);
+  std::string password = r.String("password", true);
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  JIESU_ASSIGN_OR_RETURN(service::LoginResult login, auth_.Login(username, password));
+  const auto& j = orders_.jurisdiction();
+  return JsonResponse(200, json::object{{"token", login.token},
+                                        {"token_type", "Bearer"},
+                                        {"expires_at", Time(login.expires_at, j)},
+                                        {"user", UserJson(login.user)}});
+}
+
+Result<HttpResponse> Api::Logout(Call& c) {
+  JIESU_RETURN_IF_ERROR(auth_.Logout(c.req.authorization.substr(7)));
+  return JsonResponse(200, json::object{{"status", "logged out"}});
+}
+
+Result<HttpResponse> Api::Me(Call& c) {
+  const domain::RoleDef* role = orders_.jurisdiction().roles.Find(c.actor.role);
+  json::array actions;
+  if (role != nullptr) {
+    for (Action a : role->actions) actions.emplace_back(domain::Name(a));
+  }
+  return JsonResponse(200, json::object{{"id", c.actor.user_id},
+                                        {"username", c.actor.username},
+                                        {"role", c.actor.role},
+                                        {"role_label", role ? role->label : ""},
+                                        {"unit", c.actor.unit_id},
+                                        {"actions", std::move(actions)}});
+}
+
+Result<HttpResponse> Api::CreateUser(Call& c) {
+  const domain::RoleDef* role = orders_.jurisdiction().roles.Find(c.actor.role);
+  if (role == nullptr || !role->manage_users) return Forbidden("only administrators may create users");
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
+  JsonReader r(o);
+  service::NewUser u;
+  u.username = r.String("username", true);
+  u.display_name = r.String("display_name");
+  u.role = r.String("role", true);
+  u.unit_id = r.String("unit");
+  u.password = r.String("password", true);
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  JIESU_ASSIGN_OR_RETURN(storage::User created, auth_.AddUser(u));
+  return JsonResponse(201, UserJson(created));
+}
+
+Result<HttpResponse> Api::Units(Call&) {
+  json::array units;
+  for (const auto& u : orders_.jurisdiction().units.all()) {
+    units.emplace_back(json::object{{"id", u.id},
+                                    {"name", u.name},
+                                    {"class", domain::Name(u.unit_class)},
+                                    {"parent", u.parent_id},
+                                    {"area", u.area_code}});
+  }
+  return JsonResponse(200, json::object{{"units", std::move(units)}});
+}
+
+Result<HttpResponse> Api::Taxonomy(Call&) {
+  const auto& t = orders_.jurisdiction().taxonomy;
+  json::array cats;
+  for (const auto& c : t.all()) cats.emplace_back(json::object{{"code", c.code}, {"name", c.name}});
+  return JsonResponse(200, json::object{{"version", t.version()}, {"categories", std::move(cats)}});
+}
+
+Result<HttpResponse> Api::SuggestDispatch(Call& c) {
+  std::string category, area;
+  for (const auto& [k, v] : c.req.query) {
+    if (k == "category") {
+      category = v;
+    } else if (k == "area") {
+      area = v;
+    } else {
+      return InvalidArgument("unknown query parameter '" + k + "'", k);
+    }
+  }
+  const auto& j = orders_.jurisdiction();
+  if (!category.empty() && j.taxonomy.Find(category) == nullptr) {
+    return InvalidArgument("unknown category '" + category + "'", "category");
+  }
+  JIESU_ASSIGN_OR_RETURN(domain::DispatchSuggestion s, j.catalogue.Suggest(category, area, j.units));
+  json::array co;
+  for (const auto& u : s.co_units) co.emplace_back(u);
+  return JsonResponse(200, json::object{{"lead_unit", s.lead_unit}, {"co_units", std::move(co)}, {"reason", s.reason}});
+}
+
+Result<HttpResponse> Api::Intake(Call& c) {
+  if (c.req.idempotency_key.size() > 200 || !IsValidUtf8(c.req.idempotency_key)) {
+    return InvalidArgument("Idempotency-Key must be at most 200 bytes of UTF-8", "Idempotency-Key");
+  }
+  JIESU_ASSIGN_OR_RETURN(domain::OrderDraft draft, ReadDraft(c.req.body));
+  JIESU_ASSIGN_OR_RETURN(storage::Created created,
+                         orders_.Intake(c.actor, std::move(draft), c.req.idempotency_key, Sha256Hex(c.req.body)));
+  const auto& j = orders_.jurisdiction();
+  HttpResponse r = JsonResponse(created.replayed ? 200 : 201,
+                                OrderJson(created.order, nullptr, j, c.actor.role, orders_.clock().Now()));
+  r.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(created.order.id));
+  if (created.replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+Result<HttpResponse> Api::GetOrder(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Get(c.actor, id));
+  JIESU_ASSIGN_OR_RETURN(std::vector<domain::Event> history, orders_.History(c.actor, id));
+  return JsonResponse(200, OrderJson(o, &history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+}
+
+Result<HttpResponse> Api::ListOrders(Call& c) {
+  storage::OrderFilter f;
+  for (const auto& [k, v] : c.req.query) {
+    if (!IsValidUtf8(v)) return InvalidArgument(k + " is not valid UTF-8", k);
+    if (k == "state") {
+      size_t i = 0;
+      while (i <= v.size()) {
+        size_t j = v.find(',', i);
+        if (j == std::string::npos) j = v.size();
+        std::string s = v.substr(i, j - i);
+        auto st = domain::ParseOrderState(s);
+        if (!st) return InvalidArgument("unknown state '" + s + "'", "state");
+        f.states.push_back(*st);
+        i = j + 1;
+      }
+    } else if (k == "unit") {
+      f.unit = v;
+    } else if (k == "category") {
+      f.category_prefix = v;
+    } else if (k == "district") {
+      f.district_code = v;
+    } else if (k == "street") {
+      f.street_code = v;
+    } else if (k == "channel") {
+      f.channel = domain::ParseChannel(v);
+      if (!f.channel) return InvalidArgument("unknown channel '" + v + "'", "channel");
+    } else if (k == "urgency") {
+      f.urgency = domain::ParseUrgency(v);
+      if (!f.urgency) return InvalidArgument("unknown urgency '" + v + "'", "urgency");
+    } else if (k == "from" || k == "to") {
+      auto t = ParseRfc3339(v);
+      if (!t.ok()) return InvalidArgument(k + ": " + t.error().message, k);
+      (k == "from" ? f.created_from : f.created_to) = *t;
+    } else if (k == "overdue") {
+      if (v != "true" && v != "false") return InvalidArgument("overdue must be true or false", "overdue");
+      f.overdue = v == "true";
+    } else if (k == "q") {
+      if (Utf8Length(v) > 100) return InvalidArgument("q is longer than 100 characters", "q");
+      f.text = v;
+    } else if (k == "cursor") {
+      JIESU_ASSIGN_OR_RETURN(f.before_id, PositiveId(v, "cursor"));
+    } else if (k == "limit") {
+      JIESU_ASSIGN_OR_RETURN(int64_t n, PositiveId(v, "limit"));
+      if (n > 200) return InvalidArgument("limit must be between 1 and 200", "limit");
+      f.limit = static_cast<int>(n);
+    } else {
+      return InvalidArgument("unknown query parameter '" + k + "'", k);
+    }
+  }
+  JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, orders_.List(c.actor, f));
+  const auto& j = orders_.jurisdiction();
+  const TimePoint now = orders_.clock().Now();
+  json::array items;
+  for (const auto& s : page.orders) items.emplace_back(SummaryJson(s, j, now));
+  return JsonResponse(200, json::object{
+                               {"orders", std::move(items)},
+                               {"next_cursor", page.next_cursor == 0 ? json::value(nullptr)
+                                                                     : json::value(std::to_string(page.next_cursor))}});
+}
+
+Result<HttpResponse> Api::OrderAction(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  auto action = ActionFromUrl(c.params.at("action"));
+  const domain::Transition* t = nullptr;
+  for (const auto& row : domain::TransitionTable()) {
+    if (action && row.action == *action) t = &row;
+  }
+  if (t == nullptr || t->on_leg) return NotFound("no such order action: " + c.params.at("action"));
+  JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
+  JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
+  return JsonResponse(200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+}
+
+Result<HttpResponse> Api::LegAction(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  JIESU_ASSIGN_OR_RETURN(int64_t leg, PositiveId(c.params.at("leg"), "leg"));
+  auto action = ActionFromUrl(c.params.at("action"));
+  const domain::Transition* t = nullptr;
+  for (const auto& row : domain::TransitionTable()) {
+    if (action && row.action == *action) t = &row;
+  }
+  if (t == nullptr || !t->on_leg) return NotFound("no such leg action: " + c.params.at("action"));
+  JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
+  cmd.leg = static_cast<int>(std::min<int64_t>(leg, 1'000'000));
+  JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
+  return JsonResponse(200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+}
+
+}  // namespace jiesu::api

@@ -1,0 +1,65 @@
+// The JSON API: routes a request to its handler, authenticates it, reads and validates its
+// input strictly, calls the services, and renders the result or the error. Independent of
+// the HTTP server (see server.h) so it can be exercised directly. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "base/result.h"
+#include "service/auth.h"
+#include "service/orders.h"
+
+namespace jiesu::api {
+
+class Api {
+ public:
+  Api(service::Auth& auth, service::Orders& orders);
+
+  // Never throws; every failure becomes a JSON error response.
+  HttpResponse Handle(const HttpRequest& req);
+
+ private:
+  using Params = std::map<std::string, std::string>;
+  struct Call {
+    const HttpRequest& req;
+    const Params& params;
+    domain::Actor actor;  // empty for public routes
+  };
+  using Handler = std::function<Result<HttpResponse>(Call&)>;
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" segments capture
+    bool public_route;
+    Handler handler;
+  };
+
+  void Add(const std::string& method, const std::string& pattern, bool public_route, Handler h);
+  Result<HttpResponse> Dispatch(const HttpRequest& req);
+
+  Result<HttpResponse> Login(Call& c);
+  Result<HttpResponse> Logout(Call& c);
+  Result<HttpResponse> Me(Call& c);
+  Result<HttpResponse> CreateUser(Call& c);
+  Result<HttpResponse> Units(Call& c);
+  Result<HttpResponse> Taxonomy(Call& c);
+  Result<HttpResponse> SuggestDispatch(Call& c);
+  Result<HttpResponse> Intake(Call& c);
+  Result<HttpResponse> GetOrder(Call& c);
+  Result<HttpResponse> ListOrders(Call& c);
+  Result<HttpResponse> OrderAction(Call& c);
+  Result<HttpResponse> LegAction(Call& c);
+
+  service::Auth& auth_;
+  service::Orders& orders_;
+  std::vector<Route> routes_;
+};
+
+// The HTTP status for an error code; the one place codes become statuses.
+int HttpStatusFor(ErrorCode code);
+HttpResponse ErrorResponse(const Error& e);
+
+}  // namespace jiesu::api

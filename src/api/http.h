@@ -1,0 +1,29 @@
+// The HTTP request and response as the API layer sees them: plain values, independent of
+// the server library, so handlers are tested without sockets.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace jiesu::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path, no query
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::string authorization;
+  std::string idempotency_key;
+  std::string content_type;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace jiesu::api

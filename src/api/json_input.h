@@ -1,0 +1,58 @@
+// Strict reading of JSON request bodies: the document must be an object, every field must
+// have the expected type, and a field nobody reads is an error ("unknown field"). Errors
+// carry the field's path ("caller.phone") so the client knows what to fix.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace jiesu::api {
+
+// Parses `body` (an empty body reads as {}). Errors: malformed JSON, invalid UTF-8, nesting
+// deeper than 16, or not an object, as kInvalidArgument.
+Result<boost::json::object> ParseObject(const std::string& body);
+
+class JsonReader {
+ public:
+  // `prefix` is prepended to field names in errors ("caller.").
+  explicit JsonReader(const boost::json::object& o, std::string prefix = "") : o_(o), prefix_(std::move(prefix)) {}
+
+  // Each getter returns the value, the fallback when the field is absent or null, and records
+  // the first problem found; check error() (or Finish()) once after reading.
+  std::string String(const std::string& key, bool required = false, const std::string& fallback = "");
+  bool Bool(const std::string& key, bool fallback = false);
+  std::optional<int64_t> Int(const std::string& key, bool required = false);
+  std::optional<double> Double(const std::string& key);
+  std::vector<std::string> Strings(const std::string& key);
+  // A nested object, or nullptr when absent; the nested reader shares this one's error.
+  const boost::json::object* Object(const std::string& key);
+
+  // Fails on the first unknown field if no other error was found. Returns the first error.
+  Status Finish();
+  // Marks `key` as known without reading it (for fields handled elsewhere).
+  void Known(const std::string& key) { seen_.insert(key); }
+  bool has_error() const { return error_.has_value(); }
+  const std::string& prefix() const { return prefix_; }
+  // Adopts an error found by a nested reader.
+  void Merge(const Status& nested) {
+    if (!nested.ok() && !error_) error_ = nested.error();
+  }
+
+ private:
+  const boost::json::value* Field(const std::string& key);
+  void Fail(const std::string& key, const std::string& msg);
+
+  const boost::json::object& o_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+  std::optional<Error> error_;
+};
+
+}  // namespace jiesu::api

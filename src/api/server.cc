@@ -1,0 +1,176 @@
+#include "api/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/url/parse.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace jiesu::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+HttpResponse Simple(int status, const char* code, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::string("{\"code\":\"") + code + "\",\"message\":\"" + message + "\"}";
+  return r;
+}
+
+Result<HttpRequest> Convert(const http::request<http::string_body>& req) {
+  HttpRequest r;
+  r.method = std::string(req.method_string());
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return InvalidArgument("the request target is not a valid URL path");
+  r.path = std::string(url->path());
+  for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
+  r.authorization = std::string(req[http::field::authorization]);
+  r.idempotency_key = std::string(req["Idempotency-Key"]);
+  r.content_type = std::string(req[http::field::content_type]);
+  r.body = req.body();
+  return r;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(Api& a, ServerOptions o)
+      : api(a), options(std::move(o)), ioc(std::max(1, options.io_threads)),
+        handlers(static_cast<size_t>(std::max(1, options.handler_threads))), acceptor(ioc) {}
+
+  asio::awaitable<void> Accept() {
+    while (true) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      asio::co_spawn(ioc, Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> Write(beast::tcp_stream& stream, unsigned version, bool keep_alive, HttpResponse r) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, "jiesu");
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    while (true) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(16 * 1024);
+      stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+      auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+          ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+        break;
+      }
+      if (ec == http::error::body_limit) {
+        co_await Write(stream, 11, false,
+                       Simple(413, "too_large",
+                              "the request body is larger than " + std::to_string(options.body_limit) + " bytes"));
+        break;
+      }
+      if (ec) {
+        co_await Write(stream, 11, false, Simple(400, "invalid_argument", "malformed HTTP request"));
+        break;
+      }
+      auto req = parser.release();
+      const bool keep_alive = req.keep_alive();
+      const unsigned version = req.version();
+      HttpResponse resp;
+      auto converted = Convert(req);
+      if (!converted.ok()) {
+        resp = ErrorResponse(converted.error());
+      } else {
+        // The handler may block on a durable commit: run it on the handler pool, and resume
+        // this connection on its I/O thread when it is done.
+        auto request = std::make_shared<const HttpRequest>(std::move(*converted));
+        auto work = [this, request]() -> asio::awaitable<HttpResponse> { co_return api.Handle(*request); };
+        resp = co_await asio::co_spawn(handlers, std::move(work), asio::use_awaitable);
+      }
+      stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+      co_await Write(stream, version, keep_alive, std::move(resp));
+      if (!keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  Api& api;
+  ServerOptions options;
+  asio::io_context ioc;
+  asio::thread_pool handlers;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::condition_variable stopped_cv;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<uint16_t> HttpServer::Start() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.address, ec);
+  if (ec) return InvalidArgument("not an IP address: " + impl_->options.address, "listen");
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unavailable("cannot listen on " + impl_->options.address + ":" + std::to_string(impl_->options.port) +
+                       ": " + ec.message());
+  }
+  const uint16_t port = acc.local_endpoint().port();
+  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  for (int i = 0; i < std::max(1, impl_->options.io_threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  return port;
+}
+
+void HttpServer::Stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+  }
+  asio::post(impl_->ioc, [this] {
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->handlers.join();
+  impl_->stopped_cv.notify_all();
+}
+
+void HttpServer::Wait() {
+  std::unique_lock lock(impl_->mu);
+  impl_->stopped_cv.wait(lock, [&] { return impl_->stopped; });
+}
+
+}  // namespace jiesu::api

@@ -1,0 +1,44 @@
+// The HTTP/1.1 server (Boost.Beast): accepts connections on I/O threads, reads each request
+// under a body-size limit, runs the API handler on a separate handler pool (handlers may
+// block on the store's durable commit without stalling I/O), and writes the response.
+// Keep-alive is supported; idle connections time out.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/api.h"
+#include "base/result.h"
+
+namespace jiesu::api {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8345;  // 0 picks a free port
+  int io_threads = 2;
+  int handler_threads = 64;  // at least the number of concurrent writers wanted in a batch
+  size_t body_limit = 1 << 20;
+  int idle_timeout_seconds = 60;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Api& api, ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving; returns the bound port. kUnavailable if the address is taken.
+  Result<uint16_t> Start();
+  // Stops accepting, closes connections and joins the threads. Idempotent.
+  void Stop();
+  // Blocks until Stop() is called from another thread or a signal handler thread.
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jiesu::api

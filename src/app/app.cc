@@ -1,0 +1,172 @@
+#include "app/app.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/loader.h"
+
+namespace jiesu::app {
+
+namespace fs = std::filesystem;
+
+Result<std::string> LoadOrCreateKey(const std::string& path) {
+  std::ifstream in(path);
+  if (in) {
+    std::string hex;
+    in >> hex;
+    std::string key(32, '\0');
+    size_t len = 0;
+    if (hex.size() != 64 || sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(),
+                                           hex.size(), nullptr, &len, nullptr) != 0 || len != 32) {
+      return InvalidArgument(path + ": expected 64 hexadecimal characters (a 32-byte key)");
+    }
+    return key;
+  }
+  std::string key(32, '\0');
+  randombytes_buf(key.data(), key.size());
+  std::string hex(64, '\0');
+  sodium_bin2hex(hex.data(), hex.size() + 1, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  {
+    std::ofstream out(path, std::ios::trunc);
+    if (!out) return Unavailable("cannot create key file " + path);
+    out << hex << "\n";
+    if (!out.flush()) return Unavailable("cannot write key file " + path);
+  }
+  ::chmod(path.c_str(), 0600);
+  return key;
+}
+
+Result<std::unique_ptr<App>> App::Create(AppOptions options) {
+  JIESU_RETURN_IF_ERROR(service::InitCrypto());
+  std::unique_ptr<App> app(new App());
+  JIESU_ASSIGN_OR_RETURN(domain::Jurisdiction j, config::LoadJurisdiction(options.config_dir));
+  app->jurisdiction_ = std::make_unique<domain::Jurisdiction>(std::move(j));
+  fs::path db(options.db_path);
+  if (db.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(db.parent_path(), ec);
+  }
+  JIESU_ASSIGN_OR_RETURN(app->store_, storage::sqlite::SqliteStore::Open({options.db_path, 4, 512}));
+  if (options.key_file.empty()) options.key_file = options.db_path + ".key";
+  JIESU_ASSIGN_OR_RETURN(std::string key, LoadOrCreateKey(options.key_file));
+  app->hasher_ = std::make_unique<service::CallerHasher>(std::move(key));
+  app->auth_ = std::make_unique<service::Auth>(*app->store_, *app->jurisdiction_, app->clock_, options.auth);
+  app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_, *app->hasher_);
+  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_);
+  app->options_ = std::move(options);
+  return app;
+}
+
+App::~App() { Stop(); }
+
+Result<uint16_t> App::Start() {
+  server_ = std::make_unique<api::HttpServer>(*api_, options_.server);
+  return server_->Start();
+}
+
+void App::Stop() {
+  if (server_) server_->Stop();
+}
+
+void App::Wait() {
+  if (server_) server_->Wait();
+}
+
+namespace {
+
+struct DemoUser {
+  const char* username;
+  const char* display_name;
+  const char* role;
+  const char* unit;
+};
+
+constexpr DemoUser kDemoUsers[] = {
+    {"admin", "系统管理员", "admin", ""},
+    {"agent1", "话务员 王芳", "agent", ""},
+    {"dispatcher1", "派单员 李强", "dispatcher", ""},
+    {"visitor1", "回访员 赵敏", "visitor", ""},
+    {"supervisor1", "督办员 孙伟", "supervisor", ""},
+    {"analyst1", "分析员 周洁", "analyst", ""},
+    {"chaoyang1", "朝阳区政府 承办人", "unit_handler", "110105"},
+    {"jianwai1", "建外街道 承办人", "unit_handler", "110105001"},
+    {"heat1", "热力集团 承办人", "unit_handler", "bj.heat"},
+    {"water1", "自来水集团 承办人", "unit_handler", "bj.water"},
+};
+constexpr const char* kDemoPassword = "jiesu-demo";
+
+}  // namespace
+
+Status App::SeedDemo(std::ostream& out) {
+  out << "Demo log-ins (password for all: " << kDemoPassword << "):\n";
+  for (const auto& u : kDemoUsers) {
+    if (jurisdiction_->roles.Find(u.role) == nullptr) continue;
+    auto existing = store_->FindUserByName(u.username);
+    if (!existing.ok()) {
+      if (existing.error().code != ErrorCode::kNotFound) return existing.error();
+      JIESU_RETURN_IF_ERROR(auth_->AddUser({u.username, u.display_name, u.role, u.unit, kDemoPassword}));
+    }
+    out << "  " << u.username << "  (" << u.role << (u.unit[0] ? std::string(", unit ") + u.unit : "") << ")\n";
+  }
+  JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store_->ListOrders(storage::OrderFilter{}));
+  if (!page.orders.empty()) return Ok();
+
+  auto actor = [&](const char* name) -> Result<domain::Actor> {
+    JIESU_ASSIGN_OR_RETURN(storage::User u, store_->FindUserByName(name));
+    return domain::Actor{u.id, u.username, u.role, u.unit_id};
+  };
+  JIESU_ASSIGN_OR_RETURN(domain::Actor agent, actor("agent1"));
+  JIESU_ASSIGN_OR_RETURN(domain::Actor dispatcher, actor("dispatcher1"));
+  JIESU_ASSIGN_OR_RETURN(domain::Actor heat, actor("heat1"));
+  auto draft = [](const char* content, const char* category, const char* street, domain::Urgency u) {
+    domain::OrderDraft d;
+    d.channel = domain::Channel::kPhone;
+    d.request_type = domain::RequestType::kComplaint;
+    d.urgency = u;
+    d.content = content;
+    d.category = category;
+    d.location.street_code = street;
+    d.caller = {"张先生", "13812345678", false, ""};
+    return d;
+  };
+  auto d1 = draft("建外街道某小区3号楼暖气不热，室内温度只有14度，家中有老人。", "010104", "110105001",
+                  domain::Urgency::kNormal);
+  d1.location.address = "朝阳区建外街道某小区3号楼2单元";
+  JIESU_ASSIGN_OR_RETURN(storage::Created o1, orders_->Intake(agent, d1, "", ""));
+  domain::Command send;
+  send.action = domain::Action::kSendToDispatch;
+  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o1.order.id, send));
+  domain::Command dispatch;
+  dispatch.action = domain::Action::kDispatch;
+  dispatch.lead_unit = "bj.heat";
+  dispatch.co_units = {"110105"};
+  JIESU_RETURN_IF_ERROR(orders_->Act(dispatcher, o1.order.id, dispatch));
+  domain::Command sign;
+  sign.action = domain::Action::kSign;
+  sign.leg = 1;
+  JIESU_RETURN_IF_ERROR(orders_->Act(heat, o1.order.id, sign));
+
+  auto d2 = draft("小区门口道路井盖缺失，夜间有行人坠落危险。", "0103", "110105001", domain::Urgency::kCritical);
+  JIESU_ASSIGN_OR_RETURN(storage::Created o2, orders_->Intake(agent, d2, "", ""));
+  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o2.order.id, send));
+
+  auto d3 = draft("咨询今年供暖季的开始时间。", "010104", "110105001", domain::Urgency::kNormal);
+  d3.request_type = domain::RequestType::kConsult;
+  JIESU_ASSIGN_OR_RETURN(storage::Created o3, orders_->Intake(agent, d3, "", ""));
+  domain::Command answer;
+  answer.action = domain::Action::kAnswer;
+  answer.text = "本市供暖季为每年11月15日至次年3月15日，遇极端天气可提前或延后。";
+  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o3.order.id, answer));
+
+  auto d4 = draft("夜间工地施工噪音扰民，持续到凌晨两点。", "0201", "110105001", domain::Urgency::kNormal);
+  d4.confidential = true;
+  JIESU_RETURN_IF_ERROR(orders_->Intake(agent, d4, "", ""));
+  out << "Demo orders: 4 created (one in progress at 北京市热力集团, one critical awaiting dispatch, one "
+         "answered directly, one confidential just received).\n";
+  return Ok();
+}
+
+}  // namespace jiesu::app

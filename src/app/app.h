@@ -1,0 +1,68 @@
+// The composition root: reads the configuration, opens the store, and wires the services,
+// the API and the HTTP server together. Owns every long-lived object; nothing else names a
+// concrete backend.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "api/api.h"
+#include "api/server.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "domain/jurisdiction.h"
+#include "service/auth.h"
+#include "service/orders.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace jiesu::app {
+
+struct AppOptions {
+  std::string config_dir;
+  std::string db_path;
+  api::ServerOptions server;
+  service::AuthOptions auth;
+  // The caller-hash key file; default "<db_path>.key", created (mode 0600) when missing.
+  std::string key_file;
+};
+
+class App {
+ public:
+  // Loads the config, opens (and migrates) the store, builds the services.
+  static Result<std::unique_ptr<App>> Create(AppOptions options);
+  ~App();
+
+  // Starts the HTTP server; returns the bound port.
+  Result<uint16_t> Start();
+  void Stop();
+  void Wait();
+
+  // Creates the demo accounts that do not exist yet and, on an empty database, a few demo
+  // orders in different stages. Writes the log-ins to `out`.
+  Status SeedDemo(std::ostream& out);
+
+  const domain::Jurisdiction& jurisdiction() const { return *jurisdiction_; }
+  service::Auth& auth() { return *auth_; }
+  service::Orders& orders() { return *orders_; }
+  storage::Store& store() { return *store_; }
+
+ private:
+  App() = default;
+
+  AppOptions options_;
+  std::unique_ptr<domain::Jurisdiction> jurisdiction_;
+  SystemClock clock_;
+  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  std::unique_ptr<service::CallerHasher> hasher_;
+  std::unique_ptr<service::Auth> auth_;
+  std::unique_ptr<service::Orders> orders_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::HttpServer> server_;
+};
+
+// Reads the 32-byte key in `path` (hex), creating it with fresh random bytes when missing.
+Result<std::string> LoadOrCreateKey(const std::string& path);
+
+}  // namespace jiesu::app

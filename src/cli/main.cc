@@ -1,0 +1,59 @@
+// jiesu: the 12345 hotline platform. See `jiesu --help`.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: jiesu <command> [flags]
+
+commands:
+  serve         run the HTTP API
+                  --config DIR        jurisdiction configuration (required)
+                  --db PATH           SQLite database file, created if missing (required)
+                  --listen HOST:PORT  default 127.0.0.1:8345 (port 0 picks a free one)
+                  --demo              create the demo accounts and orders if missing
+                  --io-threads N      default 2
+                  --handler-threads N default 64
+                  --body-limit BYTES  default 1048576
+                  --token-ttl-minutes N  default 480
+  migrate       apply pending schema migrations
+                  --db PATH (required)
+  check-config  validate a configuration directory and report every problem
+                  jiesu check-config DIR
+  user add      create an account; the password is read from standard input
+                  --config DIR --db PATH --username NAME --role ROLE [--unit ID]
+                  [--display-name TEXT]
+
+Exit codes: 0 success, 1 failure while running, 2 bad usage or invalid input.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  for (const auto& a : rest) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
+  if (cmd == "serve") return jiesu::cli::Serve(rest);
+  if (cmd == "migrate") return jiesu::cli::Migrate(rest);
+  if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
+  if (cmd == "user") {
+    if (!rest.empty() && rest[0] == "add") return jiesu::cli::UserAdd({rest.begin() + 1, rest.end()});
+    std::fputs("jiesu user: expected 'add'\n", stderr);
+    return 2;
+  }
+  std::fprintf(stderr, "jiesu: unknown command '%s' (see jiesu --help)\n", cmd.c_str());
+  return 2;
+}

@@ -1,0 +1,85 @@
+#include "service/orders.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace jiesu::service {
+
+std::string Orders::CodeFor(int64_t id, TimePoint t) const {
+  std::string date = FormatDate(LocalDate(t, j_.utc_offset_minutes));
+  date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "JS%s%08lld", date.c_str(), static_cast<long long>(id));
+  return buf;
+}
+
+bool Orders::Visible(const domain::Actor& actor, const domain::Order& o) const {
+  const domain::RoleDef* role = j_.roles.Find(actor.role);
+  if (role == nullptr) return false;
+  if (!role->unit_scoped) return true;
+  return std::any_of(o.legs.begin(), o.legs.end(),
+                     [&](const domain::Leg& l) { return l.unit_id == actor.unit_id; });
+}
+
+Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::OrderDraft draft,
+                                        const std::string& idempotency_key,
+                                        const std::string& request_hash) {
+  draft.caller.phone_hash = hasher_.Hash(draft.caller.phone);
+  std::optional<storage::IdempotencyKey> key;
+  if (!idempotency_key.empty()) key = storage::IdempotencyKey{actor.user_id, idempotency_key, request_hash};
+  const TimePoint now = clock_.Now();
+  auto created = store_.CreateOrder(key, [&](int64_t id) {
+    return domain::DecideIntake(id, CodeFor(id, now), draft, actor, domain::Context{j_, now});
+  });
+  if (created.ok() && created->replayed && !Visible(actor, created->order)) {
+    return NotFound("order not found");
+  }
+  return created;
+}
+
+Result<domain::Order> Orders::Act(const domain::Actor& actor, int64_t order_id, const domain::Command& cmd) {
+  std::vector<int64_t> ids{order_id};
+  if (cmd.action == domain::Action::kMerge) {
+    if (cmd.parent_order <= 0) return InvalidArgument("parent order id is required", "parent");
+    if (cmd.parent_order == order_id) return InvalidArgument("an order cannot merge into itself", "parent");
+    ids.push_back(cmd.parent_order);
+  }
+  const TimePoint now = clock_.Now();
+  auto result = store_.UpdateOrders(ids, [&](const std::vector<domain::Order>& orders)
+                                             -> Result<std::vector<domain::Event>> {
+    for (const auto& o : orders) {
+      if (!Visible(actor, o)) return NotFound("order " + std::to_string(o.id) + " not found");
+    }
+    return domain::Decide(orders[0], cmd, actor, domain::Context{j_, now},
+                          orders.size() > 1 ? &orders[1] : nullptr);
+  });
+  if (!result.ok()) return result.error();
+  return std::move(result->front());
+}
+
+Result<domain::Order> Orders::Get(const domain::Actor& actor, int64_t order_id) {
+  auto o = store_.GetOrder(order_id);
+  if (!o.ok()) return o.error();
+  if (!Visible(actor, *o)) return NotFound("order " + std::to_string(order_id) + " not found");
+  return o;
+}
+
+Result<std::vector<domain::Event>> Orders::History(const domain::Actor& actor, int64_t order_id) {
+  JIESU_RETURN_IF_ERROR(Get(actor, order_id));
+  return store_.GetEvents(order_id);
+}
+
+Result<storage::OrderPage> Orders::List(const domain::Actor& actor, storage::OrderFilter filter) {
+  const domain::RoleDef* role = j_.roles.Find(actor.role);
+  if (role == nullptr) return Forbidden("unknown role");
+  if (role->unit_scoped) {
+    if (!filter.unit.empty() && filter.unit != actor.unit_id) {
+      return Forbidden("a unit user may list only its own unit's orders");
+    }
+    filter.unit = actor.unit_id;
+  }
+  filter.now = clock_.Now();
+  return store_.ListOrders(filter);
+}
+
+}  // namespace jiesu::service
