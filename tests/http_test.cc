@@ -1,0 +1,357 @@
+// Integration tests: the real server on port 0 over a real SQLite file, spoken to over HTTP.
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "app/app.h"
+#include "http_client.h"
+
+namespace jiesu {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using testing::Client;
+using testing::Response;
+
+class HttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("jiesu-http-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    app::AppOptions o;
+    o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
+    o.db_path = (dir_ / "jiesu.db").string();
+    o.server.port = 0;
+    o.server.handler_threads = 8;
+    o.server.body_limit = 64 * 1024;
+    o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+    o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+    auto a = app::App::Create(o);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    app_ = std::move(*a);
+    std::ostringstream log;
+    ASSERT_TRUE(app_->SeedDemo(log).ok());
+    auto port = app_->Start();
+    ASSERT_TRUE(port.ok()) << port.error().ToString();
+    port_ = *port;
+  }
+  void TearDown() override {
+    app_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // A client logged in as one of the demo users.
+  std::unique_ptr<Client> As(const std::string& user) {
+    auto c = std::make_unique<Client>(port_);
+    Response r = c->Post("/api/v1/auth/login",
+                         json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    c->set_token(std::string(r.json().at("token").as_string()));
+    return c;
+  }
+
+  static std::string Str(const json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
+
+  int64_t OrderCount() {
+    auto c = As("dispatcher1");
+    Response r = c->Get("/api/v1/orders?limit=200");
+    return static_cast<int64_t>(r.json().at("orders").as_array().size());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<app::App> app_;
+  unsigned short port_ = 0;
+};
+
+const char* kIntake = R"({
+  "channel": "phone", "request_type": "complaint", "urgency": "normal", "category": "0103",
+  "title": "路灯不亮", "content": "建外街道光华路路灯连续三晚不亮，夜间行人有摔倒危险。",
+  "caller": {"name": "王女士", "phone": "13912345678"},
+  "location": {"address": "朝阳区光华路12号附近", "street_code": "110105001"},
+  "requester_tags": ["老年人"], "call_id": "C-20260112-0001"
+})";
+
+TEST_F(HttpTest, OneOrderThroughEveryStage) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto chaoyang = As("chaoyang1");
+  auto jianwai = As("jianwai1");
+  auto heat = As("heat1");
+  auto visitor = As("visitor1");
+
+  // Intake, idempotent.
+  Response created = agent->Post("/api/v1/orders", kIntake, {{"Idempotency-Key", "call-0001"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t id = created.json().at("id").as_int64();
+  EXPECT_EQ(Str(created.json(), "state"), "received");
+  EXPECT_EQ(created.json().at("location").at("district_code").as_string(), "110105");
+  Response again = agent->Post("/api/v1/orders", kIntake, {{"Idempotency-Key", "call-0001"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.json().at("id").as_int64(), id);
+  EXPECT_EQ(again.headers["Idempotent-Replayed"], "true");
+  Response reused = agent->Post("/api/v1/orders", R"({"channel":"phone","content":"别的事"})",
+                                {{"Idempotency-Key", "call-0001"}});
+  EXPECT_EQ(reused.status, 409);
+
+  const std::string base = "/api/v1/orders/" + std::to_string(id);
+  auto ok = [](const Response& r) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  };
+  ok(agent->Post(base + "/send-to-dispatch", ""));
+  json::value d = ok(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","co_units":["bj.heat"]})"));
+  EXPECT_EQ(Str(d, "state"), "in_progress");
+  ASSERT_EQ(d.at("legs").as_array().size(), 2u);
+
+  ok(chaoyang->Post(base + "/legs/1/sign", ""));
+  ok(heat->Post(base + "/legs/2/sign", ""));
+  ok(heat->Post(base + "/legs/2/reply", R"({"text":"线路由区政府负责，已配合排查","result":"explained"})"));
+  ok(chaoyang->Post(base + "/legs/1/request-extension", R"({"days":2,"reason":"需更换灯杆"})"));
+  json::value ext = ok(dispatcher->Post(base + "/legs/1/approve-extension", R"({"reason":"同意"})"));
+  EXPECT_EQ(ext.at("legs").at(0).at("extension_count").as_int64(), 1);
+  ok(chaoyang->Post(base + "/legs/1/sub-dispatch", R"({"unit":"110105001"})"));
+  ok(jianwai->Post(base + "/legs/3/sign", ""));
+  ok(jianwai->Post(base + "/legs/3/contact", ""));
+  json::value sub = ok(jianwai->Post(base + "/legs/3/reply", R"({"text":"已更换灯泡","result":"resolved"})"));
+  EXPECT_EQ(sub.at("legs").at(0).at("state").as_string(), "handling");
+  json::value replied = ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"路灯已修复","result":"resolved"})"));
+  EXPECT_EQ(Str(replied, "state"), "replied");
+  ok(dispatcher->Post(base + "/accept-reply", ""));
+  json::value reopened = ok(visitor->Post(
+      base + "/visit", R"({"reached":true,"contacted":true,"solved":false,"satisfaction":"unsatisfied",
+                           "attributable":true,"comment":"只修了一盏，另一盏仍不亮"})"));
+  EXPECT_EQ(Str(reopened, "state"), "reopened");
+  ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"两盏均已修复","result":"resolved"})"));
+  ok(dispatcher->Post(base + "/accept-reply", ""));
+  json::value closed = ok(visitor->Post(
+      base + "/visit", R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
+  EXPECT_EQ(Str(closed, "state"), "closed");
+
+  // Every step is in the history, in order.
+  json::value full = ok(dispatcher->Get(base));
+  std::vector<std::string> types;
+  for (const auto& e : full.at("history").as_array()) types.emplace_back(e.at("type").as_string());
+  const std::vector<std::string> expected = {
+      "received",       "sent_to_dispatch",   "dispatched",       "signed",         "signed",
+      "leg_replied",    "extension_requested", "extension_approved", "sub_dispatched", "signed",
+      "contacted",      "leg_replied",        "sub_reply_received", "leg_replied",   "order_replied",
+      "reply_accepted", "visited",            "reopened",         "leg_reopened",   "leg_replied",
+      "order_replied",  "reply_accepted",     "visited",          "closed"};
+  EXPECT_EQ(types, expected);
+  EXPECT_EQ(full.at("visits").as_array().size(), 2u);
+  EXPECT_EQ(full.at("version").as_int64(), static_cast<int64_t>(expected.size()));
+}
+
+TEST_F(HttpTest, ReturnsRejectionsDirectAnswersAndMerges) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto water = As("water1");
+  auto make = [&] {
+    Response r = agent->Post("/api/v1/orders", kIntake);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return "/api/v1/orders/" + std::to_string(r.json().at("id").as_int64());
+  };
+  // A unit asks to return within the window; the dispatcher agrees; back to dispatch.
+  std::string o1 = make();
+  EXPECT_EQ(agent->Post(o1 + "/send-to-dispatch", "").status, 200);
+  EXPECT_EQ(dispatcher->Post(o1 + "/dispatch", R"({"lead_unit":"bj.water"})").status, 200);
+  EXPECT_EQ(water->Post(o1 + "/legs/1/request-return", R"({"reason":"路灯不属于供水职责"})").status, 200);
+  Response back = dispatcher->Post(o1 + "/legs/1/approve-return", "");
+  EXPECT_EQ(back.status, 200);
+  EXPECT_EQ(Str(back.json(), "state"), "dispatching");
+  EXPECT_EQ(back.json().at("failed_dispatches").as_int64(), 1);
+
+  std::string o2 = make();
+  Response answered = agent->Post(o2 + "/answer", R"({"text":"路灯报修请拨打城管热线，已为您转达"})");
+  EXPECT_EQ(Str(answered.json(), "state"), "answered_directly");
+
+  std::string o3 = make();
+  Response rejected = agent->Post(o3 + "/reject", R"({"reason":"已进入诉讼程序","proper_channel":"人民法院"})");
+  EXPECT_EQ(Str(rejected.json(), "state"), "rejected");
+
+  std::string child = make();
+  std::string parent = make();
+  const int64_t parent_id = std::stoll(parent.substr(parent.rfind('/') + 1));
+  Response merged = dispatcher->Post(child + "/merge", "{\"parent\":" + std::to_string(parent_id) + "}");
+  EXPECT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(Str(merged.json(), "state"), "merged");
+  Response p = dispatcher->Get(parent);
+  EXPECT_EQ(p.json().at("merged_children").as_array().size(), 1u);
+  EXPECT_EQ(p.json().at("extra_callers").at(0).at("phone").as_string(), "13912345678");
+}
+
+TEST_F(HttpTest, CallersAreMaskedForUnitsAndHiddenWhenConfidential) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto heat = As("heat1");
+  auto water = As("water1");
+  auto analyst = As("analyst1");
+  std::string body = kIntake;
+  Response open_order = agent->Post("/api/v1/orders", body);
+  body.replace(body.find("\"requester_tags\""), 0, "\"confidential\": true, ");
+  Response secret = agent->Post("/api/v1/orders", body);
+  ASSERT_EQ(secret.status, 201) << secret.body;
+  for (const Response* r : {&open_order, &secret}) {
+    const std::string base = "/api/v1/orders/" + std::to_string(r->json().at("id").as_int64());
+    EXPECT_EQ(agent->Post(base + "/send-to-dispatch", "").status, 200);
+    EXPECT_EQ(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"bj.heat"})").status, 200);
+  }
+  const std::string open_path = "/api/v1/orders/" + std::to_string(open_order.json().at("id").as_int64());
+  const std::string secret_path = "/api/v1/orders/" + std::to_string(secret.json().at("id").as_int64());
+
+  json::value seen_by_unit = heat->Get(open_path).json();
+  EXPECT_EQ(seen_by_unit.at("caller").at("phone").as_string(), "139****5678");
+  EXPECT_EQ(seen_by_unit.at("caller").at("name").as_string(), "王*");
+  EXPECT_EQ(analyst->Get(open_path).json().at("caller").at("phone").as_string(), "139****5678");
+  EXPECT_EQ(dispatcher->Get(open_path).json().at("caller").at("phone").as_string(), "13912345678");
+  EXPECT_TRUE(heat->Get(secret_path).json().at("caller").is_null());
+  EXPECT_TRUE(analyst->Get(secret_path).json().at("caller").is_null());
+  EXPECT_EQ(dispatcher->Get(secret_path).json().at("caller").at("phone").as_string(), "13912345678");
+  EXPECT_EQ(heat->Get(secret_path).body.find("13912345678"), std::string::npos);
+
+  // A unit sees only orders with a leg of its own.
+  EXPECT_EQ(water->Get(open_path).status, 404);
+  Response list = water->Get("/api/v1/orders");
+  EXPECT_EQ(list.json().at("orders").as_array().size(), 0u);
+  EXPECT_EQ(water->Get("/api/v1/orders?unit=bj.heat").status, 403);
+  Response heat_list = heat->Get("/api/v1/orders?limit=50");
+  EXPECT_GE(heat_list.json().at("orders").as_array().size(), 2u);
+}
+
+TEST_F(HttpTest, ListingFiltersAndPagesOverHttp) {
+  auto agent = As("agent1");
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(agent->Post("/api/v1/orders", kIntake).status, 201);
+  Response page1 = agent->Get("/api/v1/orders?limit=3&q=%E8%B7%AF%E7%81%AF&district=110105");
+  ASSERT_EQ(page1.status, 200) << page1.body;
+  EXPECT_EQ(page1.json().at("orders").as_array().size(), 3u);
+  std::string cursor(page1.json().at("next_cursor").as_string());
+  Response page2 = agent->Get("/api/v1/orders?limit=3&q=%E8%B7%AF%E7%81%AF&district=110105&cursor=" + cursor);
+  EXPECT_EQ(page2.json().at("orders").as_array().size(), 2u);
+  EXPECT_TRUE(page2.json().at("next_cursor").is_null());
+  EXPECT_EQ(agent->Get("/api/v1/orders?state=received&channel=phone&urgency=normal&overdue=false&category=01"
+                       "&from=2020-01-01T00:00:00%2B08:00")
+                .json()
+                .at("orders")
+                .as_array()
+                .size(),
+            5u);  // the five above (the demo orders are in other states or categories)
+}
+
+struct BadCase {
+  const char* name;
+  const char* method;
+  std::string target;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  int status;
+  const char* code;
+  const char* field;
+};
+
+TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
+  auto agent = As("agent1");
+  auto heat = As("heat1");
+  Response existing = agent->Post("/api/v1/orders", kIntake);
+  ASSERT_EQ(existing.status, 201);
+  const std::string o = "/api/v1/orders/" + std::to_string(existing.json().at("id").as_int64());
+  Response done = agent->Post("/api/v1/orders", kIntake);
+  const std::string answered = "/api/v1/orders/" + std::to_string(done.json().at("id").as_int64());
+  ASSERT_EQ(agent->Post(answered + "/answer", R"({"text":"已答复"})").status, 200);
+  const int64_t before = OrderCount();
+  const int64_t version_before = agent->Get(o).json().at("version").as_int64();
+
+  const std::vector<BadCase> cases = {
+      {"oversized body", "POST", "/api/v1/orders", std::string(100 * 1024, 'x'), {}, 413, "too_large", ""},
+      {"malformed JSON", "POST", "/api/v1/orders", "{\"channel\": \"phone\", ", {}, 400, "invalid_argument", ""},
+      {"invalid UTF-8", "POST", "/api/v1/orders", "{\"channel\":\"phone\",\"content\":\"\xff\xfe\"}", {}, 400,
+       "invalid_argument", ""},
+      {"not an object", "POST", "/api/v1/orders", "[1,2,3]", {}, 400, "invalid_argument", ""},
+      {"unknown field", "POST", "/api/v1/orders", R"({"channel":"phone","content":"x","colour":"red"})", {}, 400,
+       "invalid_argument", "colour"},
+      {"unknown nested field", "POST", "/api/v1/orders",
+       R"({"channel":"phone","content":"x","caller":{"phone":"1","age":3}})", {}, 400, "invalid_argument",
+       "caller.age"},
+      {"wrong type", "POST", "/api/v1/orders", R"({"channel":"phone","content":5})", {}, 400, "invalid_argument",
+       "content"},
+      {"missing field", "POST", "/api/v1/orders", R"({"channel":"phone"})", {}, 400, "invalid_argument", "content"},
+      {"unknown enum", "POST", "/api/v1/orders", R"({"channel":"pigeon","content":"x"})", {}, 400,
+       "invalid_argument", "channel"},
+      {"unknown code", "POST", "/api/v1/orders",
+       R"({"channel":"phone","content":"x","location":{"street_code":"999999999"}})", {}, 400, "invalid_argument",
+       "location.street_code"},
+      {"deep nesting", "POST", "/api/v1/orders", std::string(40, '[') + std::string(40, ']'), {}, 400,
+       "invalid_argument", ""},
+      {"injection attempt", "GET", "/api/v1/orders?state=received'%20OR%201=1--", "", {}, 400, "invalid_argument",
+       "state"},
+      {"bad id", "GET", "/api/v1/orders/abc", "", {}, 400, "invalid_argument", "id"},
+      {"unknown order", "GET", "/api/v1/orders/999999", "", {}, 404, "not_found", ""},
+      {"unknown query parameter", "GET", "/api/v1/orders?sort=desc", "", {}, 400, "invalid_argument", "sort"},
+      {"bad time", "GET", "/api/v1/orders?from=yesterday", "", {}, 400, "invalid_argument", "from"},
+      {"unknown action", "POST", o + "/teleport", "", {}, 404, "not_found", ""},
+      {"illegal transition", "POST", answered + "/send-to-dispatch", "", {}, 409, "illegal_transition", ""},
+      {"action of another role", "POST", o + "/accept-reply", "", {}, 403, "forbidden", ""},
+      {"missing reason", "POST", o + "/reject", "{}", {}, 400, "invalid_argument", "reason"},
+      {"field of another action", "POST", o + "/send-to-dispatch", R"({"lead_unit":"110105"})", {}, 400,
+       "invalid_argument", "lead_unit"},
+      {"oversized idempotency key", "POST", "/api/v1/orders", kIntake, {{"Idempotency-Key", std::string(300, 'k')}},
+       400, "invalid_argument", "Idempotency-Key"},
+      {"unknown endpoint", "GET", "/api/v1/nothing", "", {}, 404, "not_found", ""},
+  };
+  for (const auto& c : cases) {
+    Response r = agent->Send(c.method, c.target, c.body, c.headers);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    json::value v = r.json();
+    ASSERT_TRUE(v.is_object()) << c.name << ": error body is not JSON: " << r.body;
+    EXPECT_EQ(v.at("code").as_string(), c.code) << c.name;
+    EXPECT_FALSE(v.at("message").as_string().empty()) << c.name;
+    if (c.field[0] != '\0') {
+      ASSERT_TRUE(v.as_object().contains("field")) << c.name << ": " << r.body;
+      EXPECT_EQ(v.at("field").as_string(), c.field) << c.name;
+    }
+  }
+  // Authentication and authorisation.
+  Client anonymous(port_);
+  EXPECT_EQ(anonymous.Get("/api/v1/orders").status, 401);
+  anonymous.set_token("not-a-token");
+  EXPECT_EQ(anonymous.Post("/api/v1/orders", kIntake).status, 401);
+  Client wrong(port_);
+  EXPECT_EQ(wrong.Post("/api/v1/auth/login", R"({"username":"agent1","password":"wrong-password"})").status, 401);
+  EXPECT_EQ(heat->Post("/api/v1/orders", kIntake).status, 403);
+  EXPECT_EQ(agent->Post("/api/v1/users", R"({"username":"x","role":"agent","password":"12345678"})").status, 403);
+  EXPECT_EQ(agent->Send("DELETE", o).status, 405);
+
+  EXPECT_EQ(OrderCount(), before);
+  EXPECT_EQ(agent->Get(o).json().at("version").as_int64(), version_before);
+}
+
+TEST_F(HttpTest, AdminCreatesUsersWhoCanLogIn) {
+  auto admin = As("admin");
+  Response r = admin->Post("/api/v1/users", R"({"username":"haidian1","role":"unit_handler","unit":"110108",
+                                                 "password":"long-enough-pw","display_name":"海淀区 承办人"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(admin->Post("/api/v1/users", R"({"username":"haidian1","role":"agent","password":"long-enough-pw"})")
+                .status,
+            409);
+  EXPECT_EQ(admin->Post("/api/v1/users", R"({"username":"u2","role":"unit_handler","password":"long-enough-pw"})")
+                .json()
+                .at("field")
+                .as_string(),
+            "unit");
+  Client c(port_);
+  Response login = c.Post("/api/v1/auth/login", R"({"username":"haidian1","password":"long-enough-pw"})");
+  ASSERT_EQ(login.status, 200);
+  c.set_token(std::string(login.json().at("token").as_string()));
+  Response me = c.Get("/api/v1/me");
+  EXPECT_EQ(me.json().at("unit").as_string(), "110108");
+  EXPECT_EQ(c.Post("/api/v1/auth/logout", "").status, 200);
+  EXPECT_EQ(c.Get("/api/v1/me").status, 401);
+}
+
+}  // namespace
+}  // namespace jiesu
