@@ -16,7 +16,7 @@ build-debug: setup
 
 build-release: setup
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS)
+	cmake --build --preset release -j $(JOBS) --target jiesu
 
 # Builds with ASan/UBSan and runs every test.
 test: build-debug
@@ -27,8 +27,11 @@ run: build-release
 	mkdir -p var
 	./build/release/src/cli/jiesu serve --config $(CONFIG) --db $(DB) --listen $(LISTEN) --demo
 
+# Durable intake over HTTP vs the naive SQLite baseline, and listing on 1M orders.
+# BENCH_ARGS="--seconds 15 --connections 64 --list-orders 1000000" to change the run.
 bench-intake: build-release
-	./bench/run_intake.sh
+	cmake --build --preset release -j $(JOBS) --target intake_bench
+	./build/release/bench/intake_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -45,8 +45,6 @@ CREATE INDEX orders_state ON orders(state, id);
 CREATE INDEX orders_category ON orders(category, id);
 CREATE INDEX orders_district ON orders(district, id);
 CREATE INDEX orders_street ON orders(street, id);
-CREATE INDEX orders_channel ON orders(channel, id);
-CREATE INDEX orders_urgency ON orders(urgency, id);
 CREATE INDEX orders_created ON orders(created_at);
 CREATE INDEX orders_due ON orders(reply_due) WHERE reply_due IS NOT NULL;
 CREATE INDEX orders_caller ON orders(caller_hash, id) WHERE caller_hash <> '';
@@ -62,6 +60,7 @@ CREATE TABLE legs (
 ) WITHOUT ROWID;
 CREATE INDEX legs_unit ON legs(unit_id, order_id);
 CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
   order_id INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   type TEXT NOT NULL,
@@ -70,8 +69,8 @@ CREATE TABLE events (
   actor_id INTEGER NOT NULL,
   actor_role TEXT NOT NULL,
   body TEXT NOT NULL,
-  PRIMARY KEY (order_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (order_id, seq)
+);
 CREATE TABLE idempotency (
   user_id INTEGER NOT NULL,
   key TEXT NOT NULL,
@@ -96,9 +95,21 @@ CREATE TABLE sessions (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE orders_fts USING fts5(title, content, address, content='', tokenize='trigram');
+-- Trigram index of the order text, filled in batches behind intake (see IndexText): it holds
+-- orders up to store_meta.fts_watermark; newer ones are matched by scanning.
+CREATE VIRTUAL TABLE orders_fts USING fts5(title, content, address, content='', tokenize='trigram',
+                                           detail=none, columnsize=0);
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO store_meta (key, value) VALUES ('fts_watermark', 0);
 )sql"},
 };
+
+// WAL size (in 4 KiB frames) at which the checkpointer is woken.
+constexpr int kCheckpointFrames = 2000;
+// Text indexing runs at most this often and this many orders at a time, so that many
+// intakes share one index segment instead of writing one each.
+constexpr auto kIndexInterval = std::chrono::milliseconds(250);
+constexpr int kIndexBatch = 2000;
 
 constexpr Query kBegin{"begin", "BEGIN IMMEDIATE"};
 constexpr Query kCommit{"commit", "COMMIT"};
@@ -116,6 +127,11 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, updated_at = ?4, reply_due = ?5, version = ?6
 WHERE id = ?1)sql"};
+constexpr Query kFtsWatermark{"fts_watermark", "SELECT value FROM store_meta WHERE key = 'fts_watermark'"};
+constexpr Query kSetFtsWatermark{"set_fts_watermark",
+                                 "UPDATE store_meta SET value = ?1 WHERE key = 'fts_watermark'"};
+constexpr Query kUnindexed{"unindexed", R"sql(
+SELECT id, title, content, address FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
 constexpr Query kInsertFts{"insert_fts",
                            "INSERT INTO orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
 constexpr Query kUpsertLeg{"upsert_leg", R"sql(
@@ -152,14 +168,15 @@ constexpr Query kDeleteSession{"delete_session", "DELETE FROM sessions WHERE tok
 constexpr Query kDeleteExpiredSessions{"delete_expired_sessions",
                                        "DELETE FROM sessions WHERE expires_at < ?1"};
 
-Status ConfigureConnection(Connection& c, bool writer) {
+Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
   JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA busy_timeout = 10000"));
   if (writer) {
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL"));
     // FULL: each commit's WAL frames are fsynced before COMMIT returns, so an acknowledged
     // write survives power loss, not just a process crash.
-    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA synchronous = FULL"));
+    JIESU_RETURN_IF_ERROR(c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -65536"));
   }
   return Ok();
 }
@@ -296,9 +313,6 @@ Status InsertOrderRow(Connection& c, const Order& o) {
       .Bind(17, EarliestReplyDue(o))
       .Bind(18, o.version);
   JIESU_RETURN_IF_ERROR(st->Run());
-  JIESU_ASSIGN_OR_RETURN(auto fts, c.Prepare(kInsertFts));
-  fts->Bind(1, o.id).Bind(2, d.title).Bind(3, d.content).Bind(4, d.location.address);
-  JIESU_RETURN_IF_ERROR(fts->Run());
   return UpsertLegs(c, o);
 }
 
@@ -355,6 +369,24 @@ bool NeedsFtsFallback(const std::string& text) {
   return chars < 3;
 }
 
+// "路灯不亮" → "\"路灯不\" AND \"灯不亮\"": every trigram of the text, each quoted.
+std::string TrigramQuery(const std::string& text) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  starts.push_back(text.size());
+  std::string q;
+  for (size_t i = 0; i + 3 < starts.size(); ++i) {
+    std::string gram = text.substr(starts[i], starts[i + 3] - starts[i]);
+    if (!q.empty()) q += " AND ";
+    q += '"';
+    for (char ch : gram) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    q += '"';
+  }
+  return q;
+}
+
 std::string EscapeLike(const std::string& s) {
   std::string out;
   for (char ch : s) {
@@ -362,6 +394,42 @@ std::string EscapeLike(const std::string& s) {
     out += ch;
   }
   return out;
+}
+
+// Adds up to `limit` orders above the watermark to the text index and moves the watermark.
+// Runs inside the caller's transaction. Returns how many were indexed.
+Result<int> IndexRows(Connection& c, int limit) {
+  int64_t watermark = 0;
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kFtsWatermark));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) watermark = st->Int(0);
+  }
+  struct Row {
+    int64_t id;
+    std::string title, content, address;
+  };
+  std::vector<Row> rows;
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUnindexed));
+    st->Bind(1, watermark).Bind(2, int64_t{limit});
+    while (true) {
+      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      rows.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3)});
+    }
+  }
+  for (const Row& r : rows) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertFts));
+    st->Bind(1, r.id).Bind(2, r.title).Bind(3, r.content).Bind(4, r.address);
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  if (!rows.empty()) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetFtsWatermark));
+    st->Bind(1, rows.back().id);
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  return static_cast<int>(rows.size());
 }
 
 }  // namespace
@@ -411,7 +479,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const Options& options) {
 
 Status SqliteStore::Start() {
   JIESU_ASSIGN_OR_RETURN(writer_conn_, Connection::Open(options_.path, false, true));
-  JIESU_RETURN_IF_ERROR(ConfigureConnection(*writer_conn_, true));
+  JIESU_RETURN_IF_ERROR(ConfigureConnection(*writer_conn_, true, options_.durable));
   int version = 0;
   JIESU_RETURN_IF_ERROR(ApplyMigrations(*writer_conn_, &version));
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
@@ -419,8 +487,43 @@ Status SqliteStore::Start() {
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
     pool_.push_back(std::move(conn));
   }
+  // The writer never checkpoints; the checkpointer does, on its own connection.
+  JIESU_RETURN_IF_ERROR(writer_conn_->Exec("PRAGMA wal_autocheckpoint = 0"));
+  sqlite3_wal_hook(
+      writer_conn_->raw(),
+      [](void* self, sqlite3*, const char*, int frames) -> int {
+        auto* store = static_cast<SqliteStore*>(self);
+        {
+          std::lock_guard lock(store->mu_);
+          store->wal_frames_ = frames;
+        }
+        if (frames >= kCheckpointFrames) store->checkpoint_cv_.notify_one();
+        return SQLITE_OK;
+      },
+      this);
+  JIESU_ASSIGN_OR_RETURN(checkpoint_conn_, Connection::Open(options_.path, false, false));
+  JIESU_RETURN_IF_ERROR(ConfigureConnection(*checkpoint_conn_, false));
   writer_ = std::thread([this] { WriterLoop(); });
+  checkpointer_ = std::thread([this] { CheckpointLoop(); });
   return Ok();
+}
+
+void SqliteStore::CheckpointLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    checkpoint_cv_.wait_for(lock, std::chrono::seconds(1),
+                            [&] { return stopping_ || wal_frames_ >= kCheckpointFrames; });
+    if (stopping_) return;
+    if (wal_frames_ == 0) continue;
+    lock.unlock();
+    // PASSIVE: copies what it can without blocking the writer or readers. The WAL restarts
+    // from the beginning at the next write after a checkpoint that caught up.
+    int log = 0, copied = 0;
+    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    lock.lock();
+    stats_.checkpoints += 1;
+    if (copied >= log) wal_frames_ = 0;
+  }
 }
 
 SqliteStore::~SqliteStore() {
@@ -429,7 +532,13 @@ SqliteStore::~SqliteStore() {
     stopping_ = true;
   }
   cv_.notify_all();
+  checkpoint_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  // A last full checkpoint keeps the WAL small for the next start (best effort).
+  if (checkpoint_conn_) {
+    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
 }
 
 SqliteStore::Stats SqliteStore::stats() const {
@@ -453,11 +562,29 @@ void SqliteStore::WriterLoop() {
   Connection& c = *writer_conn_;
   std::vector<Job> batch;
   std::vector<Status> results;
+  bool text_pending = true;  // orders may be waiting for the text index
+  auto last_indexed = std::chrono::steady_clock::now();
+  // Indexes text in its own transaction; a failure leaves the rows for the next round.
+  auto index_text = [&] {
+    last_indexed = std::chrono::steady_clock::now();
+    if (!RunQuery(c, kBegin).ok()) return;
+    auto n = IndexRows(c, kIndexBatch);
+    if (n.ok() && RunQuery(c, kCommit).ok()) {
+      text_pending = *n == kIndexBatch;
+    } else {
+      (void)RunQuery(c, kRollback);
+    }
+  };
   while (true) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
+      cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        if (stopping_) return;  // nothing left to write
+        lock.unlock();
+        if (text_pending) index_text();
+        continue;
+      }
       const size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
@@ -517,7 +644,18 @@ void SqliteStore::WriterLoop() {
     }
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
     batch.clear();
+    text_pending = true;
+    if (std::chrono::steady_clock::now() - last_indexed >= kIndexInterval) index_text();
   }
+}
+
+Status SqliteStore::FlushTextIndex() {
+  return Write([](Connection& c) -> Status {
+    while (true) {
+      JIESU_ASSIGN_OR_RETURN(int n, IndexRows(c, kIndexBatch));
+      if (n < kIndexBatch) return Ok();
+    }
+  });
 }
 
 Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) {
@@ -651,10 +789,15 @@ Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
       q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
       for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
     } else {
-      std::string phrase = "\"";
-      for (char ch : f.text) phrase += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      phrase += "\"";
-      q.Add("o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)", phrase);
+      // The index (detail=none) narrows the candidates to orders holding every trigram of
+      // the text; LIKE confirms the substring. Orders above the watermark are not indexed yet
+      // and are confirmed by LIKE alone.
+      q.Add("(o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?) OR "
+            "o.id > (SELECT value FROM store_meta WHERE key = 'fts_watermark'))",
+            TrigramQuery(f.text));
+      std::string like = "%" + EscapeLike(f.text) + "%";
+      q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
+      for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
     }
   }
   if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);

@@ -6,7 +6,9 @@
 // writers share one fsync (group commit), and a write is acknowledged only after its commit
 // is on disk. A write whose function fails is rolled back to its savepoint without
 // disturbing the others in the batch. Reads use a pool of read-only connections and never
-// wait for the writer (WAL snapshot isolation).
+// wait for the writer (WAL snapshot isolation). Text search uses a trigram index that the
+// writer fills in batches between write batches; orders not yet indexed are matched by a
+// scan of the newest rows, so results never lag.
 #pragma once
 
 #include <condition_variable>
@@ -28,6 +30,9 @@ struct Options {
   std::string path;          // database file; created if missing
   int read_connections = 4;  // size of the read pool
   int max_batch = 512;       // most writes committed together
+  // true: synchronous=FULL, every acknowledged write is on disk. false (synchronous=OFF) is
+  // only for building throw-away benchmark databases; never for a store that serves users.
+  bool durable = true;
 };
 
 // The schema version the code expects; migrations 1..kSchemaVersion are applied by Migrate.
@@ -54,10 +59,15 @@ class SqliteStore final : public Store {
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
 
+  // Indexes the text of every order not yet in the text index (normally done in batches
+  // behind intake, at most kIndexInterval late). Text search is exact either way.
+  Status FlushTextIndex();
+
   // Counters for benchmarks and metrics.
   struct Stats {
     uint64_t commits = 0;
     uint64_t writes = 0;
+    uint64_t checkpoints = 0;
   };
   Stats stats() const;
 
@@ -73,6 +83,9 @@ class SqliteStore final : public Store {
   // Queues `fn` for the writer and waits until its batch is durably committed (or failed).
   Status Write(WriteFn fn);
   void WriterLoop();
+  // Copies committed WAL frames into the database file off the writer's path, so commits
+  // never wait for a checkpoint; wakes when the WAL has grown.
+  void CheckpointLoop();
 
   // A read connection from the pool, returned on destruction.
   class Reader;
@@ -86,6 +99,11 @@ class SqliteStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   Stats stats_;
+
+  std::unique_ptr<Connection> checkpoint_conn_;
+  std::thread checkpointer_;
+  std::condition_variable checkpoint_cv_;
+  int wal_frames_ = 0;  // guarded by mu_: WAL size after the last commit
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "domain/lifecycle.h"
+#include "domain/test_jurisdiction.h"
 #include "storage/store_contract.h"
 
 namespace jiesu::storage::sqlite {
@@ -52,6 +54,55 @@ TEST(SqliteStoreTest, UnopenablePathIsUnavailable) {
   auto s = SqliteStore::Open(Options{"/nonexistent-dir/x/jiesu.db", 1, 16});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace jiesu::storage::sqlite
+
+namespace jiesu::storage::sqlite {
+namespace {
+
+TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-fts-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto store = SqliteStore::Open(Options{(dir / "f.db").string(), 2, 64});
+  ASSERT_TRUE(store.ok());
+  const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
+  const domain::Actor agent{1, "a", "agent", ""};
+  auto create = [&](const std::string& content) {
+    domain::OrderDraft d;
+    d.content = content;
+    auto r = (*store)->CreateOrder(std::nullopt, [&](int64_t id) {
+      return domain::DecideIntake(id, "F" + std::to_string(id), d, agent,
+                                  domain::Context{j, FromUnixMillis(1'700'000'000'000)});
+    });
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  };
+  auto count = [&](const std::string& text) {
+    OrderFilter f;
+    f.text = text;
+    f.limit = 200;
+    auto p = (*store)->ListOrders(f);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? p->orders.size() : 0u;
+  };
+  create("光华路路灯不亮已经三天");
+  create("路口灯不亮，路灯杆歪了");   // has 灯不亮 and 路灯 but not 路灯不亮
+  create("He said \"lamp\" is broken");
+  EXPECT_EQ(count("路灯不亮"), 1u);
+  EXPECT_EQ(count("灯不亮"), 2u);
+  EXPECT_EQ(count("\"lamp\""), 1u);
+  ASSERT_TRUE((*store)->FlushTextIndex().ok());
+  EXPECT_EQ(count("路灯不亮"), 1u);
+  EXPECT_EQ(count("灯不亮"), 2u);
+  EXPECT_EQ(count("\"lamp\""), 1u);
+  EXPECT_EQ(count("LAMP"), 1u);  // ASCII matching ignores case, as LIKE does
+  create("又一处路灯不亮");  // above the watermark again
+  EXPECT_EQ(count("路灯不亮"), 2u);
+  EXPECT_EQ(count("不存在的内容"), 0u);
+  store->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace

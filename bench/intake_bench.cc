@@ -1,0 +1,327 @@
+// make bench-intake: durable intake over HTTP against the naive one-row-per-transaction
+// SQLite baseline measured in the same run, and first-page listing latency on a database of
+// a million orders. Ends with one name=value line per figure.
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/app.h"
+#include "config/loader.h"
+#include "domain/lifecycle.h"
+#include "http_client.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+using namespace jiesu;
+
+struct Args {
+  int seconds = 15;
+  int connections = 64;
+  int64_t list_orders = 1'000'000;
+  int list_queries = 2000;
+  std::string dir = "build/bench-data";
+};
+
+Args ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--seconds") a.seconds = std::stoi(v);
+    else if (k == "--connections") a.connections = std::stoi(v);
+    else if (k == "--list-orders") a.list_orders = std::stoll(v);
+    else if (k == "--list-queries") a.list_queries = std::stoi(v);
+    else if (k == "--dir") a.dir = v;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", k.c_str());
+      std::exit(2);
+    }
+  }
+  return a;
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+// Synthetic but realistic requests: real districts and streets of the demo jurisdiction,
+// real categories, Chinese text of median 12345 length.
+class Generator {
+ public:
+  Generator(const domain::Jurisdiction& j, uint64_t seed) : rng_(seed) {
+    for (const auto& [code, area] : j.areas) {
+      if (code.size() == 9) streets_.push_back(code);
+    }
+    for (const auto& c : j.taxonomy.all()) categories_.push_back(c.code);
+  }
+  std::string Street() { return streets_[rng_() % streets_.size()]; }
+  std::string Category() { return categories_[rng_() % categories_.size()]; }
+  std::string Content() {
+    static const char* kWhat[] = {"暖气不热，室温只有十四度", "夜间施工噪音扰民", "路灯连续多日不亮", "小区垃圾清运不及时",
+                                  "自来水水压低，高层无法用水", "共享单车乱停占用盲道", "物业公司拒不维修电梯",
+                                  "餐馆油烟直排影响居民", "公交站牌信息错误", "拖欠农民工工资三个月"};
+    static const char* kAsk[] = {"请相关部门尽快处理。", "希望尽快解决，家中有老人小孩。",
+                                 "已多次反映未解决，请督促落实。", "请派人现场查看并答复。"};
+    std::string s = "市民来电反映：";
+    s += std::to_string(rng_() % 40 + 1) + "号楼附近";
+    s += kWhat[rng_() % 10];
+    s += "，已经持续" + std::to_string(rng_() % 20 + 1) + "天，";
+    s += "影响周边居民正常生活和出行安全，周围住户意见很大，之前也向社区反映过但没有明显改善。";
+    s += kAsk[rng_() % 4];
+    return s;
+  }
+  std::string IntakeJson() {
+    boost::json::object o{{"channel", "phone"},
+                          {"request_type", "complaint"},
+                          {"category", Category()},
+                          {"content", Content()},
+                          {"caller", boost::json::object{{"name", "市民"}, {"phone", "138" + std::to_string(10000000 + rng_() % 89999999)}}},
+                          {"location", boost::json::object{{"street_code", Street()}}}};
+    return boost::json::serialize(o);
+  }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::mt19937_64 rng_;
+  std::vector<std::string> streets_;
+  std::vector<std::string> categories_;
+};
+
+// The naive design: one durable transaction per inserted row, one connection.
+double NaiveInsertsPerSecond(const fs::path& dir, const std::string& sample_json, int seconds) {
+  const std::string path = (dir / "naive.db").string();
+  fs::remove(path);
+  fs::remove(path + "-wal");
+  fs::remove(path + "-shm");
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                   "CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at INTEGER, body TEXT)",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO orders (created_at, body) VALUES (?1, ?2)", -1, &st, nullptr);
+  int64_t n = 0;
+  const auto start = Steady::now();
+  const auto end = start + std::chrono::seconds(seconds);
+  while (Steady::now() < end) {
+    sqlite3_bind_int64(st, 1, n);
+    sqlite3_bind_text(st, 2, sample_json.data(), static_cast<int>(sample_json.size()), SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) break;
+    sqlite3_reset(st);
+    ++n;
+  }
+  const double secs = std::chrono::duration<double>(Steady::now() - start).count();
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return static_cast<double>(n) / secs;
+}
+
+app::AppOptions Options(const fs::path& db, const Args& a) {
+  app::AppOptions o;
+  o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
+  o.db_path = db.string();
+  o.server.port = 0;
+  o.server.io_threads = 2;
+  o.server.handler_threads = std::max(64, a.connections);
+  o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  return o;
+}
+
+std::string Login(unsigned short port, const char* user) {
+  testing::Client c(port);
+  auto r = c.Post("/api/v1/auth/login", std::string("{\"username\":\"") + user + "\",\"password\":\"jiesu-demo\"}");
+  return std::string(r.json().at("token").as_string());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args a = ParseArgs(argc, argv);
+  fs::create_directories(a.dir);
+  auto jurisdiction = config::LoadJurisdiction(std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing");
+  if (!jurisdiction.ok()) {
+    std::fprintf(stderr, "%s\n", jurisdiction.error().message.c_str());
+    return 1;
+  }
+  Generator sample(*jurisdiction, 1);
+
+  // 1. The naive baseline.
+  const double naive = NaiveInsertsPerSecond(a.dir, sample.IntakeJson(), std::min(a.seconds, 10));
+  std::printf("naive: one durable SQLite transaction per row, 1 connection: %.0f inserts/s\n", naive);
+
+  // 2. Durable intake over HTTP with `connections` concurrent keep-alive clients.
+  double intake_rate = 0, p50 = 0, p99 = 0;
+  uint64_t commits = 0, writes = 0;
+  {
+    const fs::path db = fs::path(a.dir) / "intake.db";
+    for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
+    auto app = app::App::Create(Options(db, a));
+    if (!app.ok()) {
+      std::fprintf(stderr, "%s\n", app.error().ToString().c_str());
+      return 1;
+    }
+    std::ostringstream ignore;
+    if (!(*app)->SeedDemo(ignore).ok()) return 1;
+    auto port = (*app)->Start();
+    if (!port.ok()) return 1;
+    const std::string token = Login(*port, "agent1");
+    std::atomic<int64_t> ok{0}, failed{0};
+    std::vector<std::vector<double>> latencies(static_cast<size_t>(a.connections));
+    const auto start = Steady::now();
+    const auto end = start + std::chrono::seconds(a.seconds);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < a.connections; ++t) {
+      threads.emplace_back([&, t] {
+        Generator gen(*jurisdiction, 100 + static_cast<uint64_t>(t));
+        testing::Client c(*port);
+        c.set_token(token);
+        while (Steady::now() < end) {
+          std::string body = gen.IntakeJson();
+          auto t0 = Steady::now();
+          auto r = c.Post("/api/v1/orders", body);
+          auto t1 = Steady::now();
+          if (r.status == 201) {
+            ++ok;
+            latencies[static_cast<size_t>(t)].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+          } else {
+            ++failed;
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    const double secs = std::chrono::duration<double>(Steady::now() - start).count();
+    std::vector<double> all;
+    for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+    intake_rate = static_cast<double>(ok.load()) / secs;
+    p50 = Percentile(all, 0.50);
+    p99 = Percentile(all, 0.99);
+    std::printf("intake over HTTP, %d connections, %ds: %lld created, %lld failed\n", a.connections, a.seconds,
+                static_cast<long long>(ok.load()), static_cast<long long>(failed.load()));
+    (*app)->Stop();
+  }
+  (void)commits;
+  (void)writes;
+
+  // 3. First-page listing on a database of list_orders orders.
+  std::vector<double> list_latencies;
+  {
+    const fs::path db = fs::path(a.dir) / ("list-" + std::to_string(a.list_orders) + ".db");
+    int64_t existing = 0;
+    if (fs::exists(db)) {
+      sqlite3* h = nullptr;
+      sqlite3_open_v2(db.string().c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM orders", -1, &st, nullptr) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW) {
+        existing = sqlite3_column_int64(st, 0);
+      }
+      sqlite3_finalize(st);
+      sqlite3_close(h);
+    }
+    if (existing < a.list_orders) {
+      for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
+      std::printf("building a %lld-order database (not durable; once, then reused) ...\n",
+                  static_cast<long long>(a.list_orders));
+      std::fflush(stdout);
+      auto store = storage::sqlite::SqliteStore::Open({db.string(), 1, 4096, false});
+      if (!store.ok()) return 1;
+      const domain::Actor agent{1, "agent1", "agent", ""};
+      std::atomic<int64_t> next{0};
+      const auto build_start = Steady::now();
+      std::vector<std::thread> threads;
+      const TimePoint base = SystemClock().Now() - std::chrono::hours(24 * 365);
+      for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+          Generator gen(*jurisdiction, 1000 + static_cast<uint64_t>(t));
+          while (next.fetch_add(1) < a.list_orders) {
+            domain::OrderDraft d;
+            d.channel = gen.rng()() % 4 == 0 ? domain::Channel::kWeb : domain::Channel::kPhone;
+            d.content = gen.Content();
+            d.category = gen.Category();
+            d.location.street_code = gen.Street();
+            const TimePoint at = base + std::chrono::seconds(static_cast<int64_t>(gen.rng()() % (365 * 86400)));
+            auto r = (*store)->CreateOrder(std::nullopt, [&](int64_t id) {
+              return domain::DecideIntake(id, "B" + std::to_string(id), d, agent, domain::Context{*jurisdiction, at});
+            });
+            if (!r.ok()) {
+              std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
+              std::exit(1);
+            }
+          }
+        });
+      }
+      for (auto& th : threads) th.join();
+      std::printf("built in %.0f s\n", std::chrono::duration<double>(Steady::now() - build_start).count());
+    }
+    auto app = app::App::Create(Options(db, a));
+    if (!app.ok()) return 1;
+    std::ostringstream ignore;
+    if (!(*app)->SeedDemo(ignore).ok()) return 1;
+    auto port = (*app)->Start();
+    if (!port.ok()) return 1;
+    const std::string token = Login(*port, "dispatcher1");
+    Generator gen(*jurisdiction, 7);
+    const std::vector<std::string> kinds = {"state=received", "district=", "street=", "category=", "channel=web",
+                                            "q=%E8%B7%AF%E7%81%AF", "overdue=false&state=received", "from="};
+    std::vector<std::string> targets;
+    for (int i = 0; i < a.list_queries; ++i) {
+      std::string k = kinds[static_cast<size_t>(i) % kinds.size()];
+      if (k == "district=") k += gen.Street().substr(0, 6);
+      if (k == "street=") k += gen.Street();
+      if (k == "category=") k += gen.Category();
+      if (k == "from=") k += "2026-01-01T00:00:00%2B08:00&category=01";
+      targets.push_back("/api/v1/orders?limit=20&" + k);
+    }
+    std::vector<std::vector<double>> per(4);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < per.size(); ++t) {
+      threads.emplace_back([&, t] {
+        testing::Client c(*port);
+        c.set_token(token);
+        for (size_t i = t; i < targets.size(); i += per.size()) {
+          auto t0 = Steady::now();
+          auto r = c.Get(targets[i]);
+          auto t1 = Steady::now();
+          if (r.status != 200) {
+            std::fprintf(stderr, "list failed %d %s\n", r.status, r.body.c_str());
+            continue;
+          }
+          per[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (auto& v : per) list_latencies.insert(list_latencies.end(), v.begin(), v.end());
+    (*app)->Stop();
+  }
+  std::vector<double> ll = list_latencies;
+  const double list_p50 = Percentile(ll, 0.5), list_p99 = Percentile(ll, 0.99);
+  std::printf("list first page, %lld orders, 4 clients, %zu queries: p50 %.2f ms, p99 %.2f ms\n",
+              static_cast<long long>(a.list_orders), list_latencies.size(), list_p50, list_p99);
+  std::printf("intake: %.0f orders/s (%.1fx naive), p50 %.2f ms, p99 %.2f ms\n", intake_rate,
+              naive > 0 ? intake_rate / naive : 0.0, p50, p99);
+  std::printf("intake_orders_per_s=%.0f\n", intake_rate);
+  std::printf("intake_p50_ms=%.2f\n", p50);
+  std::printf("intake_p99_ms=%.2f\n", p99);
+  std::printf("naive_sqlite_inserts_per_s=%.0f\n", naive);
+  std::printf("intake_speedup_vs_naive=%.2f\n", naive > 0 ? intake_rate / naive : 0.0);
+  std::printf("list_p50_ms_1m=%.2f\n", list_p50);
+  std::printf("list_p99_ms_1m=%.2f\n", list_p99);
+  return 0;
+}
