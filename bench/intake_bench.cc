@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -280,7 +281,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> kinds = {"state=received", "district=", "street=", "category=", "channel=web",
                                             "q=%E8%B7%AF%E7%81%AF", "overdue=false&state=received", "from="};
     std::vector<std::string> targets;
+    std::vector<size_t> kind_of;
     for (int i = 0; i < a.list_queries; ++i) {
+      kind_of.push_back(static_cast<size_t>(i) % kinds.size());
       std::string k = kinds[static_cast<size_t>(i) % kinds.size()];
       if (k == "district=") k += gen.Street().substr(0, 6);
       if (k == "street=") k += gen.Street();
@@ -289,6 +292,8 @@ int main(int argc, char** argv) {
       targets.push_back("/api/v1/orders?limit=20&" + k);
     }
     std::vector<std::vector<double>> per(4);
+    std::vector<std::vector<double>> by_kind(kinds.size());
+    std::mutex by_kind_mu;
     std::vector<std::thread> threads;
     for (size_t t = 0; t < per.size(); ++t) {
       threads.emplace_back([&, t] {
@@ -302,12 +307,19 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "list failed %d %s\n", r.status, r.body.c_str());
             continue;
           }
-          per[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+          const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+          per[t].push_back(ms);
+          std::lock_guard lock(by_kind_mu);
+          by_kind[kind_of[i]].push_back(ms);
         }
       });
     }
     for (auto& th : threads) th.join();
     for (auto& v : per) list_latencies.insert(list_latencies.end(), v.begin(), v.end());
+    for (size_t k = 0; k < kinds.size(); ++k) {
+      std::printf("  list by %-28s p50 %7.2f ms  p99 %7.2f ms\n", kinds[k].c_str(), Percentile(by_kind[k], 0.5),
+                  Percentile(by_kind[k], 0.99));
+    }
     (*app)->Stop();
   }
   std::vector<double> ll = list_latencies;

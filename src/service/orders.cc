@@ -79,6 +79,14 @@ Result<storage::OrderPage> Orders::List(const domain::Actor& actor, storage::Ord
     filter.unit = actor.unit_id;
   }
   filter.now = clock_.Now();
+  if (!filter.category_prefix.empty()) {
+    const auto& all = j_.taxonomy.all();
+    const std::string& p = filter.category_prefix;
+    filter.category_is_leaf =
+        j_.taxonomy.Find(p) != nullptr && std::none_of(all.begin(), all.end(), [&](const domain::Category& c) {
+          return c.code.size() > p.size() && c.code.compare(0, p.size(), p) == 0;
+        });
+  }
   return store_.ListOrders(filter);
 }
 

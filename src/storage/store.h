@@ -70,6 +70,7 @@ struct OrderFilter {
   std::vector<domain::OrderState> states;
   std::string unit;             // has a leg for this unit
   std::string category_prefix;  // category code starts with
+  bool category_is_leaf = false;  // the prefix is a whole code with no children (faster)
   std::string district_code;
   std::string street_code;
   std::optional<domain::Channel> channel;

@@ -191,6 +191,10 @@ TEST_P(StoreContractTest, ListFiltersAndPages) {
   EXPECT_EQ(count(f), 4u);
   f.category_prefix = "0101";
   EXPECT_EQ(count(f), 4u);
+  f.category_is_leaf = true;
+  EXPECT_EQ(count(f), 4u);
+  f.category_prefix = "02";
+  EXPECT_EQ(count(f), 3u);
   f = {};
   f.district_code = "110108";
   EXPECT_EQ(count(f), 3u);

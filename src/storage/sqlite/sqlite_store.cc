@@ -29,6 +29,8 @@ CREATE TABLE orders (
   urgency TEXT NOT NULL,
   request_type TEXT NOT NULL,
   category TEXT NOT NULL,
+  cat1 TEXT NOT NULL,  -- the category's first level (2 digits), for equality filters
+  cat2 TEXT NOT NULL,  -- its first two levels (4 digits)
   district TEXT NOT NULL,
   street TEXT NOT NULL,
   title TEXT NOT NULL,
@@ -43,6 +45,8 @@ CREATE TABLE orders (
 );
 CREATE INDEX orders_state ON orders(state, id);
 CREATE INDEX orders_category ON orders(category, id);
+CREATE INDEX orders_cat1 ON orders(cat1, id);
+CREATE INDEX orders_cat2 ON orders(cat2, id);
 CREATE INDEX orders_district ON orders(district, id);
 CREATE INDEX orders_street ON orders(street, id);
 CREATE INDEX orders_created ON orders(created_at);
@@ -104,8 +108,10 @@ INSERT INTO store_meta (key, value) VALUES ('fts_watermark', 0);
 )sql"},
 };
 
-// WAL size (in 4 KiB frames) at which the checkpointer is woken.
+// WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
+// rewinds the WAL after the checkpointer's work.
 constexpr int kCheckpointFrames = 2000;
+constexpr int kRestartFrames = 8000;
 // Text indexing runs at most this often and this many orders at a time, so that many
 // intakes share one index segment instead of writing one each.
 constexpr auto kIndexInterval = std::chrono::milliseconds(250);
@@ -122,10 +128,12 @@ constexpr Query kNextOrderId{"next_order_id", "SELECT COALESCE(MAX(id), 0) + 1 F
 constexpr Query kInsertOrder{"insert_order", R"sql(
 INSERT INTO orders (id, code, state, channel, urgency, request_type, category, district, street,
                     title, content, address, confidential, caller_hash, created_at, updated_at,
-                    reply_due, version)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql"};
+                    reply_due, version, cat1, cat2)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+        substr(?7, 1, 2), substr(?7, 1, 4)))sql"};
 constexpr Query kUpdateOrder{"update_order", R"sql(
-UPDATE orders SET state = ?2, category = ?3, updated_at = ?4, reply_due = ?5, version = ?6
+UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
+                  updated_at = ?4, reply_due = ?5, version = ?6
 WHERE id = ?1)sql"};
 constexpr Query kFtsWatermark{"fts_watermark", "SELECT value FROM store_meta WHERE key = 'fts_watermark'"};
 constexpr Query kSetFtsWatermark{"set_fts_watermark",
@@ -177,6 +185,8 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
     JIESU_RETURN_IF_ERROR(c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -65536"));
+    // After the WAL is rewound, truncate the file back to this size.
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_size_limit = 67108864"));
   }
   return Ok();
 }
@@ -503,6 +513,9 @@ Status SqliteStore::Start() {
       this);
   JIESU_ASSIGN_OR_RETURN(checkpoint_conn_, Connection::Open(options_.path, false, false));
   JIESU_RETURN_IF_ERROR(ConfigureConnection(*checkpoint_conn_, false));
+  // A connection learns that the file is in WAL mode only when it first reads it; until then
+  // a checkpoint on it does nothing.
+  JIESU_RETURN_IF_ERROR(checkpoint_conn_->Exec("PRAGMA journal_mode = WAL"));
   writer_ = std::thread([this] { WriterLoop(); });
   checkpointer_ = std::thread([this] { CheckpointLoop(); });
   return Ok();
@@ -646,6 +659,28 @@ void SqliteStore::WriterLoop() {
     batch.clear();
     text_pending = true;
     if (std::chrono::steady_clock::now() - last_indexed >= kIndexInterval) index_text();
+    RestartWalIfLarge(c);
+  }
+}
+
+void SqliteStore::RestartWalIfLarge(Connection& c) {
+  int frames = 0;
+  {
+    std::lock_guard lock(mu_);
+    frames = wal_frames_;
+  }
+  if (frames < kRestartFrames) return;
+  // The checkpointer has copied most frames already; this copies the rest and rewinds the WAL
+  // so that it stops growing. It must not wait for readers: with a zero busy timeout it gives
+  // up at once when one is active, and the next batch tries again.
+  sqlite3_busy_timeout(c.raw(), 0);
+  int log = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(c.raw(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+  sqlite3_busy_timeout(c.raw(), 10000);
+  if (rc == SQLITE_OK) {
+    std::lock_guard lock(mu_);
+    wal_frames_ = 0;
+    stats_.checkpoints += 1;
   }
 }
 
@@ -766,16 +801,33 @@ Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
     q.Add(in + ")");
   }
   if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  // Filters are written so that SQLite walks an (x, id) index in id order and stops at the
+  // page size: equality on a column indexed with id. Other conditions are marked with '+'
+  // so the planner does not pick an index that would need every match sorted.
   if (!f.category_prefix.empty()) {
-    q.Add("o.category >= ?", f.category_prefix);
-    q.Add("o.category < ?", f.category_prefix + "\x7f");
+    const std::string& p = f.category_prefix;
+    if (f.category_is_leaf) {
+      q.Add("o.category = ?", p);
+    } else if (p.size() == 2) {
+      q.Add("o.cat1 = ?", p);
+    } else if (p.size() == 4) {
+      q.Add("o.cat2 = ?", p);
+    } else {
+      q.Add("o.category >= ?", p);
+      q.Add("o.category < ?", p + "\x7f");
+    }
   }
   if (!f.district_code.empty()) q.Add("o.district = ?", f.district_code);
   if (!f.street_code.empty()) q.Add("o.street = ?", f.street_code);
   if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
   if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
-  if (f.created_from) q.Add("o.created_at >= ?", ToUnixMillis(*f.created_from));
-  if (f.created_to) q.Add("o.created_at < ?", ToUnixMillis(*f.created_to));
+  // A bounded window of at most a month is read through the created_at index; an open or
+  // long one is met while walking ids newest first (ids grow with creation time).
+  const bool narrow_window = f.created_from && f.created_to &&
+                             *f.created_to - *f.created_from <= std::chrono::hours(24 * 31);
+  const char* created = narrow_window ? "o.created_at" : "+o.created_at";
+  if (f.created_from) q.Add(std::string(created) + " >= ?", ToUnixMillis(*f.created_from));
+  if (f.created_to) q.Add(std::string(created) + " < ?", ToUnixMillis(*f.created_to));
   if (f.overdue) {
     if (*f.overdue) {
       q.Add("o.reply_due < ?", ToUnixMillis(f.now));

@@ -86,6 +86,8 @@ class SqliteStore final : public Store {
   // Copies committed WAL frames into the database file off the writer's path, so commits
   // never wait for a checkpoint; wakes when the WAL has grown.
   void CheckpointLoop();
+  // Called by the writer between batches: rewinds the WAL when it has grown large.
+  void RestartWalIfLarge(Connection& c);
 
   // A read connection from the pool, returned on destruction.
   class Reader;
