@@ -268,6 +268,7 @@ int main(int argc, char** argv) {
         });
       }
       for (auto& th : threads) th.join();
+      if (!(*store)->FlushTextIndex().ok()) return 1;
       std::printf("built in %.0f s\n", std::chrono::duration<double>(Steady::now() - build_start).count());
     }
     auto app = app::App::Create(Options(db, a));
@@ -279,7 +280,9 @@ int main(int argc, char** argv) {
     const std::string token = Login(*port, "dispatcher1");
     Generator gen(*jurisdiction, 7);
     const std::vector<std::string> kinds = {"state=received", "district=", "street=", "category=", "channel=web",
-                                            "q=%E8%B7%AF%E7%81%AF", "overdue=false&state=received", "from="};
+                                            "q=%E8%B7%AF%E7%81%AF", "q=%E8%B7%AF%E7%81%AF%E8%BF%9E%E7%BB%AD",
+                                            "q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%BA%9B%E5%AD%97",
+                                            "overdue=false&state=received", "from="};
     std::vector<std::string> targets;
     std::vector<size_t> kind_of;
     for (int i = 0; i < a.list_queries; ++i) {

@@ -44,11 +44,9 @@ CREATE TABLE orders (
   version INTEGER NOT NULL
 );
 CREATE INDEX orders_state ON orders(state, id);
-CREATE INDEX orders_category ON orders(category, id);
 CREATE INDEX orders_cat1 ON orders(cat1, id);
 CREATE INDEX orders_cat2 ON orders(cat2, id);
 CREATE INDEX orders_district ON orders(district, id);
-CREATE INDEX orders_street ON orders(street, id);
 CREATE INDEX orders_created ON orders(created_at);
 CREATE INDEX orders_due ON orders(reply_due) WHERE reply_due IS NOT NULL;
 CREATE INDEX orders_caller ON orders(caller_hash, id) WHERE caller_hash <> '';
@@ -125,6 +123,7 @@ constexpr Query kRelease{"release", "RELEASE w"};
 constexpr Query kRollbackTo{"rollback_to", "ROLLBACK TO w"};
 
 constexpr Query kNextOrderId{"next_order_id", "SELECT COALESCE(MAX(id), 0) + 1 FROM orders"};
+constexpr Query kMaxOrderId{"max_order_id", "SELECT COALESCE(MAX(id), 0) FROM orders"};
 constexpr Query kInsertOrder{"insert_order", R"sql(
 INSERT INTO orders (id, code, state, channel, urgency, request_type, category, district, street,
                     title, content, address, confidential, caller_hash, created_at, updated_at,
@@ -442,6 +441,123 @@ Result<int> IndexRows(Connection& c, int limit) {
   return static_cast<int>(rows.size());
 }
 
+// How a list query treats its text filter.
+enum class TextMode {
+  kScan,     // LIKE while walking ids newest first (short texts, and the recent window)
+  kIndexed,  // candidates from the trigram index, confirmed by LIKE
+};
+
+// The SQL of one list query: every filter of `f`, ids in [floor, ceiling), newest first, at
+// most `rows` rows.
+ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling, int rows) {
+  ListQuery q;
+  q.sql =
+      "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
+      "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
+      "o.reply_due FROM orders o WHERE 1 = 1";
+  if (!f.states.empty()) {
+    std::string in = "o.state IN (";
+    for (size_t i = 0; i < f.states.size(); ++i) {
+      in += i ? ", ?" : "?";
+      q.params.emplace_back(std::string(domain::Name(f.states[i])));
+    }
+    q.Add(in + ")");
+  }
+  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  // Filters are written so that SQLite walks an (x, id) index in id order and stops at the
+  // page size: equality on a column indexed with id. Other conditions are marked with '+'
+  // so the planner does not pick an index that would need every match sorted.
+  if (!f.category_prefix.empty()) {
+    const std::string& p = f.category_prefix;
+    if (f.category_is_leaf && p.size() >= 4) {
+      // Leaves under one second-level class are few: walk that class, test the code.
+      q.Add("o.cat2 = ?", p.substr(0, 4));
+      q.Add("+o.category = ?", p);
+    } else if (p.size() == 2) {
+      q.Add("o.cat1 = ?", p);
+    } else if (p.size() == 4) {
+      q.Add("o.cat2 = ?", p);
+    } else {
+      q.Add("o.category >= ?", p);
+      q.Add("o.category < ?", p + "\x7f");
+    }
+  }
+  // Streets are not indexed on their own (a street index costs a page write per order at
+  // intake): a street filter walks its district's index, which holds ~20 streets.
+  if (!f.district_code.empty()) q.Add("o.district = ?", f.district_code);
+  if (!f.street_code.empty()) {
+    if (f.district_code.empty()) q.Add("o.district = ?", f.street_code.substr(0, 6));
+    q.Add("+o.street = ?", f.street_code);
+  }
+  if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
+  if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
+  // A bounded window of at most a month is read through the created_at index; an open or
+  // long one is met while walking ids newest first (ids grow with creation time).
+  const bool narrow_window = f.created_from && f.created_to &&
+                             *f.created_to - *f.created_from <= std::chrono::hours(24 * 31);
+  const char* created = narrow_window ? "o.created_at" : "+o.created_at";
+  if (f.created_from) q.Add(std::string(created) + " >= ?", ToUnixMillis(*f.created_from));
+  if (f.created_to) q.Add(std::string(created) + " < ?", ToUnixMillis(*f.created_to));
+  if (f.overdue) {
+    if (*f.overdue) {
+      q.Add("o.reply_due < ?", ToUnixMillis(f.now));
+    } else {
+      q.Add("(o.reply_due IS NULL OR o.reply_due >= ?)", ToUnixMillis(f.now));
+    }
+  }
+  if (!f.text.empty()) {
+    const std::string like = "%" + EscapeLike(f.text) + "%";
+    if (mode == TextMode::kIndexed) {
+      // The index (detail=none) narrows the candidates to orders holding every trigram of
+      // the text; orders above the watermark are not indexed yet and are all candidates.
+      q.Add("o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? UNION ALL "
+            "SELECT id FROM orders WHERE id > (SELECT value FROM store_meta WHERE key = 'fts_watermark'))",
+            TrigramQuery(f.text));
+    }
+    // LIKE confirms the substring in every mode.
+    q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
+    for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
+  }
+  if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);
+  if (floor > 0) q.Add("o.id >= ?", floor);
+  if (ceiling > 0) q.Add("o.id < ?", ceiling);
+  q.sql += " ORDER BY o.id DESC LIMIT ?";
+  q.params.emplace_back(int64_t{rows});
+  return q;
+}
+
+// Runs `q` on `c`, appending the rows to `out`.
+Status RunListQuery(Connection& c, const ListQuery& q, std::vector<OrderSummary>& out) {
+  JIESU_ASSIGN_OR_RETURN(sqlite3_stmt * raw, c.PrepareUncached(q.sql));
+  OwnedStmt owned(raw);
+  Statement st(c.raw(), raw, "list_orders");
+  for (size_t i = 0; i < q.params.size(); ++i) {
+    const int idx = static_cast<int>(i + 1);
+    std::visit([&](const auto& v) { st.Bind(idx, v); }, q.params[i]);
+  }
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Ok();
+    OrderSummary s;
+    s.id = st.Int(0);
+    s.code = st.Text(1);
+    s.state = domain::ParseOrderState(st.Text(2)).value_or(domain::OrderState::kReceived);
+    s.channel = domain::ParseChannel(st.Text(3)).value_or(domain::Channel::kPhone);
+    s.urgency = domain::ParseUrgency(st.Text(4)).value_or(domain::Urgency::kNormal);
+    s.request_type = domain::ParseRequestType(st.Text(5)).value_or(domain::RequestType::kOther);
+    s.category = st.Text(6);
+    s.district_code = st.Text(7);
+    s.street_code = st.Text(8);
+    s.title = st.Text(9);
+    s.content = st.Text(10);
+    s.confidential = st.Int(11) != 0;
+    s.created_at = FromUnixMillis(st.Int(12));
+    s.updated_at = FromUnixMillis(st.Int(13));
+    if (!st.IsNull(14)) s.reply_due = FromUnixMillis(st.Int(14));
+    out.push_back(std::move(s));
+  }
+}
+
 }  // namespace
 
 int SchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
@@ -591,7 +707,8 @@ void SqliteStore::WriterLoop() {
   while (true) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
+      // Idle with text to index: index now; otherwise sleep until work or the next round.
+      if (!text_pending) cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) {
         if (stopping_) return;  // nothing left to write
         lock.unlock();
@@ -787,110 +904,33 @@ Result<std::vector<Event>> SqliteStore::GetEvents(int64_t id) {
 
 Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
   if (f.limit < 1 || f.limit > 200) return InvalidArgument("limit must be between 1 and 200", "limit");
-  ListQuery q;
-  q.sql =
-      "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
-      "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
-      "o.reply_due FROM orders o WHERE 1 = 1";
-  if (!f.states.empty()) {
-    std::string in = "o.state IN (";
-    for (size_t i = 0; i < f.states.size(); ++i) {
-      in += i ? ", ?" : "?";
-      q.params.emplace_back(std::string(domain::Name(f.states[i])));
-    }
-    q.Add(in + ")");
-  }
-  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
-  // Filters are written so that SQLite walks an (x, id) index in id order and stops at the
-  // page size: equality on a column indexed with id. Other conditions are marked with '+'
-  // so the planner does not pick an index that would need every match sorted.
-  if (!f.category_prefix.empty()) {
-    const std::string& p = f.category_prefix;
-    if (f.category_is_leaf) {
-      q.Add("o.category = ?", p);
-    } else if (p.size() == 2) {
-      q.Add("o.cat1 = ?", p);
-    } else if (p.size() == 4) {
-      q.Add("o.cat2 = ?", p);
-    } else {
-      q.Add("o.category >= ?", p);
-      q.Add("o.category < ?", p + "\x7f");
-    }
-  }
-  if (!f.district_code.empty()) q.Add("o.district = ?", f.district_code);
-  if (!f.street_code.empty()) q.Add("o.street = ?", f.street_code);
-  if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
-  if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
-  // A bounded window of at most a month is read through the created_at index; an open or
-  // long one is met while walking ids newest first (ids grow with creation time).
-  const bool narrow_window = f.created_from && f.created_to &&
-                             *f.created_to - *f.created_from <= std::chrono::hours(24 * 31);
-  const char* created = narrow_window ? "o.created_at" : "+o.created_at";
-  if (f.created_from) q.Add(std::string(created) + " >= ?", ToUnixMillis(*f.created_from));
-  if (f.created_to) q.Add(std::string(created) + " < ?", ToUnixMillis(*f.created_to));
-  if (f.overdue) {
-    if (*f.overdue) {
-      q.Add("o.reply_due < ?", ToUnixMillis(f.now));
-    } else {
-      q.Add("(o.reply_due IS NULL OR o.reply_due >= ?)", ToUnixMillis(f.now));
-    }
-  }
-  if (!f.text.empty()) {
-    if (NeedsFtsFallback(f.text)) {
-      std::string like = "%" + EscapeLike(f.text) + "%";
-      q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
-      for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
-    } else {
-      // The index (detail=none) narrows the candidates to orders holding every trigram of
-      // the text; LIKE confirms the substring. Orders above the watermark are not indexed yet
-      // and are confirmed by LIKE alone.
-      q.Add("(o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?) OR "
-            "o.id > (SELECT value FROM store_meta WHERE key = 'fts_watermark'))",
-            TrigramQuery(f.text));
-      std::string like = "%" + EscapeLike(f.text) + "%";
-      q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
-      for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
-    }
-  }
-  if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);
-  if (f.before_id > 0) q.Add("o.id < ?", f.before_id);
-  q.sql += " ORDER BY o.id DESC LIMIT ?";
-  q.params.emplace_back(int64_t{f.limit + 1});
-
+  const int want = f.limit + 1;  // one more than a page tells whether there is a next page
   auto r = AcquireReader();
-  JIESU_ASSIGN_OR_RETURN(sqlite3_stmt * raw, r->PrepareUncached(q.sql));
-  OwnedStmt owned(raw);
-  Statement st(r->raw(), raw, "list_orders");
-  for (size_t i = 0; i < q.params.size(); ++i) {
-    const int idx = static_cast<int>(i + 1);
-    std::visit([&](const auto& v) { st.Bind(idx, v); }, q.params[i]);
+  std::vector<OrderSummary> rows;
+  if (f.text.empty() || NeedsFtsFallback(f.text)) {
+    JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kScan, 0, f.before_id, want), rows));
+  } else {
+    // A common text is found fastest by scanning the newest orders; a rare one through the
+    // index. Scan a recent window first, then ask the index for the rest of the page.
+    int64_t ceiling = f.before_id;
+    if (ceiling <= 0) {
+      JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kMaxOrderId));
+      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+      ceiling = (row ? st->Int(0) : 0) + 1;
+    }
+    const int64_t floor = std::max<int64_t>(1, ceiling - std::max<int64_t>(1, options_.text_scan_window));
+    JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kScan, floor, ceiling, want), rows));
+    if (static_cast<int>(rows.size()) < want && floor > 1) {
+      const int rest = want - static_cast<int>(rows.size());
+      JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kIndexed, 0, floor, rest), rows));
+    }
   }
   OrderPage page;
-  while (true) {
-    JIESU_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    if (static_cast<int>(page.orders.size()) == f.limit) {
-      page.next_cursor = page.orders.back().id;
-      break;
-    }
-    OrderSummary s;
-    s.id = st.Int(0);
-    s.code = st.Text(1);
-    s.state = domain::ParseOrderState(st.Text(2)).value_or(domain::OrderState::kReceived);
-    s.channel = domain::ParseChannel(st.Text(3)).value_or(domain::Channel::kPhone);
-    s.urgency = domain::ParseUrgency(st.Text(4)).value_or(domain::Urgency::kNormal);
-    s.request_type = domain::ParseRequestType(st.Text(5)).value_or(domain::RequestType::kOther);
-    s.category = st.Text(6);
-    s.district_code = st.Text(7);
-    s.street_code = st.Text(8);
-    s.title = st.Text(9);
-    s.content = st.Text(10);
-    s.confidential = st.Int(11) != 0;
-    s.created_at = FromUnixMillis(st.Int(12));
-    s.updated_at = FromUnixMillis(st.Int(13));
-    if (!st.IsNull(14)) s.reply_due = FromUnixMillis(st.Int(14));
-    page.orders.push_back(std::move(s));
+  if (static_cast<int>(rows.size()) > f.limit) {
+    rows.resize(static_cast<size_t>(f.limit));
+    page.next_cursor = rows.back().id;
   }
+  page.orders = std::move(rows);
   for (auto& s : page.orders) {
     JIESU_ASSIGN_OR_RETURN(auto units, r->Prepare(kLegUnits));
     units->Bind(1, s.id);

@@ -33,6 +33,9 @@ struct Options {
   // true: synchronous=FULL, every acknowledged write is on disk. false (synchronous=OFF) is
   // only for building throw-away benchmark databases; never for a store that serves users.
   bool durable = true;
+  // How many of the newest orders a text search scans with LIKE before it asks the trigram
+  // index for the rest of the page (common words are found at once in the newest orders).
+  int64_t text_scan_window = 5000;
 };
 
 // The schema version the code expects; migrations 1..kSchemaVersion are applied by Migrate.

@@ -66,7 +66,9 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   fs::path dir = fs::temp_directory_path() / ("jiesu-fts-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  auto store = SqliteStore::Open(Options{(dir / "f.db").string(), 2, 64});
+  Options options{(dir / "f.db").string(), 2, 64};
+  options.text_scan_window = 2;  // so that searches go through the index too
+  auto store = SqliteStore::Open(options);
   ASSERT_TRUE(store.ok());
   const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
   const domain::Actor agent{1, "a", "agent", ""};
@@ -100,6 +102,20 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_EQ(count("LAMP"), 1u);  // ASCII matching ignores case, as LIKE does
   create("又一处路灯不亮");  // above the watermark again
   EXPECT_EQ(count("路灯不亮"), 2u);
+  for (int i = 0; i < 5; ++i) create("无关的诉求 " + std::to_string(i));
+  EXPECT_EQ(count("路灯不亮"), 2u);  // both outside the scanned window: found by the index
+  ASSERT_TRUE((*store)->FlushTextIndex().ok());
+  EXPECT_EQ(count("路灯不亮"), 2u);
+  OrderFilter paged;
+  paged.text = "路灯不亮";
+  paged.limit = 1;
+  auto first = (*store)->ListOrders(paged);
+  ASSERT_EQ(first->orders.size(), 1u);
+  paged.before_id = first->next_cursor;
+  auto second = (*store)->ListOrders(paged);
+  ASSERT_EQ(second->orders.size(), 1u);
+  EXPECT_LT(second->orders[0].id, first->orders[0].id);
+  EXPECT_EQ(second->next_cursor, 0);
   EXPECT_EQ(count("不存在的内容"), 0u);
   store->reset();
   fs::remove_all(dir);
