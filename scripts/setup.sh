@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl
+  curl python3
 )
 
 missing=()

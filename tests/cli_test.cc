@@ -101,33 +101,77 @@ TEST_F(CliTest, MigrateAndUserAdd) {
   EXPECT_EQ(Jiesu(base + " --username x3 --role agent", "short\n").code, 2);
 }
 
-TEST_F(CliTest, ServeStartsOnAFreePortAndStopsOnSigterm) {
-  const std::string log = (dir_ / "serve.log").string();
+// Starts `jiesu serve` on a free port (with --demo when asked) and returns its pid and port.
+std::pair<pid_t, int> StartServe(const fs::path& dir, const std::string& config, bool demo) {
+  const std::string log = (dir / "serve.log").string();
   pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
   if (pid == 0) {
     std::freopen(log.c_str(), "w", stdout);
     std::freopen(log.c_str(), "a", stderr);
-    std::string db = (dir_ / "s.db").string(), cfg = Config();
-    ::execl(JIESU_BINARY, JIESU_BINARY, "serve", "--config", cfg.c_str(), "--db", db.c_str(), "--listen",
-            "127.0.0.1:0", static_cast<char*>(nullptr));
+    std::string db = (dir / "s.db").string();
+    ::execl(JIESU_BINARY, JIESU_BINARY, "serve", "--config", config.c_str(), "--db", db.c_str(), "--listen",
+            "127.0.0.1:0", demo ? "--demo" : static_cast<char*>(nullptr), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   std::smatch m;
   std::string text;
   const std::regex url("http://127\\.0\\.0\\.1:([0-9]+)");
-  for (int i = 0; i < 300 && !std::regex_search(text, m, url); ++i) {
+  for (int i = 0; i < 1200 && !std::regex_search(text, m, url); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::ifstream f(log);
     text.assign(std::istreambuf_iterator<char>(f), {});
   }
-  ASSERT_TRUE(std::regex_search(text, m, url)) << text;
-  testing::Client c(static_cast<unsigned short>(std::stoi(m[1])));
-  EXPECT_EQ(c.Get("/healthz").status, 200);
+  return {pid, std::regex_search(text, m, url) ? std::stoi(m[1]) : 0};
+}
+
+int Stop(pid_t pid) {
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(CliTest, ServeStartsOnAFreePortAndStopsOnSigterm) {
+  auto [pid, port] = StartServe(dir_, Config(), false);
+  ASSERT_GT(pid, 0);
+  ASSERT_GT(port, 0);
+  testing::Client c(static_cast<unsigned short>(port));
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  EXPECT_EQ(Stop(pid), 0);
+}
+
+// The README's curl walk-through, run as written against a demo server.
+TEST_F(CliTest, ReadmeWalkThroughRuns) {
+  if (std::system("command -v curl >/dev/null && command -v python3 >/dev/null") != 0) {
+    GTEST_SKIP() << "curl or python3 is missing (scripts/setup.sh installs both)";
+  }
+  std::ifstream readme(std::string(JIESU_SOURCE_DIR) + "/README.md");
+  std::string text((std::istreambuf_iterator<char>(readme)), {});
+  const size_t begin = text.find("```sh\nAPI=");
+  ASSERT_NE(begin, std::string::npos) << "the walk-through is missing from README.md";
+  const size_t end = text.find("```", begin + 6);
+  std::string script = text.substr(begin + 6, end - begin - 6);
+  auto [pid, port] = StartServe(dir_, Config(), true);
+  ASSERT_GT(port, 0);
+  const std::string from = "127.0.0.1:8345", to = "127.0.0.1:" + std::to_string(port);
+  for (size_t at = script.find(from); at != std::string::npos; at = script.find(from, at + to.size())) {
+    script.replace(at, from.size(), to);
+  }
+  std::ofstream(dir_ / "walk.sh") << "set -euo pipefail\n" << script;
+  CliRun r;
+  {
+    FILE* p = ::popen(("bash " + (dir_ / "walk.sh").string() + " 2>&1").c_str(), "r");
+    std::array<char, 4096> buf{};
+    size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  EXPECT_EQ(Stop(pid), 0);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"state\": \"closed\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("139****5678"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fallback: governing unit of area 110105001"), std::string::npos) << r.out;
 }
 
 }  // namespace
