@@ -32,6 +32,8 @@ struct Args {
   int connections = 64;
   int64_t list_orders = 1'000'000;
   int list_queries = 2000;
+  int io_threads = 2;
+  int handler_threads = 64;
   std::string dir = "build/bench-data";
 };
 
@@ -44,6 +46,8 @@ Args ParseArgs(int argc, char** argv) {
     else if (k == "--list-orders") a.list_orders = std::stoll(v);
     else if (k == "--list-queries") a.list_queries = std::stoi(v);
     else if (k == "--dir") a.dir = v;
+    else if (k == "--io-threads") a.io_threads = std::stoi(v);
+    else if (k == "--handler-threads") a.handler_threads = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       std::exit(2);
@@ -136,8 +140,8 @@ app::AppOptions Options(const fs::path& db, const Args& a) {
   o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
   o.db_path = db.string();
   o.server.port = 0;
-  o.server.io_threads = 2;
-  o.server.handler_threads = std::max(64, a.connections);
+  o.server.io_threads = a.io_threads;
+  o.server.handler_threads = a.handler_threads;
   o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
   o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
   return o;

@@ -31,6 +31,7 @@ class Client {
     namespace http = boost::beast::http;
     if (!connected_) {
       stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+      stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true));
       connected_ = true;
     }
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};

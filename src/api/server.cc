@@ -69,6 +69,10 @@ struct HttpServer::Impl {
   }
 
   asio::awaitable<void> Session(tcp::socket socket) {
+    // Responses are small and written as header then body: without TCP_NODELAY, Nagle's
+    // algorithm holds the second write until the client's delayed ACK (tens of ms).
+    boost::system::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     while (true) {
