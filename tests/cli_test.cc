@@ -25,17 +25,22 @@ struct CliRun {
   std::string out;  // stdout and stderr together
 };
 
-CliRun Jiesu(const std::string& args, const std::string& stdin_text = "") {
-  fs::path in = fs::temp_directory_path() / ("jiesu-cli-in-" + std::to_string(::getpid()));
-  std::ofstream(in) << stdin_text;
-  std::string cmd = std::string(JIESU_BINARY) + " " + args + " < " + in.string() + " 2>&1";
+// Runs a shell command, capturing its output and exit code.
+CliRun Shell(const std::string& cmd) {
   CliRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
   std::array<char, 4096> buf{};
   size_t n = 0;
   while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
   int status = ::pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+CliRun Jiesu(const std::string& args, const std::string& stdin_text = "") {
+  fs::path in = fs::temp_directory_path() / ("jiesu-cli-in-" + std::to_string(::getpid()));
+  std::ofstream(in) << stdin_text;
+  CliRun r = Shell(std::string(JIESU_BINARY) + " " + args + " < " + in.string());
   fs::remove(in);
   return r;
 }
@@ -158,15 +163,7 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
     script.replace(at, from.size(), to);
   }
   std::ofstream(dir_ / "walk.sh") << "set -euo pipefail\n" << script;
-  CliRun r;
-  {
-    FILE* p = ::popen(("bash " + (dir_ / "walk.sh").string() + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
+  CliRun r = Shell("bash " + (dir_ / "walk.sh").string());
   EXPECT_EQ(Stop(pid), 0);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"state\": \"closed\""), std::string::npos) << r.out;

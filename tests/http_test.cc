@@ -330,6 +330,19 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(agent->Get(o).json().at("version").as_int64(), version_before);
 }
 
+TEST_F(HttpTest, RepeatedFailedLogInsAreRefusedForAWhile) {
+  Client c(port_);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(c.Post("/api/v1/auth/login", R"({"username":"visitor1","password":"guess-)" + std::to_string(i) + "\"}")
+                  .status,
+              401);
+  }
+  Response locked = c.Post("/api/v1/auth/login", R"({"username":"visitor1","password":"jiesu-demo"})");
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(locked.json().at("code").as_string(), "rate_limited");
+  EXPECT_EQ(c.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})").status, 200);
+}
+
 TEST_F(HttpTest, AdminCreatesUsersWhoCanLogIn) {
   auto admin = As("admin");
   Response r = admin->Post("/api/v1/users", R"({"username":"haidian1","role":"unit_handler","unit":"110108",

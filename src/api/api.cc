@@ -24,6 +24,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kIllegalTransition: return 409;
     case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }

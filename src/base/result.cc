@@ -11,6 +11,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kIllegalTransition: return "illegal_transition";
     case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";
   }

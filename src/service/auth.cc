@@ -69,6 +69,29 @@ Result<storage::User> Auth::AddUser(const NewUser& u) {
 
 Result<LoginResult> Auth::Login(const std::string& username, const std::string& password) {
   static const Error kBad{ErrorCode::kUnauthenticated, "wrong username or password", {}};
+  const TimePoint now = clock_.Now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = failures_.find(username);
+    if (it != failures_.end()) {
+      if (now - it->second.since >= options_.failed_login_window) {
+        failures_.erase(it);
+      } else if (it->second.count >= options_.max_failed_logins) {
+        return Error{ErrorCode::kRateLimited,
+                     "too many failed log-ins for this account; try again after " +
+                         FormatRfc3339(it->second.since + options_.failed_login_window, j_.utc_offset_minutes),
+                     {}};
+      }
+    }
+  }
+  auto failed = [&]() -> Error {
+    std::lock_guard lock(mu_);
+    if (failures_.size() > 100000) failures_.clear();
+    Failures& f = failures_[username];
+    if (f.count == 0) f.since = now;
+    f.count += 1;
+    return kBad;
+  };
   auto user = store_.FindUserByName(username);
   if (!user.ok()) {
     if (user.error().code != ErrorCode::kNotFound) return user.error();
@@ -84,17 +107,20 @@ Result<LoginResult> Auth::Login(const std::string& username, const std::string& 
       [[maybe_unused]] int ignored =
           crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(), password.size());
     }
-    return kBad;
+    return failed();
   }
   if (crypto_pwhash_str_verify(user->password_hash.c_str(), password.data(), password.size()) != 0 ||
       !user->active) {
-    return kBad;
+    return failed();
+  }
+  {
+    std::lock_guard lock(mu_);
+    failures_.erase(username);
   }
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   LoginResult r;
   r.token = Hex(raw, sizeof raw);
-  const TimePoint now = clock_.Now();
   r.expires_at = now + options_.token_ttl;
   JIESU_RETURN_IF_ERROR(store_.SaveSession({HashToken(r.token), user->id, now, r.expires_at}));
   r.user = std::move(*user);

@@ -25,6 +25,10 @@ struct AuthOptions {
   unsigned long long pwhash_opslimit = 2;
   size_t pwhash_memlimit = 64u << 20;
   std::chrono::seconds cache_ttl{30};
+  // After this many failed log-ins for one username within the window, further attempts are
+  // refused (kRateLimited) until the window that began with the first failure has passed.
+  int max_failed_logins = 10;
+  std::chrono::minutes failed_login_window{15};
 };
 
 // Initialises libsodium; call once before anything else here. kUnavailable if it fails.
@@ -54,7 +58,7 @@ class Auth {
   Result<storage::User> AddUser(const NewUser& u);
 
   // kUnauthenticated for an unknown user, a wrong password or an inactive account (one
-  // message for all three, so names cannot be probed).
+  // message for all three, so names cannot be probed); kRateLimited after too many failures.
   Result<LoginResult> Login(const std::string& username, const std::string& password);
 
   // The actor behind a bearer token; kUnauthenticated when unknown or expired.
@@ -77,6 +81,11 @@ class Auth {
   AuthOptions options_;
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;
+  struct Failures {
+    int count = 0;
+    TimePoint since{};
+  };
+  std::unordered_map<std::string, Failures> failures_;  // by username, guarded by mu_
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };
