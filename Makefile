@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake clean
+.PHONY: run test setup build-debug build-release bench-intake format clean
 
 setup:
 	./scripts/setup.sh
@@ -32,6 +32,10 @@ run: build-release
 bench-intake: build-release
 	cmake --build --preset release -j $(JOBS) --target intake_bench
 	./build/release/bench/intake_bench $(BENCH_ARGS)
+
+# Formats the C++ sources with .clang-format (clang-format from Debian).
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf build

@@ -41,13 +41,20 @@ Args ParseArgs(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--seconds") a.seconds = std::stoi(v);
-    else if (k == "--connections") a.connections = std::stoi(v);
-    else if (k == "--list-orders") a.list_orders = std::stoll(v);
-    else if (k == "--list-queries") a.list_queries = std::stoi(v);
-    else if (k == "--dir") a.dir = v;
-    else if (k == "--io-threads") a.io_threads = std::stoi(v);
-    else if (k == "--handler-threads") a.handler_threads = std::stoi(v);
+    if (k == "--seconds")
+      a.seconds = std::stoi(v);
+    else if (k == "--connections")
+      a.connections = std::stoi(v);
+    else if (k == "--list-orders")
+      a.list_orders = std::stoll(v);
+    else if (k == "--list-queries")
+      a.list_queries = std::stoi(v);
+    else if (k == "--dir")
+      a.dir = v;
+    else if (k == "--io-threads")
+      a.io_threads = std::stoi(v);
+    else if (k == "--handler-threads")
+      a.handler_threads = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       std::exit(2);
@@ -76,9 +83,11 @@ class Generator {
   std::string Street() { return streets_[rng_() % streets_.size()]; }
   std::string Category() { return categories_[rng_() % categories_.size()]; }
   std::string Content() {
-    static const char* kWhat[] = {"暖气不热，室温只有十四度", "夜间施工噪音扰民", "路灯连续多日不亮", "小区垃圾清运不及时",
-                                  "自来水水压低，高层无法用水", "共享单车乱停占用盲道", "物业公司拒不维修电梯",
-                                  "餐馆油烟直排影响居民", "公交站牌信息错误", "拖欠农民工工资三个月"};
+    static const char* kWhat[] = {"暖气不热，室温只有十四度",   "夜间施工噪音扰民",
+                                  "路灯连续多日不亮",           "小区垃圾清运不及时",
+                                  "自来水水压低，高层无法用水", "共享单车乱停占用盲道",
+                                  "物业公司拒不维修电梯",       "餐馆油烟直排影响居民",
+                                  "公交站牌信息错误",           "拖欠农民工工资三个月"};
     static const char* kAsk[] = {"请相关部门尽快处理。", "希望尽快解决，家中有老人小孩。",
                                  "已多次反映未解决，请督促落实。", "请派人现场查看并答复。"};
     std::string s = "市民来电反映：";
@@ -90,12 +99,15 @@ class Generator {
     return s;
   }
   std::string IntakeJson() {
-    boost::json::object o{{"channel", "phone"},
-                          {"request_type", "complaint"},
-                          {"category", Category()},
-                          {"content", Content()},
-                          {"caller", boost::json::object{{"name", "市民"}, {"phone", "138" + std::to_string(10000000 + rng_() % 89999999)}}},
-                          {"location", boost::json::object{{"street_code", Street()}}}};
+    boost::json::object o{
+        {"channel", "phone"},
+        {"request_type", "complaint"},
+        {"category", Category()},
+        {"content", Content()},
+        {"caller",
+         boost::json::object{{"name", "市民"},
+                             {"phone", "138" + std::to_string(10000000 + rng_() % 89999999)}}},
+        {"location", boost::json::object{{"street_code", Street()}}}};
     return boost::json::serialize(o);
   }
   std::mt19937_64& rng() { return rng_; }
@@ -114,8 +126,9 @@ double NaiveInsertsPerSecond(const fs::path& dir, const std::string& sample_json
   fs::remove(path + "-shm");
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                   "CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at INTEGER, body TEXT)",
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               "CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at INTEGER, body TEXT)",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO orders (created_at, body) VALUES (?1, ?2)", -1, &st, nullptr);
@@ -124,7 +137,8 @@ double NaiveInsertsPerSecond(const fs::path& dir, const std::string& sample_json
   const auto end = start + std::chrono::seconds(seconds);
   while (Steady::now() < end) {
     sqlite3_bind_int64(st, 1, n);
-    sqlite3_bind_text(st, 2, sample_json.data(), static_cast<int>(sample_json.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sample_json.data(), static_cast<int>(sample_json.size()),
+                      SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) break;
     sqlite3_reset(st);
     ++n;
@@ -149,7 +163,8 @@ app::AppOptions Options(const fs::path& db, const Args& a) {
 
 std::string Login(unsigned short port, const char* user) {
   testing::Client c(port);
-  auto r = c.Post("/api/v1/auth/login", std::string("{\"username\":\"") + user + "\",\"password\":\"jiesu-demo\"}");
+  auto r = c.Post("/api/v1/auth/login",
+                  std::string("{\"username\":\"") + user + "\",\"password\":\"jiesu-demo\"}");
   return std::string(r.json().at("token").as_string());
 }
 
@@ -158,7 +173,8 @@ std::string Login(unsigned short port, const char* user) {
 int main(int argc, char** argv) {
   const Args a = ParseArgs(argc, argv);
   fs::create_directories(a.dir);
-  auto jurisdiction = config::LoadJurisdiction(std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing");
+  auto jurisdiction =
+      config::LoadJurisdiction(std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing");
   if (!jurisdiction.ok()) {
     std::fprintf(stderr, "%s\n", jurisdiction.error().message.c_str());
     return 1;
@@ -167,7 +183,8 @@ int main(int argc, char** argv) {
 
   // 1. The naive baseline.
   const double naive = NaiveInsertsPerSecond(a.dir, sample.IntakeJson(), std::min(a.seconds, 10));
-  std::printf("naive: one durable SQLite transaction per row, 1 connection: %.0f inserts/s\n", naive);
+  std::printf("naive: one durable SQLite transaction per row, 1 connection: %.0f inserts/s\n",
+              naive);
 
   // 2. Durable intake over HTTP with `connections` concurrent keep-alive clients.
   double intake_rate = 0, p50 = 0, p99 = 0;
@@ -202,7 +219,8 @@ int main(int argc, char** argv) {
           auto t1 = Steady::now();
           if (r.status == 201) {
             ++ok;
-            latencies[static_cast<size_t>(t)].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            latencies[static_cast<size_t>(t)].push_back(
+                std::chrono::duration<double, std::milli>(t1 - t0).count());
           } else {
             ++failed;
           }
@@ -216,8 +234,9 @@ int main(int argc, char** argv) {
     intake_rate = static_cast<double>(ok.load()) / secs;
     p50 = Percentile(all, 0.50);
     p99 = Percentile(all, 0.99);
-    std::printf("intake over HTTP, %d connections, %ds: %lld created, %lld failed\n", a.connections, a.seconds,
-                static_cast<long long>(ok.load()), static_cast<long long>(failed.load()));
+    std::printf("intake over HTTP, %d connections, %ds: %lld created, %lld failed\n", a.connections,
+                a.seconds, static_cast<long long>(ok.load()),
+                static_cast<long long>(failed.load()));
     (*app)->Stop();
   }
   (void)commits;
@@ -260,9 +279,11 @@ int main(int argc, char** argv) {
             d.content = gen.Content();
             d.category = gen.Category();
             d.location.street_code = gen.Street();
-            const TimePoint at = base + std::chrono::seconds(static_cast<int64_t>(gen.rng()() % (365 * 86400)));
+            const TimePoint at =
+                base + std::chrono::seconds(static_cast<int64_t>(gen.rng()() % (365 * 86400)));
             auto r = (*store)->CreateOrder(std::nullopt, [&](int64_t id) {
-              return domain::DecideIntake(id, "B" + std::to_string(id), d, agent, domain::Context{*jurisdiction, at});
+              return domain::DecideIntake(id, "B" + std::to_string(id), d, agent,
+                                          domain::Context{*jurisdiction, at});
             });
             if (!r.ok()) {
               std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
@@ -273,7 +294,8 @@ int main(int argc, char** argv) {
       }
       for (auto& th : threads) th.join();
       if (!(*store)->FlushTextIndex().ok()) return 1;
-      std::printf("built in %.0f s\n", std::chrono::duration<double>(Steady::now() - build_start).count());
+      std::printf("built in %.0f s\n",
+                  std::chrono::duration<double>(Steady::now() - build_start).count());
     }
     auto app = app::App::Create(Options(db, a));
     if (!app.ok()) return 1;
@@ -283,10 +305,16 @@ int main(int argc, char** argv) {
     if (!port.ok()) return 1;
     const std::string token = Login(*port, "dispatcher1");
     Generator gen(*jurisdiction, 7);
-    const std::vector<std::string> kinds = {"state=received", "district=", "street=", "category=", "channel=web",
-                                            "q=%E8%B7%AF%E7%81%AF", "q=%E8%B7%AF%E7%81%AF%E8%BF%9E%E7%BB%AD",
+    const std::vector<std::string> kinds = {"state=received",
+                                            "district=",
+                                            "street=",
+                                            "category=",
+                                            "channel=web",
+                                            "q=%E8%B7%AF%E7%81%AF",
+                                            "q=%E8%B7%AF%E7%81%AF%E8%BF%9E%E7%BB%AD",
                                             "q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%BA%9B%E5%AD%97",
-                                            "overdue=false&state=received", "from="};
+                                            "overdue=false&state=received",
+                                            "from="};
     std::vector<std::string> targets;
     std::vector<size_t> kind_of;
     for (int i = 0; i < a.list_queries; ++i) {
@@ -324,8 +352,8 @@ int main(int argc, char** argv) {
     for (auto& th : threads) th.join();
     for (auto& v : per) list_latencies.insert(list_latencies.end(), v.begin(), v.end());
     for (size_t k = 0; k < kinds.size(); ++k) {
-      std::printf("  list by %-28s p50 %7.2f ms  p99 %7.2f ms\n", kinds[k].c_str(), Percentile(by_kind[k], 0.5),
-                  Percentile(by_kind[k], 0.99));
+      std::printf("  list by %-28s p50 %7.2f ms  p99 %7.2f ms\n", kinds[k].c_str(),
+                  Percentile(by_kind[k], 0.5), Percentile(by_kind[k], 0.99));
     }
     (*app)->Stop();
   }

@@ -48,8 +48,9 @@ CliRun Jiesu(const std::string& args, const std::string& stdin_text = "") {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("jiesu-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("jiesu-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -83,7 +84,8 @@ TEST_F(CliTest, CheckConfigReportsEveryProblem) {
       << "roles:\n  - {name: agent, actions: [intake, teleport]}\n";
   CliRun bad = Jiesu("check-config " + (dir_ / "cfg").string());
   EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.out.find("roles.yaml:2: roles[0].actions: unknown action 'teleport'"), std::string::npos)
+  EXPECT_NE(bad.out.find("roles.yaml:2: roles[0].actions: unknown action 'teleport'"),
+            std::string::npos)
       << bad.out;
   EXPECT_EQ(Jiesu("check-config " + (dir_ / "nowhere").string()).code, 2);
 }
@@ -94,9 +96,11 @@ TEST_F(CliTest, MigrateAndUserAdd) {
   EXPECT_EQ(m.code, 0) << m.out;
   EXPECT_NE(m.out.find("schema version"), std::string::npos);
   const std::string base = "user add --config " + Config() + " --db " + db;
-  CliRun added = Jiesu(base + " --username heat2 --role unit_handler --unit bj.heat", "a-long-password\n");
+  CliRun added =
+      Jiesu(base + " --username heat2 --role unit_handler --unit bj.heat", "a-long-password\n");
   EXPECT_EQ(added.code, 0) << added.out;
-  CliRun again = Jiesu(base + " --username heat2 --role unit_handler --unit bj.heat", "a-long-password\n");
+  CliRun again =
+      Jiesu(base + " --username heat2 --role unit_handler --unit bj.heat", "a-long-password\n");
   EXPECT_EQ(again.code, 2);
   EXPECT_NE(again.out.find("taken"), std::string::npos);
   CliRun no_unit = Jiesu(base + " --username x1 --role unit_handler", "a-long-password\n");
@@ -114,8 +118,9 @@ std::pair<pid_t, int> StartServe(const fs::path& dir, const std::string& config,
     std::freopen(log.c_str(), "w", stdout);
     std::freopen(log.c_str(), "a", stderr);
     std::string db = (dir / "s.db").string();
-    ::execl(JIESU_BINARY, JIESU_BINARY, "serve", "--config", config.c_str(), "--db", db.c_str(), "--listen",
-            "127.0.0.1:0", demo ? "--demo" : static_cast<char*>(nullptr), static_cast<char*>(nullptr));
+    ::execl(JIESU_BINARY, JIESU_BINARY, "serve", "--config", config.c_str(), "--db", db.c_str(),
+            "--listen", "127.0.0.1:0", demo ? "--demo" : static_cast<char*>(nullptr),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   std::smatch m;
@@ -159,7 +164,8 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
   auto [pid, port] = StartServe(dir_, Config(), true);
   ASSERT_GT(port, 0);
   const std::string from = "127.0.0.1:8345", to = "127.0.0.1:" + std::to_string(port);
-  for (size_t at = script.find(from); at != std::string::npos; at = script.find(from, at + to.size())) {
+  for (size_t at = script.find(from); at != std::string::npos;
+       at = script.find(from, at + to.size())) {
     script.replace(at, from.size(), to);
   }
   std::ofstream(dir_ / "walk.sh") << "set -euo pipefail\n" << script;

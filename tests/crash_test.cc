@@ -1,12 +1,11 @@
 // Kills a writer process with SIGKILL in the middle of a burst of writes and checks that
 // every write it acknowledged is in the database after a restart.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -38,7 +37,8 @@ TEST(CrashTest, EveryAcknowledgedOrderSurvivesSigkill) {
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   std::string threads = "8";
-  char* argv[] = {const_cast<char*>(writer), const_cast<char*>(db.c_str()), threads.data(), nullptr};
+  char* argv[] = {const_cast<char*>(writer), const_cast<char*>(db.c_str()), threads.data(),
+                  nullptr};
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, writer, &actions, nullptr, argv, environ), 0);
   posix_spawn_file_actions_destroy(&actions);

@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
         domain::OrderDraft d;
         d.content = "crash-" + std::to_string(t) + "-" + std::to_string(i);
         auto c = (*store)->CreateOrder(std::nullopt, [&](int64_t id) {
-          return domain::DecideIntake(id, "K" + std::to_string(id), d,
-                                      agent, domain::Context{j, SystemClock().Now()});
+          return domain::DecideIntake(id, "K" + std::to_string(id), d, agent,
+                                      domain::Context{j, SystemClock().Now()});
         });
         if (!c.ok()) {
           std::fprintf(stderr, "write failed: %s\n", c.error().ToString().c_str());

@@ -5,7 +5,6 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
-
 #include <map>
 #include <string>
 
@@ -30,7 +29,8 @@ class Client {
                 const std::map<std::string, std::string>& headers = {}) {
     namespace http = boost::beast::http;
     if (!connected_) {
-      stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+      stream_.connect(
+          boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
       stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true));
       connected_ = true;
     }

@@ -20,8 +20,9 @@ using testing::Response;
 class HttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("jiesu-http-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("jiesu-http-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     app::AppOptions o;
@@ -49,14 +50,17 @@ class HttpTest : public ::testing::Test {
   // A client logged in as one of the demo users.
   std::unique_ptr<Client> As(const std::string& user) {
     auto c = std::make_unique<Client>(port_);
-    Response r = c->Post("/api/v1/auth/login",
-                         json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
+    Response r =
+        c->Post("/api/v1/auth/login",
+                json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
     EXPECT_EQ(r.status, 200) << r.body;
     c->set_token(std::string(r.json().at("token").as_string()));
     return c;
   }
 
-  static std::string Str(const json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
+  static std::string Str(const json::value& v, const char* key) {
+    return std::string(v.at(key).as_string());
+  }
 
   int64_t OrderCount() {
     auto c = As("dispatcher1");
@@ -105,44 +109,69 @@ TEST_F(HttpTest, OneOrderThroughEveryStage) {
     return r.json();
   };
   ok(agent->Post(base + "/send-to-dispatch", ""));
-  json::value d = ok(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","co_units":["bj.heat"]})"));
+  json::value d =
+      ok(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","co_units":["bj.heat"]})"));
   EXPECT_EQ(Str(d, "state"), "in_progress");
   ASSERT_EQ(d.at("legs").as_array().size(), 2u);
 
   ok(chaoyang->Post(base + "/legs/1/sign", ""));
   ok(heat->Post(base + "/legs/2/sign", ""));
-  ok(heat->Post(base + "/legs/2/reply", R"({"text":"线路由区政府负责，已配合排查","result":"explained"})"));
+  ok(heat->Post(base + "/legs/2/reply",
+                R"({"text":"线路由区政府负责，已配合排查","result":"explained"})"));
   ok(chaoyang->Post(base + "/legs/1/request-extension", R"({"days":2,"reason":"需更换灯杆"})"));
-  json::value ext = ok(dispatcher->Post(base + "/legs/1/approve-extension", R"({"reason":"同意"})"));
+  json::value ext =
+      ok(dispatcher->Post(base + "/legs/1/approve-extension", R"({"reason":"同意"})"));
   EXPECT_EQ(ext.at("legs").at(0).at("extension_count").as_int64(), 1);
   ok(chaoyang->Post(base + "/legs/1/sub-dispatch", R"({"unit":"110105001"})"));
   ok(jianwai->Post(base + "/legs/3/sign", ""));
   ok(jianwai->Post(base + "/legs/3/contact", ""));
-  json::value sub = ok(jianwai->Post(base + "/legs/3/reply", R"({"text":"已更换灯泡","result":"resolved"})"));
+  json::value sub =
+      ok(jianwai->Post(base + "/legs/3/reply", R"({"text":"已更换灯泡","result":"resolved"})"));
   EXPECT_EQ(sub.at("legs").at(0).at("state").as_string(), "handling");
-  json::value replied = ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"路灯已修复","result":"resolved"})"));
+  json::value replied =
+      ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"路灯已修复","result":"resolved"})"));
   EXPECT_EQ(Str(replied, "state"), "replied");
   ok(dispatcher->Post(base + "/accept-reply", ""));
-  json::value reopened = ok(visitor->Post(
-      base + "/visit", R"({"reached":true,"contacted":true,"solved":false,"satisfaction":"unsatisfied",
+  json::value reopened = ok(
+      visitor->Post(base + "/visit",
+                    R"({"reached":true,"contacted":true,"solved":false,"satisfaction":"unsatisfied",
                            "attributable":true,"comment":"只修了一盏，另一盏仍不亮"})"));
   EXPECT_EQ(Str(reopened, "state"), "reopened");
   ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"两盏均已修复","result":"resolved"})"));
   ok(dispatcher->Post(base + "/accept-reply", ""));
   json::value closed = ok(visitor->Post(
-      base + "/visit", R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
+      base + "/visit",
+      R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
   EXPECT_EQ(Str(closed, "state"), "closed");
 
   // Every step is in the history, in order.
   json::value full = ok(dispatcher->Get(base));
   std::vector<std::string> types;
   for (const auto& e : full.at("history").as_array()) types.emplace_back(e.at("type").as_string());
-  const std::vector<std::string> expected = {
-      "received",       "sent_to_dispatch",   "dispatched",       "signed",         "signed",
-      "leg_replied",    "extension_requested", "extension_approved", "sub_dispatched", "signed",
-      "contacted",      "leg_replied",        "sub_reply_received", "leg_replied",   "order_replied",
-      "reply_accepted", "visited",            "reopened",         "leg_reopened",   "leg_replied",
-      "order_replied",  "reply_accepted",     "visited",          "closed"};
+  const std::vector<std::string> expected = {"received",
+                                             "sent_to_dispatch",
+                                             "dispatched",
+                                             "signed",
+                                             "signed",
+                                             "leg_replied",
+                                             "extension_requested",
+                                             "extension_approved",
+                                             "sub_dispatched",
+                                             "signed",
+                                             "contacted",
+                                             "leg_replied",
+                                             "sub_reply_received",
+                                             "leg_replied",
+                                             "order_replied",
+                                             "reply_accepted",
+                                             "visited",
+                                             "reopened",
+                                             "leg_reopened",
+                                             "leg_replied",
+                                             "order_replied",
+                                             "reply_accepted",
+                                             "visited",
+                                             "closed"};
   EXPECT_EQ(types, expected);
   EXPECT_EQ(full.at("visits").as_array().size(), 2u);
   EXPECT_EQ(full.at("version").as_int64(), static_cast<int64_t>(expected.size()));
@@ -161,24 +190,28 @@ TEST_F(HttpTest, ReturnsRejectionsDirectAnswersAndMerges) {
   std::string o1 = make();
   EXPECT_EQ(agent->Post(o1 + "/send-to-dispatch", "").status, 200);
   EXPECT_EQ(dispatcher->Post(o1 + "/dispatch", R"({"lead_unit":"bj.water"})").status, 200);
-  EXPECT_EQ(water->Post(o1 + "/legs/1/request-return", R"({"reason":"路灯不属于供水职责"})").status, 200);
+  EXPECT_EQ(water->Post(o1 + "/legs/1/request-return", R"({"reason":"路灯不属于供水职责"})").status,
+            200);
   Response back = dispatcher->Post(o1 + "/legs/1/approve-return", "");
   EXPECT_EQ(back.status, 200);
   EXPECT_EQ(Str(back.json(), "state"), "dispatching");
   EXPECT_EQ(back.json().at("failed_dispatches").as_int64(), 1);
 
   std::string o2 = make();
-  Response answered = agent->Post(o2 + "/answer", R"({"text":"路灯报修请拨打城管热线，已为您转达"})");
+  Response answered =
+      agent->Post(o2 + "/answer", R"({"text":"路灯报修请拨打城管热线，已为您转达"})");
   EXPECT_EQ(Str(answered.json(), "state"), "answered_directly");
 
   std::string o3 = make();
-  Response rejected = agent->Post(o3 + "/reject", R"({"reason":"已进入诉讼程序","proper_channel":"人民法院"})");
+  Response rejected =
+      agent->Post(o3 + "/reject", R"({"reason":"已进入诉讼程序","proper_channel":"人民法院"})");
   EXPECT_EQ(Str(rejected.json(), "state"), "rejected");
 
   std::string child = make();
   std::string parent = make();
   const int64_t parent_id = std::stoll(parent.substr(parent.rfind('/') + 1));
-  Response merged = dispatcher->Post(child + "/merge", "{\"parent\":" + std::to_string(parent_id) + "}");
+  Response merged =
+      dispatcher->Post(child + "/merge", "{\"parent\":" + std::to_string(parent_id) + "}");
   EXPECT_EQ(merged.status, 200) << merged.body;
   EXPECT_EQ(Str(merged.json(), "state"), "merged");
   Response p = dispatcher->Get(parent);
@@ -202,8 +235,10 @@ TEST_F(HttpTest, CallersAreMaskedForUnitsAndHiddenWhenConfidential) {
     EXPECT_EQ(agent->Post(base + "/send-to-dispatch", "").status, 200);
     EXPECT_EQ(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"bj.heat"})").status, 200);
   }
-  const std::string open_path = "/api/v1/orders/" + std::to_string(open_order.json().at("id").as_int64());
-  const std::string secret_path = "/api/v1/orders/" + std::to_string(secret.json().at("id").as_int64());
+  const std::string open_path =
+      "/api/v1/orders/" + std::to_string(open_order.json().at("id").as_int64());
+  const std::string secret_path =
+      "/api/v1/orders/" + std::to_string(secret.json().at("id").as_int64());
 
   json::value seen_by_unit = heat->Get(open_path).json();
   EXPECT_EQ(seen_by_unit.at("caller").at("phone").as_string(), "139****5678");
@@ -212,7 +247,8 @@ TEST_F(HttpTest, CallersAreMaskedForUnitsAndHiddenWhenConfidential) {
   EXPECT_EQ(dispatcher->Get(open_path).json().at("caller").at("phone").as_string(), "13912345678");
   EXPECT_TRUE(heat->Get(secret_path).json().at("caller").is_null());
   EXPECT_TRUE(analyst->Get(secret_path).json().at("caller").is_null());
-  EXPECT_EQ(dispatcher->Get(secret_path).json().at("caller").at("phone").as_string(), "13912345678");
+  EXPECT_EQ(dispatcher->Get(secret_path).json().at("caller").at("phone").as_string(),
+            "13912345678");
   EXPECT_EQ(heat->Get(secret_path).body.find("13912345678"), std::string::npos);
 
   // A unit sees only orders with a leg of its own.
@@ -231,16 +267,20 @@ TEST_F(HttpTest, ListingFiltersAndPagesOverHttp) {
   ASSERT_EQ(page1.status, 200) << page1.body;
   EXPECT_EQ(page1.json().at("orders").as_array().size(), 3u);
   std::string cursor(page1.json().at("next_cursor").as_string());
-  Response page2 = agent->Get("/api/v1/orders?limit=3&q=%E8%B7%AF%E7%81%AF&district=110105&cursor=" + cursor);
+  Response page2 =
+      agent->Get("/api/v1/orders?limit=3&q=%E8%B7%AF%E7%81%AF&district=110105&cursor=" + cursor);
   EXPECT_EQ(page2.json().at("orders").as_array().size(), 2u);
   EXPECT_TRUE(page2.json().at("next_cursor").is_null());
-  EXPECT_EQ(agent->Get("/api/v1/orders?state=received&channel=phone&urgency=normal&overdue=false&category=01"
-                       "&from=2020-01-01T00:00:00%2B08:00")
-                .json()
-                .at("orders")
-                .as_array()
-                .size(),
-            5u);  // the five above (the demo orders are in other states or categories)
+  EXPECT_EQ(
+      agent
+          ->Get(
+              "/api/v1/orders?state=received&channel=phone&urgency=normal&overdue=false&category=01"
+              "&from=2020-01-01T00:00:00%2B08:00")
+          .json()
+          .at("orders")
+          .as_array()
+          .size(),
+      5u);  // the five above (the demo orders are in other states or categories)
 }
 
 struct BadCase {
@@ -267,40 +307,133 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
   const int64_t version_before = agent->Get(o).json().at("version").as_int64();
 
   const std::vector<BadCase> cases = {
-      {"oversized body", "POST", "/api/v1/orders", std::string(100 * 1024, 'x'), {}, 413, "too_large", ""},
-      {"malformed JSON", "POST", "/api/v1/orders", "{\"channel\": \"phone\", ", {}, 400, "invalid_argument", ""},
-      {"invalid UTF-8", "POST", "/api/v1/orders", "{\"channel\":\"phone\",\"content\":\"\xff\xfe\"}", {}, 400,
-       "invalid_argument", ""},
+      {"oversized body",
+       "POST",
+       "/api/v1/orders",
+       std::string(100 * 1024, 'x'),
+       {},
+       413,
+       "too_large",
+       ""},
+      {"malformed JSON",
+       "POST",
+       "/api/v1/orders",
+       "{\"channel\": \"phone\", ",
+       {},
+       400,
+       "invalid_argument",
+       ""},
+      {"invalid UTF-8",
+       "POST",
+       "/api/v1/orders",
+       "{\"channel\":\"phone\",\"content\":\"\xff\xfe\"}",
+       {},
+       400,
+       "invalid_argument",
+       ""},
       {"not an object", "POST", "/api/v1/orders", "[1,2,3]", {}, 400, "invalid_argument", ""},
-      {"unknown field", "POST", "/api/v1/orders", R"({"channel":"phone","content":"x","colour":"red"})", {}, 400,
-       "invalid_argument", "colour"},
-      {"unknown nested field", "POST", "/api/v1/orders",
-       R"({"channel":"phone","content":"x","caller":{"phone":"1","age":3}})", {}, 400, "invalid_argument",
+      {"unknown field",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"phone","content":"x","colour":"red"})",
+       {},
+       400,
+       "invalid_argument",
+       "colour"},
+      {"unknown nested field",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"phone","content":"x","caller":{"phone":"1","age":3}})",
+       {},
+       400,
+       "invalid_argument",
        "caller.age"},
-      {"wrong type", "POST", "/api/v1/orders", R"({"channel":"phone","content":5})", {}, 400, "invalid_argument",
+      {"wrong type",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"phone","content":5})",
+       {},
+       400,
+       "invalid_argument",
        "content"},
-      {"missing field", "POST", "/api/v1/orders", R"({"channel":"phone"})", {}, 400, "invalid_argument", "content"},
-      {"unknown enum", "POST", "/api/v1/orders", R"({"channel":"pigeon","content":"x"})", {}, 400,
-       "invalid_argument", "channel"},
-      {"unknown code", "POST", "/api/v1/orders",
-       R"({"channel":"phone","content":"x","location":{"street_code":"999999999"}})", {}, 400, "invalid_argument",
+      {"missing field",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"phone"})",
+       {},
+       400,
+       "invalid_argument",
+       "content"},
+      {"unknown enum",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"pigeon","content":"x"})",
+       {},
+       400,
+       "invalid_argument",
+       "channel"},
+      {"unknown code",
+       "POST",
+       "/api/v1/orders",
+       R"({"channel":"phone","content":"x","location":{"street_code":"999999999"}})",
+       {},
+       400,
+       "invalid_argument",
        "location.street_code"},
-      {"deep nesting", "POST", "/api/v1/orders", std::string(40, '[') + std::string(40, ']'), {}, 400,
-       "invalid_argument", ""},
-      {"injection attempt", "GET", "/api/v1/orders?state=received'%20OR%201=1--", "", {}, 400, "invalid_argument",
+      {"deep nesting",
+       "POST",
+       "/api/v1/orders",
+       std::string(40, '[') + std::string(40, ']'),
+       {},
+       400,
+       "invalid_argument",
+       ""},
+      {"injection attempt",
+       "GET",
+       "/api/v1/orders?state=received'%20OR%201=1--",
+       "",
+       {},
+       400,
+       "invalid_argument",
        "state"},
       {"bad id", "GET", "/api/v1/orders/abc", "", {}, 400, "invalid_argument", "id"},
       {"unknown order", "GET", "/api/v1/orders/999999", "", {}, 404, "not_found", ""},
-      {"unknown query parameter", "GET", "/api/v1/orders?sort=desc", "", {}, 400, "invalid_argument", "sort"},
+      {"unknown query parameter",
+       "GET",
+       "/api/v1/orders?sort=desc",
+       "",
+       {},
+       400,
+       "invalid_argument",
+       "sort"},
       {"bad time", "GET", "/api/v1/orders?from=yesterday", "", {}, 400, "invalid_argument", "from"},
       {"unknown action", "POST", o + "/teleport", "", {}, 404, "not_found", ""},
-      {"illegal transition", "POST", answered + "/send-to-dispatch", "", {}, 409, "illegal_transition", ""},
+      {"illegal transition",
+       "POST",
+       answered + "/send-to-dispatch",
+       "",
+       {},
+       409,
+       "illegal_transition",
+       ""},
       {"action of another role", "POST", o + "/accept-reply", "", {}, 403, "forbidden", ""},
       {"missing reason", "POST", o + "/reject", "{}", {}, 400, "invalid_argument", "reason"},
-      {"field of another action", "POST", o + "/send-to-dispatch", R"({"lead_unit":"110105"})", {}, 400,
-       "invalid_argument", "lead_unit"},
-      {"oversized idempotency key", "POST", "/api/v1/orders", kIntake, {{"Idempotency-Key", std::string(300, 'k')}},
-       400, "invalid_argument", "Idempotency-Key"},
+      {"field of another action",
+       "POST",
+       o + "/send-to-dispatch",
+       R"({"lead_unit":"110105"})",
+       {},
+       400,
+       "invalid_argument",
+       "lead_unit"},
+      {"oversized idempotency key",
+       "POST",
+       "/api/v1/orders",
+       kIntake,
+       {{"Idempotency-Key", std::string(300, 'k')}},
+       400,
+       "invalid_argument",
+       "Idempotency-Key"},
       {"unknown endpoint", "GET", "/api/v1/nothing", "", {}, 404, "not_found", ""},
   };
   for (const auto& c : cases) {
@@ -321,9 +454,13 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
   anonymous.set_token("not-a-token");
   EXPECT_EQ(anonymous.Post("/api/v1/orders", kIntake).status, 401);
   Client wrong(port_);
-  EXPECT_EQ(wrong.Post("/api/v1/auth/login", R"({"username":"agent1","password":"wrong-password"})").status, 401);
+  EXPECT_EQ(wrong.Post("/api/v1/auth/login", R"({"username":"agent1","password":"wrong-password"})")
+                .status,
+            401);
   EXPECT_EQ(heat->Post("/api/v1/orders", kIntake).status, 403);
-  EXPECT_EQ(agent->Post("/api/v1/users", R"({"username":"x","role":"agent","password":"12345678"})").status, 403);
+  EXPECT_EQ(agent->Post("/api/v1/users", R"({"username":"x","role":"agent","password":"12345678"})")
+                .status,
+            403);
   EXPECT_EQ(agent->Send("DELETE", o).status, 405);
 
   EXPECT_EQ(OrderCount(), before);
@@ -333,31 +470,40 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
 TEST_F(HttpTest, RepeatedFailedLogInsAreRefusedForAWhile) {
   Client c(port_);
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(c.Post("/api/v1/auth/login", R"({"username":"visitor1","password":"guess-)" + std::to_string(i) + "\"}")
+    EXPECT_EQ(c.Post("/api/v1/auth/login",
+                     R"({"username":"visitor1","password":"guess-)" + std::to_string(i) + "\"}")
                   .status,
               401);
   }
-  Response locked = c.Post("/api/v1/auth/login", R"({"username":"visitor1","password":"jiesu-demo"})");
+  Response locked =
+      c.Post("/api/v1/auth/login", R"({"username":"visitor1","password":"jiesu-demo"})");
   EXPECT_EQ(locked.status, 429);
   EXPECT_EQ(locked.json().at("code").as_string(), "rate_limited");
-  EXPECT_EQ(c.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})").status, 200);
+  EXPECT_EQ(c.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})").status,
+            200);
 }
 
 TEST_F(HttpTest, AdminCreatesUsersWhoCanLogIn) {
   auto admin = As("admin");
-  Response r = admin->Post("/api/v1/users", R"({"username":"haidian1","role":"unit_handler","unit":"110108",
+  Response r =
+      admin->Post("/api/v1/users", R"({"username":"haidian1","role":"unit_handler","unit":"110108",
                                                  "password":"long-enough-pw","display_name":"海淀区 承办人"})");
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(admin->Post("/api/v1/users", R"({"username":"haidian1","role":"agent","password":"long-enough-pw"})")
+  EXPECT_EQ(admin
+                ->Post("/api/v1/users",
+                       R"({"username":"haidian1","role":"agent","password":"long-enough-pw"})")
                 .status,
             409);
-  EXPECT_EQ(admin->Post("/api/v1/users", R"({"username":"u2","role":"unit_handler","password":"long-enough-pw"})")
+  EXPECT_EQ(admin
+                ->Post("/api/v1/users",
+                       R"({"username":"u2","role":"unit_handler","password":"long-enough-pw"})")
                 .json()
                 .at("field")
                 .as_string(),
             "unit");
   Client c(port_);
-  Response login = c.Post("/api/v1/auth/login", R"({"username":"haidian1","password":"long-enough-pw"})");
+  Response login =
+      c.Post("/api/v1/auth/login", R"({"username":"haidian1","password":"long-enough-pw"})");
   ASSERT_EQ(login.status, 200);
   c.set_token(std::string(login.json().at("token").as_string()));
   Response me = c.Get("/api/v1/me");

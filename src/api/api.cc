@@ -17,16 +17,26 @@ using domain::Action;
 
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kIllegalTransition: return 409;
-    case ErrorCode::kTooLarge: return 413;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kIllegalTransition:
+      return 409;
+    case ErrorCode::kTooLarge:
+      return 413;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -70,7 +80,8 @@ Result<int64_t> PositiveId(const std::string& s, const char* what) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
-    return InvalidArgument(std::string(what) + " must be a positive integer, got '" + s + "'", what);
+    return InvalidArgument(std::string(what) + " must be a positive integer, got '" + s + "'",
+                           what);
   }
   return v;
 }
@@ -84,15 +95,17 @@ std::string Sha256Hex(const std::string& s) {
 }
 
 template <class E>
-std::optional<E> ReadEnum(JsonReader& r, const std::string& key, std::optional<E> (*parse)(std::string_view),
-                          std::span<const E> (*all)(), bool required, std::optional<E> fallback = std::nullopt) {
+std::optional<E> ReadEnum(JsonReader& r, const std::string& key,
+                          std::optional<E> (*parse)(std::string_view), std::span<const E> (*all)(),
+                          bool required, std::optional<E> fallback = std::nullopt) {
   std::string s = r.String(key, required);
   if (s.empty()) return fallback;
   if (auto v = parse(s)) return v;
   std::string allowed;
   for (E e : all()) allowed += (allowed.empty() ? "" : ", ") + std::string(domain::Name(e));
-  r.Merge(InvalidArgument(r.prefix() + key + ": unknown value '" + s + "' (expected one of: " + allowed + ")",
-                          r.prefix() + key));
+  r.Merge(InvalidArgument(
+      r.prefix() + key + ": unknown value '" + s + "' (expected one of: " + allowed + ")",
+      r.prefix() + key));
   return fallback;
 }
 
@@ -100,12 +113,14 @@ Result<domain::OrderDraft> ReadDraft(const std::string& body) {
   JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
   JsonReader r(o);
   domain::OrderDraft d;
-  d.channel = ReadEnum(r, "channel", domain::ParseChannel, domain::AllChannels, true, {domain::Channel::kPhone})
+  d.channel = ReadEnum(r, "channel", domain::ParseChannel, domain::AllChannels, true,
+                       {domain::Channel::kPhone})
                   .value_or(domain::Channel::kPhone);
-  d.request_type = ReadEnum(r, "request_type", domain::ParseRequestType, domain::AllRequestTypes, false,
-                            {domain::RequestType::kOther})
+  d.request_type = ReadEnum(r, "request_type", domain::ParseRequestType, domain::AllRequestTypes,
+                            false, {domain::RequestType::kOther})
                        .value_or(domain::RequestType::kOther);
-  d.urgency = ReadEnum(r, "urgency", domain::ParseUrgency, domain::AllUrgencys, false, {domain::Urgency::kNormal})
+  d.urgency = ReadEnum(r, "urgency", domain::ParseUrgency, domain::AllUrgencys, false,
+                       {domain::Urgency::kNormal})
                   .value_or(domain::Urgency::kNormal);
   d.category = r.String("category");
   d.title = r.String("title");
@@ -151,37 +166,51 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
   domain::Command c;
   c.action = action;
   switch (action) {
-    case Action::kAnswer: c.text = r.String("text", true); break;
+    case Action::kAnswer:
+      c.text = r.String("text", true);
+      break;
     case Action::kReject:
       c.reason = r.String("reason", true);
       c.proper_channel = r.String("proper_channel");
       break;
-    case Action::kSendToDispatch: c.reason = r.String("reason"); break;
+    case Action::kSendToDispatch:
+      c.reason = r.String("reason");
+      break;
     case Action::kDispatch:
       c.lead_unit = r.String("lead_unit", true);
       c.co_units = r.Strings("co_units");
       c.category = r.String("category");
       c.complex = r.Bool("complex");
       break;
-    case Action::kMerge: c.parent_order = r.Int("parent", true).value_or(0); c.reason = r.String("reason"); break;
-    case Action::kAcceptReply: break;
-    case Action::kRejectReply: c.reason = r.String("reason", true); break;
+    case Action::kMerge:
+      c.parent_order = r.Int("parent", true).value_or(0);
+      c.reason = r.String("reason");
+      break;
+    case Action::kAcceptReply:
+      break;
+    case Action::kRejectReply:
+      c.reason = r.String("reason", true);
+      break;
     case Action::kVisit:
       c.visit.reached = r.Bool("reached");
       c.visit.contacted = r.Bool("contacted");
       c.visit.solved = r.Bool("solved");
-      c.visit.satisfaction = ReadEnum(r, "satisfaction", domain::ParseSatisfaction, domain::AllSatisfactions, false);
+      c.visit.satisfaction =
+          ReadEnum(r, "satisfaction", domain::ParseSatisfaction, domain::AllSatisfactions, false);
       c.visit.attributable = r.Bool("attributable");
       c.visit.comment = r.String("comment");
       if (!o.contains("reached")) r.Merge(InvalidArgument("reached: is required", "reached"));
       break;
     case Action::kSign:
-    case Action::kContact: break;
+    case Action::kContact:
+      break;
     case Action::kRequestReturn:
     case Action::kApproveReturn:
     case Action::kRefuseReturn:
     case Action::kApproveExtension:
-    case Action::kRefuseExtension: c.reason = r.String("reason", action == Action::kRequestReturn); break;
+    case Action::kRefuseExtension:
+      c.reason = r.String("reason", action == Action::kRequestReturn);
+      break;
     case Action::kRequestExtension:
       c.days = static_cast<int>(std::clamp<int64_t>(r.Int("days", true).value_or(0), -1, 100000));
       c.reason = r.String("reason", true);
@@ -192,9 +221,11 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
       break;
     case Action::kReply:
       c.text = r.String("text", true);
-      c.reply_result = ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
+      c.reply_result =
+          ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
       break;
-    case Action::kIntake: return InvalidArgument("intake is not a transition");
+    case Action::kIntake:
+      return InvalidArgument("intake is not a transition");
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
   return c;
@@ -222,7 +253,8 @@ Api::Api(service::Auth& auth, service::Orders& orders) : auth_(auth), orders_(or
   Add("GET", "/api/v1/orders", false, [this](Call& c) { return ListOrders(c); });
   Add("GET", "/api/v1/orders/{id}", false, [this](Call& c) { return GetOrder(c); });
   Add("POST", "/api/v1/orders/{id}/{action}", false, [this](Call& c) { return OrderAction(c); });
-  Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false, [this](Call& c) { return LegAction(c); });
+  Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false,
+      [this](Call& c) { return LegAction(c); });
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});
   });
@@ -270,8 +302,9 @@ Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
     return route.handler(call);
   }
   if (path_matched) {
-    HttpResponse r = JsonResponse(405, json::object{{"code", "method_not_allowed"},
-                                                    {"message", "method " + req.method + " is not allowed here"}});
+    HttpResponse r = JsonResponse(
+        405, json::object{{"code", "method_not_allowed"},
+                          {"message", "method " + req.method + " is not allowed here"}});
     return r;
   }
   return NotFound("no such endpoint: " + req.method + " " + req.path);
@@ -312,7 +345,8 @@ Result<HttpResponse> Api::Me(Call& c) {
 
 Result<HttpResponse> Api::CreateUser(Call& c) {
   const domain::RoleDef* role = orders_.jurisdiction().roles.Find(c.actor.role);
-  if (role == nullptr || !role->manage_users) return Forbidden("only administrators may create users");
+  if (role == nullptr || !role->manage_users)
+    return Forbidden("only administrators may create users");
   JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
   JsonReader r(o);
   service::NewUser u;
@@ -360,10 +394,13 @@ Result<HttpResponse> Api::SuggestDispatch(Call& c) {
   if (!category.empty() && j.taxonomy.Find(category) == nullptr) {
     return InvalidArgument("unknown category '" + category + "'", "category");
   }
-  JIESU_ASSIGN_OR_RETURN(domain::DispatchSuggestion s, j.catalogue.Suggest(category, area, j.units));
+  JIESU_ASSIGN_OR_RETURN(domain::DispatchSuggestion s,
+                         j.catalogue.Suggest(category, area, j.units));
   json::array co;
   for (const auto& u : s.co_units) co.emplace_back(u);
-  return JsonResponse(200, json::object{{"lead_unit", s.lead_unit}, {"co_units", std::move(co)}, {"reason", s.reason}});
+  return JsonResponse(
+      200,
+      json::object{{"lead_unit", s.lead_unit}, {"co_units", std::move(co)}, {"reason", s.reason}});
 }
 
 Result<HttpResponse> Api::Intake(Call& c) {
@@ -371,11 +408,13 @@ Result<HttpResponse> Api::Intake(Call& c) {
     return InvalidArgument("Idempotency-Key must be at most 200 bytes of UTF-8", "Idempotency-Key");
   }
   JIESU_ASSIGN_OR_RETURN(domain::OrderDraft draft, ReadDraft(c.req.body));
-  JIESU_ASSIGN_OR_RETURN(storage::Created created,
-                         orders_.Intake(c.actor, std::move(draft), c.req.idempotency_key, Sha256Hex(c.req.body)));
+  JIESU_ASSIGN_OR_RETURN(
+      storage::Created created,
+      orders_.Intake(c.actor, std::move(draft), c.req.idempotency_key, Sha256Hex(c.req.body)));
   const auto& j = orders_.jurisdiction();
-  HttpResponse r = JsonResponse(created.replayed ? 200 : 201,
-                                OrderJson(created.order, nullptr, j, c.actor.role, orders_.clock().Now()));
+  HttpResponse r =
+      JsonResponse(created.replayed ? 200 : 201,
+                   OrderJson(created.order, nullptr, j, c.actor.role, orders_.clock().Now()));
   r.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(created.order.id));
   if (created.replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
   return r;
@@ -385,7 +424,8 @@ Result<HttpResponse> Api::GetOrder(Call& c) {
   JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Get(c.actor, id));
   JIESU_ASSIGN_OR_RETURN(std::vector<domain::Event> history, orders_.History(c.actor, id));
-  return JsonResponse(200, OrderJson(o, &history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  return JsonResponse(
+      200, OrderJson(o, &history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
 }
 
 Result<HttpResponse> Api::ListOrders(Call& c) {
@@ -422,7 +462,8 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
       if (!t.ok()) return InvalidArgument(k + ": " + t.error().message, k);
       (k == "from" ? f.created_from : f.created_to) = *t;
     } else if (k == "overdue") {
-      if (v != "true" && v != "false") return InvalidArgument("overdue must be true or false", "overdue");
+      if (v != "true" && v != "false")
+        return InvalidArgument("overdue must be true or false", "overdue");
       f.overdue = v == "true";
     } else if (k == "q") {
       if (Utf8Length(v) > 100) return InvalidArgument("q is longer than 100 characters", "q");
@@ -442,10 +483,11 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
   const TimePoint now = orders_.clock().Now();
   json::array items;
   for (const auto& s : page.orders) items.emplace_back(SummaryJson(s, j, now));
-  return JsonResponse(200, json::object{
-                               {"orders", std::move(items)},
-                               {"next_cursor", page.next_cursor == 0 ? json::value(nullptr)
-                                                                     : json::value(std::to_string(page.next_cursor))}});
+  return JsonResponse(
+      200, json::object{{"orders", std::move(items)},
+                        {"next_cursor", page.next_cursor == 0
+                                            ? json::value(nullptr)
+                                            : json::value(std::to_string(page.next_cursor))}});
 }
 
 Result<HttpResponse> Api::OrderAction(Call& c) {
@@ -458,7 +500,8 @@ Result<HttpResponse> Api::OrderAction(Call& c) {
   if (t == nullptr || t->on_leg) return NotFound("no such order action: " + c.params.at("action"));
   JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
-  return JsonResponse(200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  return JsonResponse(
+      200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
 }
 
 Result<HttpResponse> Api::LegAction(Call& c) {
@@ -473,7 +516,8 @@ Result<HttpResponse> Api::LegAction(Call& c) {
   JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
   cmd.leg = static_cast<int>(std::min<int64_t>(leg, 1'000'000));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
-  return JsonResponse(200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  return JsonResponse(
+      200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
 }
 
 }  // namespace jiesu::api

@@ -10,8 +10,8 @@
 namespace jiesu::api {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path, no query
+  std::string method;                                      // "GET", "POST", ...
+  std::string path;                                        // decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string authorization;
   std::string idempotency_key;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -22,11 +21,13 @@ Result<boost::json::object> ParseObject(const std::string& body);
 class JsonReader {
  public:
   // `prefix` is prepended to field names in errors ("caller.").
-  explicit JsonReader(const boost::json::object& o, std::string prefix = "") : o_(o), prefix_(std::move(prefix)) {}
+  explicit JsonReader(const boost::json::object& o, std::string prefix = "")
+      : o_(o), prefix_(std::move(prefix)) {}
 
   // Each getter returns the value, the fallback when the field is absent or null, and records
   // the first problem found; check error() (or Finish()) once after reading.
-  std::string String(const std::string& key, bool required = false, const std::string& fallback = "");
+  std::string String(const std::string& key, bool required = false,
+                     const std::string& fallback = "");
   bool Bool(const std::string& key, bool fallback = false);
   std::optional<int64_t> Int(const std::string& key, bool required = false);
   std::optional<double> Double(const std::string& key);

@@ -3,7 +3,6 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/url/parse.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -43,8 +42,11 @@ Result<HttpRequest> Convert(const http::request<http::string_body>& req) {
 
 struct HttpServer::Impl {
   Impl(Api& a, ServerOptions o)
-      : api(a), options(std::move(o)), ioc(std::max(1, options.io_threads)),
-        handlers(static_cast<size_t>(std::max(1, options.handler_threads))), acceptor(ioc) {}
+      : api(a),
+        options(std::move(o)),
+        ioc(std::max(1, options.io_threads)),
+        handlers(static_cast<size_t>(std::max(1, options.handler_threads))),
+        acceptor(ioc) {}
 
   asio::awaitable<void> Accept() {
     while (true) {
@@ -57,7 +59,8 @@ struct HttpServer::Impl {
     }
   }
 
-  asio::awaitable<void> Write(beast::tcp_stream& stream, unsigned version, bool keep_alive, HttpResponse r) {
+  asio::awaitable<void> Write(beast::tcp_stream& stream, unsigned version, bool keep_alive,
+                              HttpResponse r) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::server, "jiesu");
     res.set(http::field::content_type, r.content_type);
@@ -80,19 +83,23 @@ struct HttpServer::Impl {
       parser.body_limit(options.body_limit);
       parser.header_limit(16 * 1024);
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-          ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      auto [ec, n] =
+          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::eof || ec == asio::error::connection_reset ||
+          ec == asio::error::operation_aborted) {
         break;
       }
       if (ec == http::error::body_limit) {
         co_await Write(stream, 11, false,
                        Simple(413, "too_large",
-                              "the request body is larger than " + std::to_string(options.body_limit) + " bytes"));
+                              "the request body is larger than " +
+                                  std::to_string(options.body_limit) + " bytes"));
         break;
       }
       if (ec) {
-        co_await Write(stream, 11, false, Simple(400, "invalid_argument", "malformed HTTP request"));
+        co_await Write(stream, 11, false,
+                       Simple(400, "invalid_argument", "malformed HTTP request"));
         break;
       }
       auto req = parser.release();
@@ -106,7 +113,9 @@ struct HttpServer::Impl {
         // The handler may block on a durable commit: run it on the handler pool, and resume
         // this connection on its I/O thread when it is done.
         auto request = std::make_shared<const HttpRequest>(std::move(*converted));
-        auto work = [this, request]() -> asio::awaitable<HttpResponse> { co_return api.Handle(*request); };
+        auto work = [this, request]() -> asio::awaitable<HttpResponse> {
+          co_return api.Handle(*request);
+        };
         resp = co_await asio::co_spawn(handlers, std::move(work), asio::use_awaitable);
       }
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
@@ -128,7 +137,8 @@ struct HttpServer::Impl {
   bool stopped = false;
 };
 
-HttpServer::HttpServer(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+HttpServer::HttpServer(Api& api, ServerOptions options)
+    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -143,8 +153,8 @@ Result<uint16_t> HttpServer::Start() {
   if (!ec) acc.bind(endpoint, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Unavailable("cannot listen on " + impl_->options.address + ":" + std::to_string(impl_->options.port) +
-                       ": " + ec.message());
+    return Unavailable("cannot listen on " + impl_->options.address + ":" +
+                       std::to_string(impl_->options.port) + ": " + ec.message());
   }
   const uint16_t port = acc.local_endpoint().port();
   asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);

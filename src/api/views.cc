@@ -17,7 +17,8 @@ std::string MaskPhone(const std::string& phone) {
     if (c >= '0' && c <= '9') digits += c;
   }
   if (digits.size() >= 7) return digits.substr(0, 3) + "****" + digits.substr(digits.size() - 4);
-  if (digits.size() >= 3) return std::string(digits.size() - 2, '*') + digits.substr(digits.size() - 2);
+  if (digits.size() >= 3)
+    return std::string(digits.size() - 2, '*') + digits.substr(digits.size() - 2);
   return std::string(digits.size(), '*');
 }
 
@@ -29,7 +30,9 @@ std::string MaskName(const std::string& name) {
   return name.substr(0, first) + "*";
 }
 
-std::string Time(TimePoint t, const Jurisdiction& j) { return FormatRfc3339(t, j.utc_offset_minutes); }
+std::string Time(TimePoint t, const Jurisdiction& j) {
+  return FormatRfc3339(t, j.utc_offset_minutes);
+}
 
 namespace {
 
@@ -40,7 +43,8 @@ json::value OptTime(const std::optional<TimePoint>& t, const Jurisdiction& j) {
 json::value CallerJson(const Caller& c, CallerView view) {
   if (view == CallerView::kHidden) return nullptr;
   if (view == CallerView::kMasked) {
-    return json::object{{"name", MaskName(c.name)}, {"phone", MaskPhone(c.phone)}, {"anonymous", c.anonymous}};
+    return json::object{
+        {"name", MaskName(c.name)}, {"phone", MaskPhone(c.phone)}, {"anonymous", c.anonymous}};
   }
   return json::object{{"name", c.name}, {"phone", c.phone}, {"anonymous", c.anonymous}};
 }
@@ -172,7 +176,8 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
       {"close_reason", o.close_reason},
       {"merged_into", o.merged_into == 0 ? json::value(nullptr) : json::value(o.merged_into)},
       {"merged_children", std::move(children)},
-      {"extra_callers", view == CallerView::kHidden ? json::value(json::array{}) : json::value(std::move(extra))},
+      {"extra_callers",
+       view == CallerView::kHidden ? json::value(json::array{}) : json::value(std::move(extra))},
       {"overdue", o.IsOverdue(now)},
       {"legs", std::move(legs)},
       {"visits", std::move(visits)},
@@ -212,8 +217,8 @@ json::object SummaryJson(const storage::OrderSummary& s, const Jurisdiction& j, 
 }
 
 json::object UserJson(const storage::User& u) {
-  return json::object{{"id", u.id},           {"username", u.username}, {"display_name", u.display_name},
-                      {"role", u.role},       {"unit", u.unit_id},      {"active", u.active}};
+  return json::object{{"id", u.id},     {"username", u.username}, {"display_name", u.display_name},
+                      {"role", u.role}, {"unit", u.unit_id},      {"active", u.active}};
 }
 
 }  // namespace jiesu::api

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -23,8 +22,10 @@ std::string MaskPhone(const std::string& phone);
 std::string MaskName(const std::string& name);
 
 boost::json::object OrderJson(const domain::Order& o, const std::vector<domain::Event>* history,
-                              const domain::Jurisdiction& j, const std::string& viewer_role, TimePoint now);
-boost::json::object SummaryJson(const storage::OrderSummary& s, const domain::Jurisdiction& j, TimePoint now);
+                              const domain::Jurisdiction& j, const std::string& viewer_role,
+                              TimePoint now);
+boost::json::object SummaryJson(const storage::OrderSummary& s, const domain::Jurisdiction& j,
+                                TimePoint now);
 boost::json::object UserJson(const storage::User& u);
 std::string Time(TimePoint t, const domain::Jurisdiction& j);
 

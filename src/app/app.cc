@@ -19,8 +19,10 @@ Result<std::string> LoadOrCreateKey(const std::string& path) {
     in >> hex;
     std::string key(32, '\0');
     size_t len = 0;
-    if (hex.size() != 64 || sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(),
-                                           hex.size(), nullptr, &len, nullptr) != 0 || len != 32) {
+    if (hex.size() != 64 ||
+        sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(),
+                       hex.size(), nullptr, &len, nullptr) != 0 ||
+        len != 32) {
       return InvalidArgument(path + ": expected 64 hexadecimal characters (a 32-byte key)");
     }
     return key;
@@ -28,7 +30,8 @@ Result<std::string> LoadOrCreateKey(const std::string& path) {
   std::string key(32, '\0');
   randombytes_buf(key.data(), key.size());
   std::string hex(64, '\0');
-  sodium_bin2hex(hex.data(), hex.size() + 1, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  sodium_bin2hex(hex.data(), hex.size() + 1, reinterpret_cast<const unsigned char*>(key.data()),
+                 key.size());
   {
     std::ofstream out(path, std::ios::trunc);
     if (!out) return Unavailable("cannot create key file " + path);
@@ -49,12 +52,15 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
     std::error_code ec;
     fs::create_directories(db.parent_path(), ec);
   }
-  JIESU_ASSIGN_OR_RETURN(app->store_, storage::sqlite::SqliteStore::Open({options.db_path, 4, 512}));
+  JIESU_ASSIGN_OR_RETURN(app->store_,
+                         storage::sqlite::SqliteStore::Open({options.db_path, 4, 512}));
   if (options.key_file.empty()) options.key_file = options.db_path + ".key";
   JIESU_ASSIGN_OR_RETURN(std::string key, LoadOrCreateKey(options.key_file));
   app->hasher_ = std::make_unique<service::CallerHasher>(std::move(key));
-  app->auth_ = std::make_unique<service::Auth>(*app->store_, *app->jurisdiction_, app->clock_, options.auth);
-  app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_, *app->hasher_);
+  app->auth_ =
+      std::make_unique<service::Auth>(*app->store_, *app->jurisdiction_, app->clock_, options.auth);
+  app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_,
+                                                   *app->hasher_);
   app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_);
   app->options_ = std::move(options);
   return app;
@@ -107,9 +113,11 @@ Status App::SeedDemo(std::ostream& out) {
     auto existing = store_->FindUserByName(u.username);
     if (!existing.ok()) {
       if (existing.error().code != ErrorCode::kNotFound) return existing.error();
-      JIESU_RETURN_IF_ERROR(auth_->AddUser({u.username, u.display_name, u.role, u.unit, kDemoPassword}));
+      JIESU_RETURN_IF_ERROR(
+          auth_->AddUser({u.username, u.display_name, u.role, u.unit, kDemoPassword}));
     }
-    out << "  " << u.username << "  (" << u.role << (u.unit[0] ? std::string(", unit ") + u.unit : "") << ")\n";
+    out << "  " << u.username << "  (" << u.role
+        << (u.unit[0] ? std::string(", unit ") + u.unit : "") << ")\n";
   }
   JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store_->ListOrders(storage::OrderFilter{}));
   if (!page.orders.empty()) return Ok();
@@ -121,7 +129,8 @@ Status App::SeedDemo(std::ostream& out) {
   JIESU_ASSIGN_OR_RETURN(domain::Actor agent, actor("agent1"));
   JIESU_ASSIGN_OR_RETURN(domain::Actor dispatcher, actor("dispatcher1"));
   JIESU_ASSIGN_OR_RETURN(domain::Actor heat, actor("heat1"));
-  auto draft = [](const char* content, const char* category, const char* street, domain::Urgency u) {
+  auto draft = [](const char* content, const char* category, const char* street,
+                  domain::Urgency u) {
     domain::OrderDraft d;
     d.channel = domain::Channel::kPhone;
     d.request_type = domain::RequestType::kComplaint;
@@ -132,8 +141,8 @@ Status App::SeedDemo(std::ostream& out) {
     d.caller = {"张先生", "13812345678", false, ""};
     return d;
   };
-  auto d1 = draft("建外街道某小区3号楼暖气不热，室内温度只有14度，家中有老人。", "010104", "110105001",
-                  domain::Urgency::kNormal);
+  auto d1 = draft("建外街道某小区3号楼暖气不热，室内温度只有14度，家中有老人。", "010104",
+                  "110105001", domain::Urgency::kNormal);
   d1.location.address = "朝阳区建外街道某小区3号楼2单元";
   JIESU_ASSIGN_OR_RETURN(storage::Created o1, orders_->Intake(agent, d1, "", ""));
   domain::Command send;
@@ -149,7 +158,8 @@ Status App::SeedDemo(std::ostream& out) {
   sign.leg = 1;
   JIESU_RETURN_IF_ERROR(orders_->Act(heat, o1.order.id, sign));
 
-  auto d2 = draft("小区门口道路井盖缺失，夜间有行人坠落危险。", "0103", "110105001", domain::Urgency::kCritical);
+  auto d2 = draft("小区门口道路井盖缺失，夜间有行人坠落危险。", "0103", "110105001",
+                  domain::Urgency::kCritical);
   JIESU_ASSIGN_OR_RETURN(storage::Created o2, orders_->Intake(agent, d2, "", ""));
   JIESU_RETURN_IF_ERROR(orders_->Act(agent, o2.order.id, send));
 
@@ -161,10 +171,12 @@ Status App::SeedDemo(std::ostream& out) {
   answer.text = "本市供暖季为每年11月15日至次年3月15日，遇极端天气可提前或延后。";
   JIESU_RETURN_IF_ERROR(orders_->Act(agent, o3.order.id, answer));
 
-  auto d4 = draft("夜间工地施工噪音扰民，持续到凌晨两点。", "0201", "110105001", domain::Urgency::kNormal);
+  auto d4 = draft("夜间工地施工噪音扰民，持续到凌晨两点。", "0201", "110105001",
+                  domain::Urgency::kNormal);
   d4.confidential = true;
   JIESU_RETURN_IF_ERROR(orders_->Intake(agent, d4, "", ""));
-  out << "Demo orders: 4 created (one in progress at 北京市热力集团, one critical awaiting dispatch, one "
+  out << "Demo orders: 4 created (one in progress at 北京市热力集团, one critical awaiting "
+         "dispatch, one "
          "answered directly, one confidential just received).\n";
   return Ok();
 }

@@ -39,8 +39,12 @@ struct Error {
 inline Error InvalidArgument(std::string message, std::string field = {}) {
   return {ErrorCode::kInvalidArgument, std::move(message), std::move(field)};
 }
-inline Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
-inline Error Forbidden(std::string message) { return {ErrorCode::kForbidden, std::move(message), {}}; }
+inline Error NotFound(std::string message) {
+  return {ErrorCode::kNotFound, std::move(message), {}};
+}
+inline Error Forbidden(std::string message) {
+  return {ErrorCode::kForbidden, std::move(message), {}};
+}
 inline Error Conflict(std::string message, std::string field = {}) {
   return {ErrorCode::kConflict, std::move(message), std::move(field)};
 }
@@ -50,12 +54,14 @@ inline Error IllegalTransition(std::string message) {
 inline Error Unavailable(std::string message) {
   return {ErrorCode::kUnavailable, std::move(message), {}};
 }
-inline Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}}; }
+inline Error Internal(std::string message) {
+  return {ErrorCode::kInternal, std::move(message), {}};
+}
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -114,17 +120,17 @@ inline Status Ok() { return {}; }
 }  // namespace jiesu
 
 // Propagates the error of an expression yielding Result<...>; evaluates to nothing.
-#define JIESU_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    auto&& jiesu_status_ = (expr);             \
+#define JIESU_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    auto&& jiesu_status_ = (expr);                         \
     if (!jiesu_status_.ok()) return jiesu_status_.error(); \
   } while (false)
 
 #define JIESU_CONCAT_INNER(a, b) a##b
 #define JIESU_CONCAT(a, b) JIESU_CONCAT_INNER(a, b)
 // JIESU_ASSIGN_OR_RETURN(auto x, Expr()) binds the value or returns the error.
-#define JIESU_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto JIESU_CONCAT(jiesu_result_, __LINE__) = (expr);                      \
-  if (!JIESU_CONCAT(jiesu_result_, __LINE__).ok())                          \
-    return JIESU_CONCAT(jiesu_result_, __LINE__).error();                   \
+#define JIESU_ASSIGN_OR_RETURN(lhs, expr)                 \
+  auto JIESU_CONCAT(jiesu_result_, __LINE__) = (expr);    \
+  if (!JIESU_CONCAT(jiesu_result_, __LINE__).ok())        \
+    return JIESU_CONCAT(jiesu_result_, __LINE__).error(); \
   lhs = std::move(JIESU_CONCAT(jiesu_result_, __LINE__)).value()

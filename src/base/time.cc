@@ -31,7 +31,8 @@ Result<Date> ParseDate(std::string_view text) {
       !ParseInt(text.substr(5, 2), m) || !ParseInt(text.substr(8, 2), d)) {
     return InvalidArgument("not a date of the form YYYY-MM-DD: '" + std::string(text) + "'");
   }
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
+  std::chrono::year_month_day ymd{std::chrono::year(y),
+                                  std::chrono::month(static_cast<unsigned>(m)),
                                   std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return InvalidArgument("no such date: '" + std::string(text) + "'");
   return Date(ymd);

@@ -17,9 +17,9 @@ TEST(TimeTest, ParsesAndFormatsRfc3339) {
 }
 
 TEST(TimeTest, RejectsMalformedInstants) {
-  for (const char* bad : {"", "2025-09-30", "2025-09-30T10:00:00", "2025-02-30T10:00:00Z",
-                          "2025-09-30T25:00:00Z", "2025-09-30T10:00:00+8", "x025-09-30T10:00:00Z",
-                          "2025-09-30T10:00:00Zjunk"}) {
+  for (const char* bad :
+       {"", "2025-09-30", "2025-09-30T10:00:00", "2025-02-30T10:00:00Z", "2025-09-30T25:00:00Z",
+        "2025-09-30T10:00:00+8", "x025-09-30T10:00:00Z", "2025-09-30T10:00:00Zjunk"}) {
     EXPECT_FALSE(ParseRfc3339(bad).ok()) << bad;
   }
 }

@@ -16,12 +16,12 @@ TEST(Utf8Test, AcceptsWellFormedText) {
 }
 
 TEST(Utf8Test, RejectsMalformedText) {
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));              // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));          // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));      // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xE6\x9C"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));                // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));            // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));        // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE6\x9C"));                // truncated
   EXPECT_FALSE(IsValidUtf8(std::string("ab\xFF", 3)));  // invalid lead byte
-  EXPECT_FALSE(IsValidUtf8("\x80"));                  // lone continuation
+  EXPECT_FALSE(IsValidUtf8("\x80"));                    // lone continuation
 }
 
 }  // namespace

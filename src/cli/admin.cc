@@ -43,11 +43,13 @@ int CheckConfig(const std::vector<std::string>& args) {
     std::fprintf(stderr, "%s\n", j.error().message.c_str());
     return 2;
   }
-  std::printf("%s: OK — %s: %zu areas, %zu units, %zu categories, %zu catalogue rows, %zu time-limit rules, "
-              "%zu roles, %zu holidays and %zu make-up working days\n",
-              dir.c_str(), j->name.c_str(), j->areas.size(), j->units.all().size(), j->taxonomy.all().size(),
-              j->catalogue.rows().size(), j->limits.all().size(), j->roles.all().size(),
-              j->calendar.holidays().size(), j->calendar.workdays().size());
+  std::printf(
+      "%s: OK — %s: %zu areas, %zu units, %zu categories, %zu catalogue rows, %zu time-limit "
+      "rules, "
+      "%zu roles, %zu holidays and %zu make-up working days\n",
+      dir.c_str(), j->name.c_str(), j->areas.size(), j->units.all().size(),
+      j->taxonomy.all().size(), j->catalogue.rows().size(), j->limits.all().size(),
+      j->roles.all().size(), j->calendar.holidays().size(), j->calendar.workdays().size());
   return 0;
 }
 
@@ -63,20 +65,28 @@ int UserAdd(const std::vector<std::string>& args) {
   }
   std::string password;
   if (!std::getline(std::cin, password)) {
-    return Fail("user add", InvalidArgument("no password on standard input (echo PASSWORD | jiesu user add ...)"), 2);
+    return Fail(
+        "user add",
+        InvalidArgument("no password on standard input (echo PASSWORD | jiesu user add ...)"), 2);
   }
   app::AppOptions o;
   o.config_dir = *config;
   o.db_path = *db;
   auto app = app::App::Create(o);
-  if (!app.ok()) return Fail("user add", app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
-  auto user = (*app)->auth().AddUser({*username, flags->Get("display-name"), *role, flags->Get("unit"), password});
+  if (!app.ok())
+    return Fail("user add", app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
+  auto user = (*app)->auth().AddUser(
+      {*username, flags->Get("display-name"), *role, flags->Get("unit"), password});
   if (!user.ok()) {
     return Fail("user add", user.error(),
-                user.error().code == ErrorCode::kInvalidArgument || user.error().code == ErrorCode::kConflict ? 2 : 1);
+                user.error().code == ErrorCode::kInvalidArgument ||
+                        user.error().code == ErrorCode::kConflict
+                    ? 2
+                    : 1);
   }
-  std::printf("created user %s (id %lld, role %s%s%s)\n", user->username.c_str(), static_cast<long long>(user->id),
-              user->role.c_str(), user->unit_id.empty() ? "" : ", unit ", user->unit_id.c_str());
+  std::printf("created user %s (id %lld, role %s%s%s)\n", user->username.c_str(),
+              static_cast<long long>(user->id), user->role.c_str(),
+              user->unit_id.empty() ? "" : ", unit ", user->unit_id.c_str());
   return 0;
 }
 

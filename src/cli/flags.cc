@@ -4,7 +4,8 @@
 
 namespace jiesu::cli {
 
-Result<Flags> Flags::Parse(const std::vector<std::string>& args, const std::set<std::string>& value_flags,
+Result<Flags> Flags::Parse(const std::vector<std::string>& args,
+                           const std::set<std::string>& value_flags,
                            const std::set<std::string>& bool_flags) {
   Flags f;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -43,7 +44,8 @@ std::string Flags::Get(const std::string& name, const std::string& fallback) con
 
 Result<std::string> Flags::Require(const std::string& name) const {
   auto it = values_.find(name);
-  if (it == values_.end() || it->second.empty()) return InvalidArgument("--" + name + " is required", name);
+  if (it == values_.end() || it->second.empty())
+    return InvalidArgument("--" + name + " is required", name);
   return it->second;
 }
 
@@ -54,8 +56,8 @@ Result<int> Flags::Int(const std::string& name, int fallback, int min, int max) 
   const std::string& s = it->second;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v < min || v > max) {
-    return InvalidArgument("--" + name + " must be a whole number from " + std::to_string(min) + " to " +
-                               std::to_string(max),
+    return InvalidArgument("--" + name + " must be a whole number from " + std::to_string(min) +
+                               " to " + std::to_string(max),
                            name);
   }
   return v;

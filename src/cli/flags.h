@@ -15,7 +15,8 @@ class Flags {
  public:
   // `value_flags` take a value, `bool_flags` do not; anything else is an error. Arguments not
   // starting with "--" are positional.
-  static Result<Flags> Parse(const std::vector<std::string>& args, const std::set<std::string>& value_flags,
+  static Result<Flags> Parse(const std::vector<std::string>& args,
+                             const std::set<std::string>& value_flags,
                              const std::set<std::string>& bool_flags);
 
   bool Has(const std::string& name) const { return values_.count(name) > 0; }

@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   if (cmd == "migrate") return jiesu::cli::Migrate(rest);
   if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
   if (cmd == "user") {
-    if (!rest.empty() && rest[0] == "add") return jiesu::cli::UserAdd({rest.begin() + 1, rest.end()});
+    if (!rest.empty() && rest[0] == "add")
+      return jiesu::cli::UserAdd({rest.begin() + 1, rest.end()});
     std::fputs("jiesu user: expected 'add'\n", stderr);
     return 2;
   }

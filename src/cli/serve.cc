@@ -20,7 +20,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
   auto colon = s.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("--listen must be HOST:PORT", "listen");
   std::string host = s.substr(0, colon), port = s.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int p = -1;
   try {
     size_t used = 0;
@@ -37,8 +38,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
 
 int Serve(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args,
-                            {"config", "db", "listen", "io-threads", "handler-threads", "body-limit",
-                             "token-ttl-minutes"},
+                            {"config", "db", "listen", "io-threads", "handler-threads",
+                             "body-limit", "token-ttl-minutes"},
                             {"demo"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
@@ -49,10 +50,11 @@ int Serve(const std::vector<std::string>& args) {
   auto handlers = flags->Int("handler-threads", 64, 1, 1024);
   auto body = flags->Int("body-limit", 1 << 20, 1024, 64 << 20);
   auto ttl = flags->Int("token-ttl-minutes", 480, 1, 60 * 24 * 30);
-  for (const Status& s : {config.ok() ? Ok() : Status(config.error()), db.ok() ? Ok() : Status(db.error()),
-                          listen.ok() ? Ok() : Status(listen.error()), io.ok() ? Ok() : Status(io.error()),
-                          handlers.ok() ? Ok() : Status(handlers.error()), body.ok() ? Ok() : Status(body.error()),
-                          ttl.ok() ? Ok() : Status(ttl.error())}) {
+  for (const Status& s :
+       {config.ok() ? Ok() : Status(config.error()), db.ok() ? Ok() : Status(db.error()),
+        listen.ok() ? Ok() : Status(listen.error()), io.ok() ? Ok() : Status(io.error()),
+        handlers.ok() ? Ok() : Status(handlers.error()), body.ok() ? Ok() : Status(body.error()),
+        ttl.ok() ? Ok() : Status(ttl.error())}) {
     if (!s.ok()) return Fail(s.error(), 2);
   }
   o.config_dir = *config;
@@ -79,9 +81,11 @@ int Serve(const std::vector<std::string>& args) {
   }
   auto port = (*app)->Start();
   if (!port.ok()) return Fail(port.error(), 1);
-  std::printf("jiesu: %s — serving the API on http://%s:%u (database %s)\n", (*app)->jurisdiction().name.c_str(),
-              o.server.address.c_str(), static_cast<unsigned>(*port), o.db_path.c_str());
-  std::printf("jiesu: try  curl -s http://%s:%u/healthz\n", o.server.address.c_str(), static_cast<unsigned>(*port));
+  std::printf("jiesu: %s — serving the API on http://%s:%u (database %s)\n",
+              (*app)->jurisdiction().name.c_str(), o.server.address.c_str(),
+              static_cast<unsigned>(*port), o.db_path.c_str());
+  std::printf("jiesu: try  curl -s http://%s:%u/healthz\n", o.server.address.c_str(),
+              static_cast<unsigned>(*port));
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);

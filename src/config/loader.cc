@@ -45,7 +45,9 @@ class MapReader {
 
   bool ok() const { return ok_; }
   int Line(const YAML::Node& n) const { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
-  std::string Field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string Field(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
   void Error(const std::string& key, const std::string& msg) {
     diag_.Add(file_, Line(node_), key.empty() ? path_ : Field(key), msg);
   }
@@ -139,7 +141,8 @@ class MapReader {
 };
 
 // Parses one YAML file into its root node, or records why it could not.
-std::optional<YAML::Node> ReadYaml(const fs::path& dir, const std::string& name, Diagnostics& diag) {
+std::optional<YAML::Node> ReadYaml(const fs::path& dir, const std::string& name,
+                                   Diagnostics& diag) {
   fs::path p = dir / name;
   std::ifstream in(p);
   if (!in) {
@@ -176,7 +179,8 @@ void ForEachItem(MapReader& root, const std::string& key,
 
 template <class E>
 std::optional<E> EnumField(MapReader& r, const std::string& key, bool required,
-                           std::optional<E> (*parse)(std::string_view), std::span<const E> (*all)()) {
+                           std::optional<E> (*parse)(std::string_view),
+                           std::span<const E> (*all)()) {
   std::string s = r.String(key, required);
   if (s.empty()) return std::nullopt;
   if (auto v = parse(s)) return v;
@@ -221,7 +225,9 @@ Result<domain::WorkCalendar> LoadCalendarCsv(const fs::path& file, int utc_offse
     if (kind == "holiday") {
       holidays.insert(*d);
     } else if (kind == "workday") {
-      if (!weekend) return InvalidArgument(where + "kind: " + date + " is a weekday; only a weekend day can be a make-up working day");
+      if (!weekend)
+        return InvalidArgument(where + "kind: " + date +
+                               " is a weekday; only a weekend day can be a make-up working day");
       workdays.insert(*d);
     } else {
       return InvalidArgument(where + "kind: expected holiday or workday, got '" + kind + "'");
@@ -252,12 +258,15 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         MapReader p(pol, r.file(), "policy", diag);
         if (p.ok()) {
           auto& P = j.policy;
-          P.max_failed_dispatches = p.Number<int>("max_failed_dispatches", P.max_failed_dispatches, 1, 20);
-          P.max_extensions_per_leg = p.Number<int>("max_extensions_per_leg", P.max_extensions_per_leg, 0, 20);
+          P.max_failed_dispatches =
+              p.Number<int>("max_failed_dispatches", P.max_failed_dispatches, 1, 20);
+          P.max_extensions_per_leg =
+              p.Number<int>("max_extensions_per_leg", P.max_extensions_per_leg, 0, 20);
           P.max_extension_days = p.Number<int>("max_extension_days", P.max_extension_days, 1, 365);
           P.max_reopens = p.Number<int>("max_reopens", P.max_reopens, 0, 20);
           P.max_visit_attempts = p.Number<int>("max_visit_attempts", P.max_visit_attempts, 1, 20);
-          P.max_content_chars = p.Number<int>("max_content_chars", P.max_content_chars, 100, 100000);
+          P.max_content_chars =
+              p.Number<int>("max_content_chars", P.max_content_chars, 100, 100000);
           P.max_text_chars = p.Number<int>("max_text_chars", P.max_text_chars, 100, 100000);
           p.RejectUnknownKeys();
         }
@@ -279,14 +288,17 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
     MapReader r(*root, file("areas.yaml"), "", diag);
     if (r.ok()) {
       ForEachItem(r, "areas", [&](MapReader& a) {
-        domain::Area area{a.String("code", true), a.String("name", true), a.String("parent", false)};
+        domain::Area area{a.String("code", true), a.String("name", true),
+                          a.String("parent", false)};
         if (area.code.empty()) return;
-        if (!IsDigits(area.code) || (area.code.size() != 6 && area.code.size() != 9 && area.code.size() != 12)) {
+        if (!IsDigits(area.code) ||
+            (area.code.size() != 6 && area.code.size() != 9 && area.code.size() != 12)) {
           a.Error("code", "expected a 6-, 9- or 12-digit division code, got '" + area.code + "'");
         } else if (j.areas.count(area.code)) {
           a.Error("code", "duplicate area code " + area.code);
         } else if (!area.parent_code.empty() && !j.areas.count(area.parent_code)) {
-          a.Error("parent", "unknown parent area " + area.parent_code + " (parents must come first)");
+          a.Error("parent",
+                  "unknown parent area " + area.parent_code + " (parents must come first)");
         } else if (!area.parent_code.empty() && area.code.rfind(area.parent_code, 0) != 0) {
           a.Error("parent", "area " + area.code + " does not lie under " + area.parent_code);
         } else {
@@ -344,7 +356,8 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         domain::Category cat{c.String("code", true), c.String("name", true)};
         if (cat.code.empty()) return;
         if (!IsDigits(cat.code) || cat.code.size() % 2 != 0) {
-          c.Error("code", "expected two digits per level (\"01\", \"0103\"), got '" + cat.code + "'");
+          c.Error("code",
+                  "expected two digits per level (\"01\", \"0103\"), got '" + cat.code + "'");
         } else if (codes.count(cat.code)) {
           c.Error("code", "duplicate category code " + cat.code);
         } else if (cat.code.size() > 2 && !codes.count(cat.code.substr(0, cat.code.size() - 2))) {
@@ -402,12 +415,15 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         std::string stage = x.String("stage", true);
         auto st = domain::ParseStage(stage);
         if (!stage.empty() && !st) {
-          x.Error("stage", "unknown stage '" + stage + "' (expected dispatch, sign, reply or return_window)");
+          x.Error("stage", "unknown stage '" + stage +
+                               "' (expected dispatch, sign, reply or return_window)");
         }
-        rule.urgency = EnumField<domain::Urgency>(x, "urgency", false, domain::ParseUrgency, domain::AllUrgencys);
-        rule.request_type = EnumField<domain::RequestType>(x, "request_type", false,
-                                                           domain::ParseRequestType, domain::AllRequestTypes);
-        rule.channel = EnumField<domain::Channel>(x, "channel", false, domain::ParseChannel, domain::AllChannels);
+        rule.urgency = EnumField<domain::Urgency>(x, "urgency", false, domain::ParseUrgency,
+                                                  domain::AllUrgencys);
+        rule.request_type = EnumField<domain::RequestType>(
+            x, "request_type", false, domain::ParseRequestType, domain::AllRequestTypes);
+        rule.channel = EnumField<domain::Channel>(x, "channel", false, domain::ParseChannel,
+                                                  domain::AllChannels);
         rule.category_prefix = x.String("category", false);
         rule.complex = x.Bool("complex");
         if (!rule.category_prefix.empty() && !j.taxonomy.Find(rule.category_prefix)) {
@@ -432,7 +448,8 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         const bool days = rule.limit.unit == domain::LimitUnit::kCalendarDays ||
                           rule.limit.unit == domain::LimitUnit::kWorkingDays;
         if (days && rule.limit.amount > 3660) l.Error("amount", "at most 3660 days");
-        if (!days && rule.limit.from_next_day) l.Error("from_next_day", "only applies to day units");
+        if (!days && rule.limit.from_next_day)
+          l.Error("from_next_day", "only applies to day units");
         if (rule.Specificity() == 0) with_default.insert(rule.stage);
         rules.push_back(std::move(rule));
       });
@@ -468,7 +485,8 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
             x.Error("actions", "unknown action '" + a + "'");
           }
         }
-        if (role.hotline && role.unit_scoped) x.Error("unit_scoped", "a role cannot be both hotline and unit-scoped");
+        if (role.hotline && role.unit_scoped)
+          x.Error("unit_scoped", "a role cannot be both hotline and unit-scoped");
         if (role.name.empty()) return;
         if (names.count(role.name)) {
           x.Error("name", "duplicate role " + role.name);

@@ -25,6 +25,7 @@ Result<domain::Jurisdiction> LoadJurisdiction(const std::filesystem::path& dir);
 
 // Parses a holiday calendar CSV (header `date,kind,festival`; kind is holiday or workday).
 // Errors name the file and line.
-Result<domain::WorkCalendar> LoadCalendarCsv(const std::filesystem::path& file, int utc_offset_minutes);
+Result<domain::WorkCalendar> LoadCalendarCsv(const std::filesystem::path& file,
+                                             int utc_offset_minutes);
 
 }  // namespace jiesu::config

@@ -18,8 +18,8 @@ fs::path DemoDir() { return SourceDir() / "config" / "demo-beijing"; }
 class BrokenConfig {
  public:
   BrokenConfig() {
-    dir_ = fs::temp_directory_path() / ("jiesu-config-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() /
+           ("jiesu-config-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "cfg");
     fs::copy(DemoDir(), dir_ / "cfg");
@@ -73,13 +73,14 @@ TEST(LoaderTest, DemoCatalogueRoutesAndFallsBack) {
 }
 
 TEST(LoaderTest, RealCalendarHasTheSpringFestival2026) {
-  auto cal = LoadCalendarCsv(SourceDir() / "config" / "calendars" / "cn_holidays_2025_2026.csv", 480);
+  auto cal =
+      LoadCalendarCsv(SourceDir() / "config" / "calendars" / "cn_holidays_2025_2026.csv", 480);
   ASSERT_TRUE(cal.ok()) << cal.error().message;
   EXPECT_TRUE(cal->IsWorkingDay(*ParseDate("2026-02-14")));   // Saturday make-up day
   EXPECT_FALSE(cal->IsWorkingDay(*ParseDate("2026-02-16")));  // Monday, 春节
   EXPECT_FALSE(cal->IsWorkingDay(*ParseDate("2026-02-23")));  // Monday, last day off
   EXPECT_TRUE(cal->IsWorkingDay(*ParseDate("2026-02-24")));
-  EXPECT_TRUE(cal->IsWorkingDay(*ParseDate("2026-02-28")));   // Saturday make-up day
+  EXPECT_TRUE(cal->IsWorkingDay(*ParseDate("2026-02-28")));  // Saturday make-up day
   // 5 working days from the next day, started Friday 2026-02-13: 02-14 (make-up Sat) is 1,
   // the holiday runs to 02-23, then 02-24..02-27 are 2..5.
   auto due = domain::Deadline(*cal, *ParseRfc3339("2026-02-13T10:00:00+08:00"),
@@ -98,8 +99,10 @@ TEST(LoaderTest, ErrorsNameFileLineAndField) {
   auto j = LoadJurisdiction(c.cfg());
   ASSERT_FALSE(j.ok());
   const std::string& m = j.error().message;
-  EXPECT_NE(m.find("units.yaml:3: units[1].class: unknown value 'township'"), std::string::npos) << m;
-  EXPECT_NE(m.find("units.yaml:4: units[2].parent: unknown parent unit nobody"), std::string::npos) << m;
+  EXPECT_NE(m.find("units.yaml:3: units[1].class: unknown value 'township'"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("units.yaml:4: units[2].parent: unknown parent unit nobody"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("units.yaml:5: units[3].colour: unknown key"), std::string::npos) << m;
 }
 
@@ -121,15 +124,18 @@ TEST(LoaderTest, TimeLimitRulesAreChecked) {
           "  - {name: a, stage: dispatch, limit: {amount: 2, unit: hours}}\n"
           "  - {name: b, stage: sign, limit: {amount: 0, unit: hours}}\n"
           "  - {name: c, stage: reply, urgency: extreme, limit: {amount: 7, unit: fortnights}}\n"
-          "  - {name: d, stage: return_window, limit: {amount: 2, unit: hours, from_next_day: true}}\n");
+          "  - {name: d, stage: return_window, limit: {amount: 2, unit: hours, from_next_day: "
+          "true}}\n");
   auto j = LoadJurisdiction(c.cfg());
   ASSERT_FALSE(j.ok());
   const std::string& m = j.error().message;
   EXPECT_NE(m.find("rules[1].limit.amount: must be between 1"), std::string::npos) << m;
   EXPECT_NE(m.find("rules[2].urgency: unknown value 'extreme'"), std::string::npos) << m;
   EXPECT_NE(m.find("rules[2].limit.unit: unknown time unit 'fortnights'"), std::string::npos) << m;
-  EXPECT_NE(m.find("rules[3].limit.from_next_day: only applies to day units"), std::string::npos) << m;
-  EXPECT_NE(m.find("needs a catch-all rule (no conditions) for stage sign"), std::string::npos) << m;
+  EXPECT_NE(m.find("rules[3].limit.from_next_day: only applies to day units"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("needs a catch-all rule (no conditions) for stage sign"), std::string::npos)
+      << m;
 }
 
 TEST(LoaderTest, CalendarRowsAreChecked) {

@@ -13,10 +13,14 @@ bool WorkCalendar::IsWorkingDay(Date d) const {
 
 const char* LimitUnitName(LimitUnit u) {
   switch (u) {
-    case LimitUnit::kMinutes: return "minutes";
-    case LimitUnit::kHours: return "hours";
-    case LimitUnit::kCalendarDays: return "calendar_days";
-    case LimitUnit::kWorkingDays: return "working_days";
+    case LimitUnit::kMinutes:
+      return "minutes";
+    case LimitUnit::kHours:
+      return "hours";
+    case LimitUnit::kCalendarDays:
+      return "calendar_days";
+    case LimitUnit::kWorkingDays:
+      return "working_days";
   }
   return "working_days";
 }

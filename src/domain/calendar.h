@@ -18,7 +18,9 @@ class WorkCalendar {
  public:
   WorkCalendar() = default;
   WorkCalendar(int utc_offset_minutes, std::set<Date> holidays, std::set<Date> workdays)
-      : offset_(utc_offset_minutes), holidays_(std::move(holidays)), workdays_(std::move(workdays)) {}
+      : offset_(utc_offset_minutes),
+        holidays_(std::move(holidays)),
+        workdays_(std::move(workdays)) {}
 
   bool IsWorkingDay(Date d) const;
   int utc_offset_minutes() const { return offset_; }

@@ -54,7 +54,8 @@ TEST_F(CalendarTest, ElapsedWorkingTimeKeepsTheClockTime) {
 
 TEST_F(CalendarTest, NaturalTimeUnitsIgnoreHolidays) {
   TimePoint start = At("2025-09-30T23:00:00+08:00");
-  EXPECT_EQ(Local(Deadline(cal_, start, {2, LimitUnit::kHours, false})), "2025-10-01T01:00:00+08:00");
+  EXPECT_EQ(Local(Deadline(cal_, start, {2, LimitUnit::kHours, false})),
+            "2025-10-01T01:00:00+08:00");
   EXPECT_EQ(Local(Deadline(cal_, start, {15, LimitUnit::kMinutes, false})),
             "2025-09-30T23:15:00+08:00");
   EXPECT_EQ(Local(Deadline(cal_, start, {7, LimitUnit::kCalendarDays, false})),

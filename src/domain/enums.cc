@@ -34,7 +34,9 @@ constexpr Table<LegState, 9> kLegStates{{
     {LegState::kCancelled, "cancelled"},
 }};
 constexpr Table<LegRole, 3> kLegRoles{{
-    {LegRole::kLead, "lead"}, {LegRole::kCo, "co"}, {LegRole::kSub, "sub"},
+    {LegRole::kLead, "lead"},
+    {LegRole::kCo, "co"},
+    {LegRole::kSub, "sub"},
 }};
 constexpr Table<Channel, 13> kChannels{{
     {Channel::kPhone, "phone"},
@@ -61,7 +63,9 @@ constexpr Table<RequestType, 7> kRequestTypes{{
     {RequestType::kOther, "other"},
 }};
 constexpr Table<Urgency, 3> kUrgencies{{
-    {Urgency::kNormal, "normal"}, {Urgency::kUrgent, "urgent"}, {Urgency::kCritical, "critical"},
+    {Urgency::kNormal, "normal"},
+    {Urgency::kUrgent, "urgent"},
+    {Urgency::kCritical, "critical"},
 }};
 constexpr Table<Satisfaction, 3> kSatisfactions{{
     {Satisfaction::kSatisfied, "satisfied"},
@@ -127,8 +131,8 @@ std::span<const E> ValuesOf(const Table<E, N>& t) {
 
 }  // namespace
 
-#define JIESU_DEFINE_ENUM_NAMES(Type, table)                                      \
-  std::string_view Name(Type v) { return NameIn(table, v); }                      \
+#define JIESU_DEFINE_ENUM_NAMES(Type, table)                                        \
+  std::string_view Name(Type v) { return NameIn(table, v); }                        \
   std::optional<Type> Parse##Type(std::string_view s) { return ParseIn(table, s); } \
   std::span<const Type> All##Type##s() { return ValuesOf(table); }
 

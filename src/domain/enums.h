@@ -38,8 +38,19 @@ enum class LegState {
 enum class LegRole { kLead, kCo, kSub };  // 主办, 协办, 下派
 
 enum class Channel {
-  kPhone, kWeb, kApp, kOpenApi, kOpen311, kEmail, kSms, kImport, kOffline, kPolice110,
-  kSuperior, kGrid, kTrustedReporter,
+  kPhone,
+  kWeb,
+  kApp,
+  kOpenApi,
+  kOpen311,
+  kEmail,
+  kSms,
+  kImport,
+  kOffline,
+  kPolice110,
+  kSuperior,
+  kGrid,
+  kTrustedReporter,
 };
 
 enum class RequestType { kConsult, kHelp, kComplaint, kReport, kSuggestion, kPraise, kOther };
@@ -54,15 +65,30 @@ enum class UnitClass { kDistrict, kStreet, kCityDepartment, kStateEnterprise };
 
 // Every action a person can take on an order. Roles are granted actions in configuration.
 enum class Action {
-  kIntake, kAnswer, kReject, kSendToDispatch, kDispatch, kMerge,
-  kSign, kContact, kRequestReturn, kApproveReturn, kRefuseReturn,
-  kRequestExtension, kApproveExtension, kRefuseExtension, kSubDispatch, kReply,
-  kAcceptReply, kRejectReply, kVisit,
+  kIntake,
+  kAnswer,
+  kReject,
+  kSendToDispatch,
+  kDispatch,
+  kMerge,
+  kSign,
+  kContact,
+  kRequestReturn,
+  kApproveReturn,
+  kRefuseReturn,
+  kRequestExtension,
+  kApproveExtension,
+  kRefuseExtension,
+  kSubDispatch,
+  kReply,
+  kAcceptReply,
+  kRejectReply,
+  kVisit,
 };
 
-#define JIESU_DECLARE_ENUM_NAMES(Type)                       \
-  std::string_view Name(Type v);                             \
-  std::optional<Type> Parse##Type(std::string_view s);       \
+#define JIESU_DECLARE_ENUM_NAMES(Type)                 \
+  std::string_view Name(Type v);                       \
+  std::optional<Type> Parse##Type(std::string_view s); \
   std::span<const Type> All##Type##s();
 
 JIESU_DECLARE_ENUM_NAMES(OrderState)

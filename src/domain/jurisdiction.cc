@@ -60,10 +60,10 @@ Result<DispatchSuggestion> DispatchCatalogue::Suggest(const std::string& categor
     }
   }
   if (best != nullptr) {
-    return DispatchSuggestion{best->lead_unit, best->co_units,
-                              "catalogue: " + (best->category_prefix.empty() ? "*" : best->category_prefix) +
-                                  " × " + (best->area_prefix.empty() ? "*" : best->area_prefix) +
-                                  " → " + best->lead_unit};
+    return DispatchSuggestion{
+        best->lead_unit, best->co_units,
+        "catalogue: " + (best->category_prefix.empty() ? "*" : best->category_prefix) + " × " +
+            (best->area_prefix.empty() ? "*" : best->area_prefix) + " → " + best->lead_unit};
   }
   if (const Unit* u = units.GoverningUnit(area_code)) {
     return DispatchSuggestion{u->id, {}, "fallback: governing unit of area " + area_code};
@@ -74,10 +74,14 @@ Result<DispatchSuggestion> DispatchCatalogue::Suggest(const std::string& categor
 
 std::string_view StageName(Stage s) {
   switch (s) {
-    case Stage::kDispatch: return "dispatch";
-    case Stage::kSign: return "sign";
-    case Stage::kReply: return "reply";
-    case Stage::kReturnWindow: return "return_window";
+    case Stage::kDispatch:
+      return "dispatch";
+    case Stage::kSign:
+      return "sign";
+    case Stage::kReply:
+      return "reply";
+    case Stage::kReturnWindow:
+      return "return_window";
   }
   return "?";
 }
@@ -92,8 +96,7 @@ std::optional<Stage> ParseStage(std::string_view s) {
 bool LimitRule::Matches(Stage s, const RuleSubject& subject) const {
   return stage == s && (!urgency || *urgency == subject.urgency) &&
          (!request_type || *request_type == subject.request_type) &&
-         (!channel || *channel == subject.channel) &&
-         (!complex || *complex == subject.complex) &&
+         (!channel || *channel == subject.channel) && (!complex || *complex == subject.complex) &&
          subject.category.compare(0, category_prefix.size(), category_prefix) == 0;
 }
 
@@ -109,7 +112,8 @@ Result<const LimitRule*> TimeLimitRules::Find(Stage stage, const RuleSubject& su
       best = &r;
     }
   }
-  if (best == nullptr) return NotFound("no time-limit rule for stage " + std::string(StageName(stage)));
+  if (best == nullptr)
+    return NotFound("no time-limit rule for stage " + std::string(StageName(stage)));
   return best;
 }
 

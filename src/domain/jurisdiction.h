@@ -150,8 +150,8 @@ class TimeLimitRules {
 struct RoleDef {
   std::string name;
   std::string label;
-  bool hotline = false;     // hotline staff see caller identity, also on 保密 orders
-  bool unit_scoped = false; // acts only on legs of its own unit; sees caller masked
+  bool hotline = false;      // hotline staff see caller identity, also on 保密 orders
+  bool unit_scoped = false;  // acts only on legs of its own unit; sees caller masked
   bool manage_users = false;
   std::set<Action> actions;
 };
@@ -170,13 +170,14 @@ class Roles {
 
 // Numbers the rules of SPEC §2 use; defaults are the spec's.
 struct Policy {
-  int max_failed_dispatches = 3;   // after this many approved lead returns, the handler is designated
+  int max_failed_dispatches =
+      3;  // after this many approved lead returns, the handler is designated
   int max_extensions_per_leg = 2;
-  int max_extension_days = 30;     // working days per request
-  int max_reopens = 2;             // 重办 beyond this closes the order as unsatisfied
-  int max_visit_attempts = 3;      // unreached visits before the order is closed as unreachable
+  int max_extension_days = 30;  // working days per request
+  int max_reopens = 2;          // 重办 beyond this closes the order as unsatisfied
+  int max_visit_attempts = 3;   // unreached visits before the order is closed as unreachable
   int max_content_chars = 5000;
-  int max_text_chars = 2000;       // replies, reasons, comments
+  int max_text_chars = 2000;  // replies, reasons, comments
 };
 
 struct Jurisdiction {

@@ -38,8 +38,8 @@ Status CheckText(const std::string& text, const char* field, size_t max_chars, b
   }
   if (!IsValidUtf8(text)) return InvalidArgument(S(field) + " is not valid UTF-8", field);
   if (Utf8Length(text) > max_chars) {
-    return InvalidArgument(S(field) + " is longer than " + std::to_string(max_chars) + " characters",
-                           field);
+    return InvalidArgument(
+        S(field) + " is longer than " + std::to_string(max_chars) + " characters", field);
   }
   return Ok();
 }
@@ -48,8 +48,8 @@ RuleSubject SubjectOf(const Order& o, bool complex, const std::string& category)
   return RuleSubject{o.draft.urgency, o.draft.request_type, o.draft.channel, category, complex};
 }
 
-Result<TimePoint> DueAt(Stage stage, const RuleSubject& subject, TimePoint start, const Context& ctx,
-                        std::string* rule_names) {
+Result<TimePoint> DueAt(Stage stage, const RuleSubject& subject, TimePoint start,
+                        const Context& ctx, std::string* rule_names) {
   JIESU_ASSIGN_OR_RETURN(const LimitRule* rule, ctx.jurisdiction.limits.Find(stage, subject));
   if (rule_names != nullptr) {
     if (!rule_names->empty()) *rule_names += ", ";
@@ -126,7 +126,8 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
       break;
     case Action::kRequestReturn: {
       if (leg->role == LegRole::kSub) {
-        return IllegalTransition("a sub-dispatched leg cannot be returned; the unit above handles it");
+        return IllegalTransition(
+            "a sub-dispatched leg cannot be returned; the unit above handles it");
       }
       if (leg->designated) {
         return IllegalTransition("the handler was designated after " +
@@ -177,8 +178,8 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
                                "days");
       }
       JIESU_RETURN_IF_ERROR(CheckText(cmd.reason, "reason", p.max_text_chars, true));
-      Event& e = b.LegEvent(order, EventType::kExtensionRequested, *leg,
-                            LegState::kExtensionRequested);
+      Event& e =
+          b.LegEvent(order, EventType::kExtensionRequested, *leg, LegState::kExtensionRequested);
       e.reason = cmd.reason;
       e.number = cmd.days;
       break;
@@ -187,8 +188,9 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
       JIESU_RETURN_IF_ERROR(CheckText(cmd.reason, "reason", p.max_text_chars, false));
       Event& e = b.LegEvent(order, EventType::kExtensionApproved, *leg, leg->prior_state);
       e.number = leg->requested_extension_days;
-      e.deadline = Deadline(j.calendar, leg->reply_due,
-                            TimeLimit{leg->requested_extension_days, LimitUnit::kWorkingDays, false});
+      e.deadline =
+          Deadline(j.calendar, leg->reply_due,
+                   TimeLimit{leg->requested_extension_days, LimitUnit::kWorkingDays, false});
       e.reason = cmd.reason;
       break;
     }
@@ -215,9 +217,9 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
       child.designated = true;
       child.dispatched_at = ctx.now;
       std::string rules;
-      JIESU_ASSIGN_OR_RETURN(child.sign_due, DueAt(Stage::kSign,
-                                                   SubjectOf(order, order.complex, order.draft.category),
-                                                   ctx.now, ctx, &rules));
+      JIESU_ASSIGN_OR_RETURN(
+          child.sign_due, DueAt(Stage::kSign, SubjectOf(order, order.complex, order.draft.category),
+                                ctx.now, ctx, &rules));
       child.reply_due = leg->reply_due;
       child.return_until = ctx.now;
       Event& e = b.LegEvent(order, EventType::kSubDispatched, *leg, LegState::kSubDispatched);
@@ -238,10 +240,11 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
           return l.parent_no == leg->parent_no && l.no != leg->no && IsActive(l.state);
         });
         if (parent != nullptr && parent->state == LegState::kSubDispatched && !siblings_active) {
-          b.LegEvent(order, EventType::kSubReplyReceived, *parent, LegState::kHandling).text = cmd.text;
+          b.LegEvent(order, EventType::kSubReplyReceived, *parent, LegState::kHandling).text =
+              cmd.text;
         }
-      } else if (leg->role == LegRole::kLead && (order.state == OrderState::kInProgress ||
-                                                 order.state == OrderState::kReopened)) {
+      } else if (leg->role == LegRole::kLead &&
+                 (order.state == OrderState::kInProgress || order.state == OrderState::kReopened)) {
         b.OrderEvent(order, EventType::kOrderReplied, OrderState::kReplied);
       }
       break;
@@ -306,12 +309,14 @@ Status ValidateDraft(OrderDraft& d, const Jurisdiction& j) {
   if (!loc.street_code.empty()) {
     const Area* a = j.FindArea(loc.street_code);
     if (a == nullptr) {
-      return InvalidArgument("unknown street code '" + loc.street_code + "'", "location.street_code");
+      return InvalidArgument("unknown street code '" + loc.street_code + "'",
+                             "location.street_code");
     }
     if (loc.district_code.empty()) loc.district_code = a->parent_code;
     if (a->parent_code != loc.district_code) {
-      return InvalidArgument("street " + loc.street_code + " is not in district " + loc.district_code,
-                             "location.street_code");
+      return InvalidArgument(
+          "street " + loc.street_code + " is not in district " + loc.district_code,
+          "location.street_code");
     }
   }
   if (!loc.district_code.empty() && j.FindArea(loc.district_code) == nullptr) {
@@ -347,8 +352,9 @@ Result<std::vector<Event>> DecideIntake(int64_t id, const std::string& code, Ord
   std::string rules;
   Order probe;
   probe.draft = draft;
-  JIESU_ASSIGN_OR_RETURN(TimePoint due, DueAt(Stage::kDispatch, SubjectOf(probe, false, draft.category),
-                                              ctx.now, ctx, &rules));
+  JIESU_ASSIGN_OR_RETURN(
+      TimePoint due,
+      DueAt(Stage::kDispatch, SubjectOf(probe, false, draft.category), ctx.now, ctx, &rules));
   e.deadline = due;
   e.text = rules;
   e.code = code;
@@ -360,7 +366,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
                                   const Context& ctx, const Order* parent) {
   JIESU_RETURN_IF_ERROR(CheckRole(actor, cmd.action, ctx));
   const Transition* t = FindTransition(cmd.action);
-  if (t == nullptr) return InvalidArgument("action " + S(Name(cmd.action)) + " is not a transition");
+  if (t == nullptr)
+    return InvalidArgument("action " + S(Name(cmd.action)) + " is not a transition");
   if (t->on_leg) return DecideLeg(order, cmd, actor, ctx);
 
   const Jurisdiction& j = ctx.jurisdiction;
@@ -385,7 +392,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       break;
     case Action::kDispatch: {
       std::string category = cmd.category.empty() ? order.draft.category : cmd.category;
-      if (category.empty()) return InvalidArgument("a category is required to dispatch", "category");
+      if (category.empty())
+        return InvalidArgument("a category is required to dispatch", "category");
       if (j.taxonomy.Find(category) == nullptr) {
         return InvalidArgument("unknown category '" + category + "'", "category");
       }
@@ -394,7 +402,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       }
       std::vector<std::string> seen{cmd.lead_unit};
       for (const auto& u : cmd.co_units) {
-        if (j.units.Find(u) == nullptr) return InvalidArgument("unknown co-unit '" + u + "'", "co_units");
+        if (j.units.Find(u) == nullptr)
+          return InvalidArgument("unknown co-unit '" + u + "'", "co_units");
         if (std::find(seen.begin(), seen.end(), u) != seen.end()) {
           return InvalidArgument("unit '" + u + "' is named twice", "co_units");
         }
@@ -428,7 +437,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
     }
     case Action::kMerge: {
       if (parent == nullptr) return NotFound("parent order " + std::to_string(cmd.parent_order));
-      if (parent->id == order.id) return InvalidArgument("an order cannot merge into itself", "parent");
+      if (parent->id == order.id)
+        return InvalidArgument("an order cannot merge into itself", "parent");
       if (parent->state == OrderState::kMerged || parent->state == OrderState::kRejected ||
           parent->state == OrderState::kAnsweredDirectly) {
         return IllegalTransition("cannot merge into an order in state " + S(Name(parent->state)));
@@ -436,7 +446,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       Event& e = b.OrderEvent(order, EventType::kMerged, OrderState::kMerged);
       e.other_order = parent->id;
       e.reason = cmd.reason;
-      Event& pe = b.Add(*parent, EventType::kChildMerged, 0, Name(parent->state), Name(parent->state));
+      Event& pe =
+          b.Add(*parent, EventType::kChildMerged, 0, Name(parent->state), Name(parent->state));
       pe.other_order = order.id;
       pe.other_caller = order.draft.caller;
       break;
@@ -458,7 +469,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       v.visitor_id = actor.user_id;
       JIESU_RETURN_IF_ERROR(CheckText(v.comment, "comment", p.max_text_chars, false));
       if (v.reached && !v.satisfaction) {
-        return InvalidArgument("satisfaction is required when the citizen was reached", "satisfaction");
+        return InvalidArgument("satisfaction is required when the citizen was reached",
+                               "satisfaction");
       }
       if (!v.reached) {
         v.satisfaction.reset();
@@ -473,8 +485,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
               "citizen not reached after " + std::to_string(order.visit_attempts + 1) + " attempts";
         }
       } else if (*v.satisfaction != Satisfaction::kUnsatisfied) {
-        b.OrderEvent(order, EventType::kClosed, OrderState::kClosed).reason = "visited: " +
-                                                                             S(Name(*v.satisfaction));
+        b.OrderEvent(order, EventType::kClosed, OrderState::kClosed).reason =
+            "visited: " + S(Name(*v.satisfaction));
       } else if (v.attributable && order.reopen_count < p.max_reopens) {
         const Leg* lead = order.LeadLeg();
         if (lead == nullptr) return Internal("visited order without a lead leg");
@@ -482,15 +494,17 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
             "citizen unsatisfied for a reason attributable to " + lead->unit_id;
         std::string rules;
         Event& le = b.LegEvent(order, EventType::kLegReopened, *lead, LegState::kHandling);
-        JIESU_ASSIGN_OR_RETURN(TimePoint due,
-                               DueAt(Stage::kReply, SubjectOf(order, order.complex, order.draft.category),
-                                     ctx.now, ctx, &rules));
+        JIESU_ASSIGN_OR_RETURN(
+            TimePoint due,
+            DueAt(Stage::kReply, SubjectOf(order, order.complex, order.draft.category), ctx.now,
+                  ctx, &rules));
         le.deadline = due;
         le.text = rules;
         le.reason = "重办";
       } else {
         b.OrderEvent(order, EventType::kClosed, OrderState::kClosed).reason =
-            v.attributable ? "unsatisfied; reopen limit reached" : "unsatisfied; not attributable to the unit";
+            v.attributable ? "unsatisfied; reopen limit reached"
+                           : "unsatisfied; not attributable to the unit";
       }
       break;
     }
@@ -521,7 +535,9 @@ void Apply(Order& o, const Event& e) {
     }
   }
   switch (e.type) {
-    case EventType::kAnswered: o.answer = e.text; break;
+    case EventType::kAnswered:
+      o.answer = e.text;
+      break;
     case EventType::kRejected:
       o.reject_reason = e.reason;
       o.proper_channel = e.text;
@@ -535,7 +551,9 @@ void Apply(Order& o, const Event& e) {
     case EventType::kSubDispatched:
       o.legs.insert(o.legs.end(), e.new_legs.begin(), e.new_legs.end());
       break;
-    case EventType::kMerged: o.merged_into = e.other_order; break;
+    case EventType::kMerged:
+      o.merged_into = e.other_order;
+      break;
     case EventType::kChildMerged:
       o.merged_children.push_back(e.other_order);
       if (e.other_caller) o.extra_callers.push_back(*e.other_caller);
@@ -586,8 +604,11 @@ void Apply(Order& o, const Event& e) {
       o.reopen_count += 1;
       o.visit_attempts = 0;
       break;
-    case EventType::kClosed: o.close_reason = e.reason; break;
-    default: break;
+    case EventType::kClosed:
+      o.close_reason = e.reason;
+      break;
+    default:
+      break;
   }
 }
 

@@ -23,19 +23,19 @@ struct Context {
 
 struct Command {
   Action action = Action::kSign;
-  int leg = 0;                 // leg actions: the leg acted on
-  std::string reason;          // return, refusal, rejection, extension, reply rejection
-  std::string text;            // answer (直接答复) or reply (回复) text
-  std::string proper_channel;  // reject: where the citizen should turn instead
-  std::string category;        // dispatch: confirm or correct the category
-  std::string lead_unit;       // dispatch
+  int leg = 0;                        // leg actions: the leg acted on
+  std::string reason;                 // return, refusal, rejection, extension, reply rejection
+  std::string text;                   // answer (直接答复) or reply (回复) text
+  std::string proper_channel;         // reject: where the citizen should turn instead
+  std::string category;               // dispatch: confirm or correct the category
+  std::string lead_unit;              // dispatch
   std::vector<std::string> co_units;  // dispatch
-  bool complex = false;        // dispatch: 疑难 (longer limits, 2-day return window)
-  std::string unit;            // sub-dispatch target
-  int days = 0;                // extension
-  int64_t parent_order = 0;    // merge
+  bool complex = false;               // dispatch: 疑难 (longer limits, 2-day return window)
+  std::string unit;                   // sub-dispatch target
+  int days = 0;                       // extension
+  int64_t parent_order = 0;           // merge
   std::optional<ReplyResult> reply_result;  // reply
-  Visit visit;                 // visit (at and visitor_id are filled from the context)
+  Visit visit;                              // visit (at and visitor_id are filled from the context)
 };
 
 // One row of the transition table: an action, the states it may start from, and the state it

@@ -17,10 +17,8 @@ class LifecycleTest : public ::testing::Test {
  protected:
   LifecycleTest() : j_(testing::MakeTestJurisdiction()) {
     actors_ = {
-        {"agent", {1, "agent1", "agent", ""}},
-        {"dispatcher", {2, "disp1", "dispatcher", ""}},
-        {"unit", {3, "cy1", "unit", "110105"}},
-        {"visitor", {4, "visit1", "visitor", ""}},
+        {"agent", {1, "agent1", "agent", ""}},   {"dispatcher", {2, "disp1", "dispatcher", ""}},
+        {"unit", {3, "cy1", "unit", "110105"}},  {"visitor", {4, "visit1", "visitor", ""}},
         {"analyst", {5, "ana1", "analyst", ""}},
     };
   }
@@ -173,9 +171,9 @@ Command ValidCommand(Action a) {
 
 TEST_F(LifecycleTest, EveryActionRoleAndStateIsAllowedExactlyWhenTheTableSaysSo) {
   const std::vector<std::string> situations = {
-      "received", "answered", "rejected", "dispatching", "merged", "pending_sign",
-      "return_requested", "signed", "handling", "extension_requested", "sub_dispatched",
-      "replied", "visiting", "closed"};
+      "received",       "answered",         "rejected", "dispatching", "merged",
+      "pending_sign",   "return_requested", "signed",   "handling",    "extension_requested",
+      "sub_dispatched", "replied",          "visiting", "closed"};
   int allowed = 0, refused = 0;
   for (const auto& situation : situations) {
     for (const auto& row : TransitionTable()) {
@@ -185,12 +183,14 @@ TEST_F(LifecycleTest, EveryActionRoleAndStateIsAllowedExactlyWhenTheTableSaysSo)
         const Order before = o;
         const Command cmd = ValidCommand(row.action);
         const std::string state =
-            row.on_leg ? std::string(Name(o.FindLeg(1) ? o.FindLeg(1)->state : LegState::kCancelled))
-                       : std::string(Name(o.state));
+            row.on_leg
+                ? std::string(Name(o.FindLeg(1) ? o.FindLeg(1)->state : LegState::kCancelled))
+                : std::string(Name(o.state));
         const bool role_ok = j_.roles.Allows(role, row.action);
         const bool has_leg = !row.on_leg || o.FindLeg(1) != nullptr;
-        const bool state_ok = std::find(row.from.begin(), row.from.end(), state) != row.from.end() &&
-                              !(row.on_leg && IsTerminal(o.state));
+        const bool state_ok =
+            std::find(row.from.begin(), row.from.end(), state) != row.from.end() &&
+            !(row.on_leg && IsTerminal(o.state));
         auto result = Decide(o, cmd, actor, Ctx(), &parent);
         SCOPED_TRACE(situation + " / " + std::string(Name(row.action)) + " / " + role);
         if (role_ok && has_leg && state_ok) {
@@ -464,7 +464,8 @@ TEST_F(LifecycleTest, MergeFoldsADuplicateIntoItsParent) {
 
   Order self = NewOrder(3);
   c.parent_order = 3;
-  EXPECT_EQ(Decide(self, c, A("dispatcher"), Ctx(), &self).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Decide(self, c, A("dispatcher"), Ctx(), &self).error().code,
+            ErrorCode::kInvalidArgument);
   Order merged_child = child;
   Order other = NewOrder(4);
   c.parent_order = 1;

@@ -63,7 +63,8 @@ const Leg* Order::FindLeg(int no) const {
 const Leg* Order::LeadLeg() const {
   const Leg* lead = nullptr;
   for (const Leg& l : legs) {
-    if (l.role == LegRole::kLead && l.state != LegState::kReturned && l.state != LegState::kCancelled &&
+    if (l.role == LegRole::kLead && l.state != LegState::kReturned &&
+        l.state != LegState::kCancelled &&
         (lead == nullptr || l.dispatch_round > lead->dispatch_round)) {
       lead = &l;
     }

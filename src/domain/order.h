@@ -15,8 +15,8 @@ namespace jiesu::domain {
 struct Caller {
   std::string name;
   std::string phone;
-  bool anonymous = false;   // the caller gave no identity
-  std::string phone_hash;   // keyed hash of the normalised phone, for caller history look-ups
+  bool anonymous = false;  // the caller gave no identity
+  std::string phone_hash;  // keyed hash of the normalised phone, for caller history look-ups
 };
 
 struct Location {
@@ -56,8 +56,8 @@ struct Leg {
   int no = 0;  // 1-based within the order
   std::string unit_id;
   LegRole role = LegRole::kLead;
-  int parent_no = 0;  // the leg that sub-dispatched this one, or 0
-  int dispatch_round = 0;  // which dispatch of the order created it (1-based)
+  int parent_no = 0;        // the leg that sub-dispatched this one, or 0
+  int dispatch_round = 0;   // which dispatch of the order created it (1-based)
   bool designated = false;  // 指定承办: the unit may not ask to return it
   LegState state = LegState::kPendingSign;
   LegState prior_state = LegState::kPendingSign;  // where a refused request goes back to
@@ -87,7 +87,7 @@ struct Visit {
 
 struct Order {
   int64_t id = 0;
-  std::string code;  // the public tracking code
+  std::string code;     // the public tracking code
   int64_t version = 0;  // number of events applied
   OrderDraft draft;
   OrderState state = OrderState::kReceived;
@@ -101,9 +101,9 @@ struct Order {
   bool complex = false;
   int reopen_count = 0;
   int visit_attempts = 0;
-  std::string answer;         // 直接答复 text
-  std::string reject_reason;  // 不予受理 reason
-  std::string proper_channel; // where the citizen should go instead (诉讼, 信访, 110 …)
+  std::string answer;          // 直接答复 text
+  std::string reject_reason;   // 不予受理 reason
+  std::string proper_channel;  // where the citizen should go instead (诉讼, 信访, 110 …)
   std::string close_reason;
   int64_t merged_into = 0;
   std::vector<int64_t> merged_children;
@@ -120,11 +120,33 @@ struct Order {
 };
 
 enum class EventType {
-  kReceived, kAnswered, kRejected, kSentToDispatch, kDispatched, kMerged, kChildMerged,
-  kSigned, kContacted, kReturnRequested, kReturnApproved, kReturnRefused, kLegCancelled,
-  kOrderReturned, kExtensionRequested, kExtensionApproved, kExtensionRefused, kSubDispatched,
-  kSubReplyReceived, kLegReplied, kOrderReplied, kReplyAccepted, kReplyRejected, kLegReopened,
-  kVisited, kReopened, kClosed,
+  kReceived,
+  kAnswered,
+  kRejected,
+  kSentToDispatch,
+  kDispatched,
+  kMerged,
+  kChildMerged,
+  kSigned,
+  kContacted,
+  kReturnRequested,
+  kReturnApproved,
+  kReturnRefused,
+  kLegCancelled,
+  kOrderReturned,
+  kExtensionRequested,
+  kExtensionApproved,
+  kExtensionRefused,
+  kSubDispatched,
+  kSubReplyReceived,
+  kLegReplied,
+  kOrderReplied,
+  kReplyAccepted,
+  kReplyRejected,
+  kLegReopened,
+  kVisited,
+  kReopened,
+  kClosed,
 };
 std::string_view Name(EventType t);
 std::optional<EventType> ParseEventType(std::string_view s);
@@ -144,17 +166,17 @@ struct Event {
   std::string reason;
 
   // Payload; each type uses the fields its Apply case reads.
-  std::optional<OrderDraft> draft;       // kReceived
-  std::string code;                      // kReceived
-  std::string text;                      // answer, reply, proper channel, rule names
-  std::vector<Leg> new_legs;             // kDispatched, kSubDispatched
-  std::optional<TimePoint> deadline;     // kReceived (dispatch due), extension, reopen
-  int number = 0;                        // extension days
-  int64_t other_order = 0;               // kMerged (parent), kChildMerged (child)
-  std::optional<Caller> other_caller;    // kChildMerged
-  std::optional<Visit> visit;            // kVisited
+  std::optional<OrderDraft> draft;          // kReceived
+  std::string code;                         // kReceived
+  std::string text;                         // answer, reply, proper channel, rule names
+  std::vector<Leg> new_legs;                // kDispatched, kSubDispatched
+  std::optional<TimePoint> deadline;        // kReceived (dispatch due), extension, reopen
+  int number = 0;                           // extension days
+  int64_t other_order = 0;                  // kMerged (parent), kChildMerged (child)
+  std::optional<Caller> other_caller;       // kChildMerged
+  std::optional<Visit> visit;               // kVisited
   std::optional<ReplyResult> reply_result;  // kLegReplied
-  bool flag = false;                     // kOrderReturned: handler now designated; kDispatched: complex
+  bool flag = false;  // kOrderReturned: handler now designated; kDispatched: complex
 };
 
 }  // namespace jiesu::domain

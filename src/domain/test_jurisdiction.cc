@@ -51,8 +51,10 @@ Jurisdiction MakeTestJurisdiction() {
   auto reply_critical = Rule("reply.critical", Stage::kReply, {2, LimitUnit::kHours, false});
   reply_critical.urgency = Urgency::kCritical;
   rules.push_back(reply_critical);
-  rules.push_back(Rule("return.default", Stage::kReturnWindow, {1, LimitUnit::kWorkingDays, false}));
-  auto return_complex = Rule("return.complex", Stage::kReturnWindow, {2, LimitUnit::kWorkingDays, false});
+  rules.push_back(
+      Rule("return.default", Stage::kReturnWindow, {1, LimitUnit::kWorkingDays, false}));
+  auto return_complex =
+      Rule("return.complex", Stage::kReturnWindow, {2, LimitUnit::kWorkingDays, false});
   return_complex.complex = true;
   rules.push_back(return_complex);
   j.limits = TimeLimitRules(std::move(rules));

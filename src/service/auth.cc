@@ -34,8 +34,10 @@ std::string Auth::HashToken(const std::string& token) {
 
 Result<storage::User> Auth::AddUser(const NewUser& u) {
   if (u.username.empty() || u.username.size() > 64 ||
-      u.username.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
-    return InvalidArgument("username must be 1-64 characters of a-z, 0-9, '.', '_' or '-'", "username");
+      u.username.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+          std::string::npos) {
+    return InvalidArgument("username must be 1-64 characters of a-z, 0-9, '.', '_' or '-'",
+                           "username");
   }
   const domain::RoleDef* role = j_.roles.Find(u.role);
   if (role == nullptr) return InvalidArgument("unknown role '" + u.role + "'", "role");
@@ -46,7 +48,8 @@ Result<storage::User> Auth::AddUser(const NewUser& u) {
     return InvalidArgument("unknown unit '" + u.unit_id + "'", "unit");
   }
   if (!IsValidUtf8(u.display_name) || Utf8Length(u.display_name) > 100) {
-    return InvalidArgument("display name must be valid UTF-8 of at most 100 characters", "display_name");
+    return InvalidArgument("display name must be valid UTF-8 of at most 100 characters",
+                           "display_name");
   }
   if (!IsValidUtf8(u.password) || Utf8Length(u.password) < 8 || u.password.size() > 1024) {
     return InvalidArgument("password must have at least 8 characters", "password");
@@ -79,7 +82,8 @@ Result<LoginResult> Auth::Login(const std::string& username, const std::string& 
       } else if (it->second.count >= options_.max_failed_logins) {
         return Error{ErrorCode::kRateLimited,
                      "too many failed log-ins for this account; try again after " +
-                         FormatRfc3339(it->second.since + options_.failed_login_window, j_.utc_offset_minutes),
+                         FormatRfc3339(it->second.since + options_.failed_login_window,
+                                       j_.utc_offset_minutes),
                      {}};
       }
     }
@@ -109,7 +113,8 @@ Result<LoginResult> Auth::Login(const std::string& username, const std::string& 
     }
     return failed();
   }
-  if (crypto_pwhash_str_verify(user->password_hash.c_str(), password.data(), password.size()) != 0 ||
+  if (crypto_pwhash_str_verify(user->password_hash.c_str(), password.data(), password.size()) !=
+          0 ||
       !user->active) {
     return failed();
   }
@@ -170,8 +175,9 @@ std::string CallerHasher::Hash(const std::string& phone) const {
   }
   if (digits.empty()) return {};
   unsigned char h[16];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(digits.data()), digits.size(),
-                     reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(digits.data()),
+                     digits.size(), reinterpret_cast<const unsigned char*>(key_.data()),
+                     key_.size());
   return Hex(h, sizeof h);
 }
 

@@ -50,7 +50,8 @@ struct LoginResult {
 
 class Auth {
  public:
-  Auth(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock, AuthOptions options)
+  Auth(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
+       AuthOptions options)
       : store_(store), j_(j), clock_(clock), options_(options) {}
 
   // Validates and creates an account: the role must exist; unit-scoped roles need a unit that

@@ -26,7 +26,8 @@ Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::Orde
                                         const std::string& request_hash) {
   draft.caller.phone_hash = hasher_.Hash(draft.caller.phone);
   std::optional<storage::IdempotencyKey> key;
-  if (!idempotency_key.empty()) key = storage::IdempotencyKey{actor.user_id, idempotency_key, request_hash};
+  if (!idempotency_key.empty())
+    key = storage::IdempotencyKey{actor.user_id, idempotency_key, request_hash};
   const TimePoint now = clock_.Now();
   auto created = store_.CreateOrder(key, [&](int64_t id) {
     return domain::DecideIntake(id, CodeFor(id, now), draft, actor, domain::Context{j_, now});
@@ -37,22 +38,24 @@ Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::Orde
   return created;
 }
 
-Result<domain::Order> Orders::Act(const domain::Actor& actor, int64_t order_id, const domain::Command& cmd) {
+Result<domain::Order> Orders::Act(const domain::Actor& actor, int64_t order_id,
+                                  const domain::Command& cmd) {
   std::vector<int64_t> ids{order_id};
   if (cmd.action == domain::Action::kMerge) {
     if (cmd.parent_order <= 0) return InvalidArgument("parent order id is required", "parent");
-    if (cmd.parent_order == order_id) return InvalidArgument("an order cannot merge into itself", "parent");
+    if (cmd.parent_order == order_id)
+      return InvalidArgument("an order cannot merge into itself", "parent");
     ids.push_back(cmd.parent_order);
   }
   const TimePoint now = clock_.Now();
-  auto result = store_.UpdateOrders(ids, [&](const std::vector<domain::Order>& orders)
-                                             -> Result<std::vector<domain::Event>> {
-    for (const auto& o : orders) {
-      if (!Visible(actor, o)) return NotFound("order " + std::to_string(o.id) + " not found");
-    }
-    return domain::Decide(orders[0], cmd, actor, domain::Context{j_, now},
-                          orders.size() > 1 ? &orders[1] : nullptr);
-  });
+  auto result = store_.UpdateOrders(
+      ids, [&](const std::vector<domain::Order>& orders) -> Result<std::vector<domain::Event>> {
+        for (const auto& o : orders) {
+          if (!Visible(actor, o)) return NotFound("order " + std::to_string(o.id) + " not found");
+        }
+        return domain::Decide(orders[0], cmd, actor, domain::Context{j_, now},
+                              orders.size() > 1 ? &orders[1] : nullptr);
+      });
   if (!result.ok()) return result.error();
   return std::move(result->front());
 }
@@ -83,7 +86,8 @@ Result<storage::OrderPage> Orders::List(const domain::Actor& actor, storage::Ord
     const auto& all = j_.taxonomy.all();
     const std::string& p = filter.category_prefix;
     filter.category_is_leaf =
-        j_.taxonomy.Find(p) != nullptr && std::none_of(all.begin(), all.end(), [&](const domain::Category& c) {
+        j_.taxonomy.Find(p) != nullptr &&
+        std::none_of(all.begin(), all.end(), [&](const domain::Category& c) {
           return c.code.size() > p.size() && c.code.compare(0, p.size(), p) == 0;
         });
   }

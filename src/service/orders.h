@@ -17,17 +17,20 @@ namespace jiesu::service {
 
 class Orders {
  public:
-  Orders(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock, const CallerHasher& hasher)
+  Orders(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
+         const CallerHasher& hasher)
       : store_(store), j_(j), clock_(clock), hasher_(hasher) {}
 
   // Records a new order. `idempotency_key` (may be empty) with `request_hash` makes a retry
   // return the first order (Created::replayed).
   Result<storage::Created> Intake(const domain::Actor& actor, domain::OrderDraft draft,
-                                  const std::string& idempotency_key, const std::string& request_hash);
+                                  const std::string& idempotency_key,
+                                  const std::string& request_hash);
 
   // Applies one transition. kNotFound when the order (or, for merge, the parent) does not
   // exist or is not visible to the actor.
-  Result<domain::Order> Act(const domain::Actor& actor, int64_t order_id, const domain::Command& cmd);
+  Result<domain::Order> Act(const domain::Actor& actor, int64_t order_id,
+                            const domain::Command& cmd);
 
   Result<domain::Order> Get(const domain::Actor& actor, int64_t order_id);
   Result<std::vector<domain::Event>> History(const domain::Actor& actor, int64_t order_id);

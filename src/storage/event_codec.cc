@@ -11,7 +11,10 @@ using namespace jiesu::domain;
 // --- encoding ---------------------------------------------------------------------------
 
 json::object EncodeCaller(const Caller& c) {
-  return {{"name", c.name}, {"phone", c.phone}, {"anonymous", c.anonymous}, {"phone_hash", c.phone_hash}};
+  return {{"name", c.name},
+          {"phone", c.phone},
+          {"anonymous", c.anonymous},
+          {"phone_hash", c.phone_hash}};
 }
 
 json::object EncodeDraft(const OrderDraft& d) {
@@ -59,9 +62,9 @@ json::object EncodeLeg(const Leg& l) {
 }
 
 json::object EncodeVisit(const Visit& v) {
-  json::object o{{"at", ToUnixMillis(v.at)},       {"visitor", v.visitor_id},
-                 {"reached", v.reached},           {"contacted", v.contacted},
-                 {"solved", v.solved},             {"attributable", v.attributable},
+  json::object o{{"at", ToUnixMillis(v.at)}, {"visitor", v.visitor_id},
+                 {"reached", v.reached},     {"contacted", v.contacted},
+                 {"solved", v.solved},       {"attributable", v.attributable},
                  {"comment", v.comment}};
   if (v.satisfaction) o["satisfaction"] = Name(*v.satisfaction);
   return o;
@@ -207,7 +210,8 @@ Visit DecodeVisit(Reader& r) {
   v.solved = r.Bool("solved");
   v.attributable = r.Bool("attributable");
   v.comment = r.Str("comment");
-  if (r.Has("satisfaction")) v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
+  if (r.Has("satisfaction"))
+    v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
   return v;
 }
 
@@ -291,7 +295,8 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
     e.visit = DecodeVisit(vr);
     if (!vr.ok()) r.Fail();
   }
-  if (r.Has("reply_result")) e.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
+  if (r.Has("reply_result"))
+    e.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
   e.flag = r.Bool("flag");
   if (!r.ok() || !a.ok()) return corrupt("unexpected field type or value");
   return e;

@@ -68,8 +68,8 @@ struct OrderSummary {
 
 struct OrderFilter {
   std::vector<domain::OrderState> states;
-  std::string unit;             // has a leg for this unit
-  std::string category_prefix;  // category code starts with
+  std::string unit;               // has a leg for this unit
+  std::string category_prefix;    // category code starts with
   bool category_is_leaf = false;  // the prefix is a whole code with no children (faster)
   std::string district_code;
   std::string street_code;

@@ -1,10 +1,11 @@
+#include "storage/store_contract.h"
+
 #include <algorithm>
 #include <set>
 #include <thread>
 
 #include "domain/lifecycle.h"
 #include "domain/test_jurisdiction.h"
-#include "storage/store_contract.h"
 
 namespace jiesu::storage::testing {
 namespace {
@@ -34,10 +35,10 @@ class Harness {
       return domain::DecideIntake(id, "C" + std::to_string(id), d, agent_, Ctx());
     });
   }
-  Result<std::vector<Order>> Do(Store& s, int64_t id, const domain::Command& cmd, const domain::Actor& a) {
-    return s.UpdateOrders({id}, [&](const std::vector<Order>& os) {
-      return domain::Decide(os[0], cmd, a, Ctx());
-    });
+  Result<std::vector<Order>> Do(Store& s, int64_t id, const domain::Command& cmd,
+                                const domain::Actor& a) {
+    return s.UpdateOrders(
+        {id}, [&](const std::vector<Order>& os) { return domain::Decide(os[0], cmd, a, Ctx()); });
   }
   Result<std::vector<Order>> Dispatch(Store& s, int64_t id) {
     domain::Command send;
@@ -122,9 +123,10 @@ TEST_P(StoreContractTest, AFailedWriteChangesNothing) {
   Harness h;
   auto c = h.Create(*store_, h.Draft("小区垃圾未清运"));
   ASSERT_TRUE(c.ok());
-  auto failed = store_->UpdateOrders({c->order.id}, [](const std::vector<Order>&) -> Result<std::vector<Event>> {
-    return IllegalTransition("no");
-  });
+  auto failed = store_->UpdateOrders({c->order.id},
+                                     [](const std::vector<Order>&) -> Result<std::vector<Event>> {
+                                       return IllegalTransition("no");
+                                     });
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().code, ErrorCode::kIllegalTransition);
   auto bad_create = store_->CreateOrder(std::nullopt, [](int64_t) -> Result<std::vector<Event>> {
@@ -133,9 +135,14 @@ TEST_P(StoreContractTest, AFailedWriteChangesNothing) {
   EXPECT_EQ(bad_create.error().field, "content");
   EXPECT_EQ(store_->GetEvents(c->order.id)->size(), 1u);
   EXPECT_EQ(store_->ListOrders(OrderFilter{})->orders.size(), 1u);
-  EXPECT_EQ(store_->UpdateOrders({c->order.id + 5}, [](const std::vector<Order>&) {
-    return Result<std::vector<Event>>(std::vector<Event>{});
-  }).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_
+                ->UpdateOrders({c->order.id + 5},
+                               [](const std::vector<Order>&) {
+                                 return Result<std::vector<Event>>(std::vector<Event>{});
+                               })
+                .error()
+                .code,
+            ErrorCode::kNotFound);
 }
 
 TEST_P(StoreContractTest, MergeWritesBothOrdersAtomically) {
@@ -146,9 +153,10 @@ TEST_P(StoreContractTest, MergeWritesBothOrdersAtomically) {
   domain::Command merge;
   merge.action = Action::kMerge;
   merge.parent_order = parent->order.id;
-  auto r = store_->UpdateOrders({child->order.id, parent->order.id}, [&](const std::vector<Order>& os) {
-    return domain::Decide(os[0], merge, h.dispatcher_, h.Ctx(), &os[1]);
-  });
+  auto r =
+      store_->UpdateOrders({child->order.id, parent->order.id}, [&](const std::vector<Order>& os) {
+        return domain::Decide(os[0], merge, h.dispatcher_, h.Ctx(), &os[1]);
+      });
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(store_->GetOrder(child->order.id)->state, domain::OrderState::kMerged);
   auto p = store_->GetOrder(parent->order.id);
@@ -275,7 +283,8 @@ TEST_P(StoreContractTest, UsersAndSessions) {
   ASSERT_TRUE(store_->SaveSession(s).ok());
   Reopen();
   EXPECT_EQ(store_->FindSession("tokenhash", now + std::chrono::hours(1))->user_id, created->id);
-  EXPECT_EQ(store_->FindSession("tokenhash", now + std::chrono::hours(9)).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindSession("tokenhash", now + std::chrono::hours(9)).error().code,
+            ErrorCode::kNotFound);
   ASSERT_TRUE(store_->DeleteSession("tokenhash").ok());
   EXPECT_FALSE(store_->FindSession("tokenhash", now).ok());
 }
@@ -288,7 +297,8 @@ TEST_P(StoreContractTest, ConcurrentWritersAllSucceedWithDistinctIds) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        auto c = h.Create(*store_, h.Draft("并发写入 " + std::to_string(t) + "-" + std::to_string(i)));
+        auto c =
+            h.Create(*store_, h.Draft("并发写入 " + std::to_string(t) + "-" + std::to_string(i)));
         if (c.ok()) ids[t].push_back(c->order.id);
       }
     });

@@ -25,7 +25,8 @@ struct Query {
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, const char* name) : db_(db), stmt_(stmt), name_(name) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, const char* name)
+      : db_(db), stmt_(stmt), name_(name) {}
   ~Statement() {
     if (stmt_ != nullptr) {
       sqlite3_reset(stmt_);
@@ -76,7 +77,8 @@ class Statement {
 class Connection {
  public:
   // Opens (creating when `create`) the database file at `path`.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only, bool create);
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only,
+                                                  bool create);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

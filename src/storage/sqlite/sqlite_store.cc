@@ -134,13 +134,15 @@ constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
                   updated_at = ?4, reply_due = ?5, version = ?6
 WHERE id = ?1)sql"};
-constexpr Query kFtsWatermark{"fts_watermark", "SELECT value FROM store_meta WHERE key = 'fts_watermark'"};
+constexpr Query kFtsWatermark{"fts_watermark",
+                              "SELECT value FROM store_meta WHERE key = 'fts_watermark'"};
 constexpr Query kSetFtsWatermark{"set_fts_watermark",
                                  "UPDATE store_meta SET value = ?1 WHERE key = 'fts_watermark'"};
 constexpr Query kUnindexed{"unindexed", R"sql(
 SELECT id, title, content, address FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
-constexpr Query kInsertFts{"insert_fts",
-                           "INSERT INTO orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
+constexpr Query kInsertFts{
+    "insert_fts",
+    "INSERT INTO orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
 constexpr Query kUpsertLeg{"upsert_leg", R"sql(
 INSERT INTO legs (order_id, no, unit_id, role, state, sign_due, reply_due)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -150,27 +152,31 @@ INSERT INTO events (order_id, seq, type, leg, at, actor_id, actor_role, body)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"};
 constexpr Query kSelectEvents{"select_events",
                               "SELECT seq, body FROM events WHERE order_id = ?1 ORDER BY seq"};
-constexpr Query kSelectIdem{"select_idem",
-                            "SELECT request_hash, order_id FROM idempotency WHERE user_id = ?1 AND key = ?2"};
+constexpr Query kSelectIdem{
+    "select_idem",
+    "SELECT request_hash, order_id FROM idempotency WHERE user_id = ?1 AND key = ?2"};
 constexpr Query kInsertIdem{"insert_idem", R"sql(
 INSERT INTO idempotency (user_id, key, request_hash, order_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5))sql"};
 constexpr Query kLegUnits{"leg_units", "SELECT unit_id FROM legs WHERE order_id = ?1 ORDER BY no"};
 constexpr Query kInsertUser{"insert_user", R"sql(
 INSERT INTO users (username, display_name, role, unit_id, password_hash, active, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id)sql"};
-constexpr Query kUserByName{"user_by_name",
-                            "SELECT id, username, display_name, role, unit_id, password_hash, active, "
-                            "created_at FROM users WHERE username = ?1"};
-constexpr Query kUserById{"user_by_id",
-                          "SELECT id, username, display_name, role, unit_id, password_hash, active, "
-                          "created_at FROM users WHERE id = ?1"};
-constexpr Query kAllUsers{"all_users",
-                          "SELECT id, username, display_name, role, unit_id, password_hash, active, "
-                          "created_at FROM users ORDER BY id"};
+constexpr Query kUserByName{
+    "user_by_name",
+    "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+    "created_at FROM users WHERE username = ?1"};
+constexpr Query kUserById{
+    "user_by_id",
+    "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+    "created_at FROM users WHERE id = ?1"};
+constexpr Query kAllUsers{
+    "all_users",
+    "SELECT id, username, display_name, role, unit_id, password_hash, active, "
+    "created_at FROM users ORDER BY id"};
 constexpr Query kInsertSession{"insert_session", R"sql(
 INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4))sql"};
-constexpr Query kSelectSession{"select_session",
-                               "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?1"};
+constexpr Query kSelectSession{
+    "select_session", "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?1"};
 constexpr Query kDeleteSession{"delete_session", "DELETE FROM sessions WHERE token_hash = ?1"};
 constexpr Query kDeleteExpiredSessions{"delete_expired_sessions",
                                        "DELETE FROM sessions WHERE expires_at < ?1"};
@@ -183,7 +189,8 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL"));
     // FULL: each commit's WAL frames are fsynced before COMMIT returns, so an acknowledged
     // write survives power loss, not just a process crash.
-    JIESU_RETURN_IF_ERROR(c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
+    JIESU_RETURN_IF_ERROR(
+        c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -65536"));
     // After the WAL is rewound, truncate the file back to this size.
@@ -193,9 +200,10 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
 }
 
 Status ApplyMigrations(Connection& c, int* version_out) {
-  JIESU_RETURN_IF_ERROR(c.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at INTEGER NOT NULL)"));
+  JIESU_RETURN_IF_ERROR(
+      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
+             "NOT NULL, "
+             "applied_at INTEGER NOT NULL)"));
   static constexpr Query kCurrent{"current_version",
                                   "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
   static constexpr Query kRecord{"record_migration",
@@ -451,7 +459,8 @@ enum class TextMode {
 
 // The SQL of one list query: every filter of `f`, ids in [floor, ceiling), newest first, at
 // most `rows` rows.
-ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling, int rows) {
+ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling,
+                         int rows) {
   ListQuery q;
   q.sql =
       "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
@@ -512,12 +521,16 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
     if (mode == TextMode::kIndexed) {
       // The index (detail=none) narrows the candidates to orders holding every trigram of
       // the text; orders above the watermark are not indexed yet and are all candidates.
-      q.Add("o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? UNION ALL "
-            "SELECT id FROM orders WHERE id > (SELECT value FROM store_meta WHERE key = 'fts_watermark'))",
-            TrigramQuery(f.text));
+      q.Add(
+          "o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? UNION ALL "
+          "SELECT id FROM orders WHERE id > (SELECT value FROM store_meta WHERE key = "
+          "'fts_watermark'))",
+          TrigramQuery(f.text));
     }
     // LIKE confirms the substring in every mode.
-    q.Add("(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\')");
+    q.Add(
+        "(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE "
+        "'\\')");
     for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
   }
   if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);
@@ -566,7 +579,8 @@ int SchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 class SqliteStore::Reader {
  public:
-  Reader(SqliteStore* store, std::unique_ptr<Connection> conn) : store_(store), conn_(std::move(conn)) {}
+  Reader(SqliteStore* store, std::unique_ptr<Connection> conn)
+      : store_(store), conn_(std::move(conn)) {}
   Reader(Reader&& other) noexcept : store_(other.store_), conn_(std::move(other.conn_)) {}
   ~Reader() {
     if (conn_ == nullptr) return;
@@ -650,7 +664,8 @@ void SqliteStore::CheckpointLoop() {
     // PASSIVE: copies what it can without blocking the writer or readers. The WAL restarts
     // from the beginning at the next write after a checkpoint that caught up.
     int log = 0, copied = 0;
-    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                              &copied);
     lock.lock();
     stats_.checkpoints += 1;
     if (copied >= log) wal_frames_ = 0;
@@ -668,7 +683,8 @@ SqliteStore::~SqliteStore() {
   if (checkpointer_.joinable()) checkpointer_.join();
   // A last full checkpoint keeps the WAL small for the next start (best effort).
   if (checkpoint_conn_) {
-    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                              nullptr);
   }
 }
 
@@ -710,14 +726,16 @@ void SqliteStore::WriterLoop() {
     {
       std::unique_lock lock(mu_);
       // Idle with text to index: index now; otherwise sleep until work or the next round.
-      if (!text_pending) cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
+      if (!text_pending)
+        cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) {
         if (stopping_) return;  // nothing left to write
         lock.unlock();
         if (text_pending) index_text();
         continue;
       }
-      const size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
+      const size_t n =
+          std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -726,7 +744,8 @@ void SqliteStore::WriterLoop() {
     results.assign(batch.size(), Ok());
     Status begun = RunQuery(c, kBegin);
     bool batch_failed = !begun.ok();
-    Status batch_error = begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
+    Status batch_error =
+        begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
     for (size_t i = 0; i < batch.size() && !batch_failed; ++i) {
       Status sp = RunQuery(c, kSavepoint);
       if (!sp.ok()) {
@@ -765,7 +784,8 @@ void SqliteStore::WriterLoop() {
     }
     if (batch_failed) {
       (void)RunQuery(c, kRollback);
-      for (auto& r : results) r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
+      for (auto& r : results)
+        r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
     }
     {
       std::lock_guard lock(mu_);
@@ -821,8 +841,9 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
       JIESU_ASSIGN_OR_RETURN(bool found, st->Step());
       if (found) {
         if (st->Text(0) != key->request_hash) {
-          return Conflict("Idempotency-Key '" + key->key + "' was already used for a different request",
-                          "Idempotency-Key");
+          return Conflict(
+              "Idempotency-Key '" + key->key + "' was already used for a different request",
+              "Idempotency-Key");
         }
         int64_t existing = st->Int(1);
         st.reset();
@@ -905,12 +926,14 @@ Result<std::vector<Event>> SqliteStore::GetEvents(int64_t id) {
 }
 
 Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
-  if (f.limit < 1 || f.limit > 200) return InvalidArgument("limit must be between 1 and 200", "limit");
+  if (f.limit < 1 || f.limit > 200)
+    return InvalidArgument("limit must be between 1 and 200", "limit");
   const int want = f.limit + 1;  // one more than a page tells whether there is a next page
   auto r = AcquireReader();
   std::vector<OrderSummary> rows;
   if (f.text.empty() || NeedsFtsFallback(f.text)) {
-    JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kScan, 0, f.before_id, want), rows));
+    JIESU_RETURN_IF_ERROR(
+        RunListQuery(*r, BuildListQuery(f, TextMode::kScan, 0, f.before_id, want), rows));
   } else {
     // A common text is found fastest by scanning the newest orders; a rare one through the
     // index. Scan a recent window first, then ask the index for the rest of the page.
@@ -920,11 +943,14 @@ Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
       JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
       ceiling = (row ? st->Int(0) : 0) + 1;
     }
-    const int64_t floor = std::max<int64_t>(1, ceiling - std::max<int64_t>(1, options_.text_scan_window));
-    JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kScan, floor, ceiling, want), rows));
+    const int64_t floor =
+        std::max<int64_t>(1, ceiling - std::max<int64_t>(1, options_.text_scan_window));
+    JIESU_RETURN_IF_ERROR(
+        RunListQuery(*r, BuildListQuery(f, TextMode::kScan, floor, ceiling, want), rows));
     if (static_cast<int>(rows.size()) < want && floor > 1) {
       const int rest = want - static_cast<int>(rows.size());
-      JIESU_RETURN_IF_ERROR(RunListQuery(*r, BuildListQuery(f, TextMode::kIndexed, 0, floor, rest), rows));
+      JIESU_RETURN_IF_ERROR(
+          RunListQuery(*r, BuildListQuery(f, TextMode::kIndexed, 0, floor, rest), rows));
     }
   }
   OrderPage page;
@@ -971,12 +997,14 @@ Result<User> SqliteStore::CreateUser(User user) {
 
 Result<User> SqliteStore::FindUserByName(const std::string& username) {
   auto r = AcquireReader();
-  return QueryUser(*r, kUserByName, [&](Statement& st) { st.Bind(1, username); }, "named " + username);
+  return QueryUser(
+      *r, kUserByName, [&](Statement& st) { st.Bind(1, username); }, "named " + username);
 }
 
 Result<User> SqliteStore::FindUser(int64_t id) {
   auto r = AcquireReader();
-  return QueryUser(*r, kUserById, [&](Statement& st) { st.Bind(1, id); }, "with id " + std::to_string(id));
+  return QueryUser(
+      *r, kUserById, [&](Statement& st) { st.Bind(1, id); }, "with id " + std::to_string(id));
 }
 
 Result<std::vector<User>> SqliteStore::ListUsers() {

@@ -50,7 +50,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<Created> CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) override;
-  Result<std::vector<domain::Order>> UpdateOrders(const std::vector<int64_t>& ids, UpdateFn fn) override;
+  Result<std::vector<domain::Order>> UpdateOrders(const std::vector<int64_t>& ids,
+                                                  UpdateFn fn) override;
   Result<domain::Order> GetOrder(int64_t id) override;
   Result<std::vector<domain::Event>> GetEvents(int64_t id) override;
   Result<OrderPage> ListOrders(const OrderFilter& filter) override;

@@ -33,7 +33,9 @@ class SqliteFactory final : public testing::StoreFactory {
   fs::path dir_;
 };
 
-std::unique_ptr<testing::StoreFactory> MakeSqliteFactory() { return std::make_unique<SqliteFactory>(); }
+std::unique_ptr<testing::StoreFactory> MakeSqliteFactory() {
+  return std::make_unique<SqliteFactory>();
+}
 
 using testing::StoreContractTest;
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(&MakeSqliteFactory),
@@ -90,7 +92,7 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
     return p.ok() ? p->orders.size() : 0u;
   };
   create("光华路路灯不亮已经三天");
-  create("路口灯不亮，路灯杆歪了");   // has 灯不亮 and 路灯 but not 路灯不亮
+  create("路口灯不亮，路灯杆歪了");  // has 灯不亮 and 路灯 but not 路灯不亮
   create("He said \"lamp\" is broken");
   EXPECT_EQ(count("路灯不亮"), 1u);
   EXPECT_EQ(count("灯不亮"), 2u);
@@ -100,7 +102,7 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_EQ(count("灯不亮"), 2u);
   EXPECT_EQ(count("\"lamp\""), 1u);
   EXPECT_EQ(count("LAMP"), 1u);  // ASCII matching ignores case, as LIKE does
-  create("又一处路灯不亮");  // above the watermark again
+  create("又一处路灯不亮");      // above the watermark again
   EXPECT_EQ(count("路灯不亮"), 2u);
   for (int i = 0; i < 5; ++i) create("无关的诉求 " + std::to_string(i));
   EXPECT_EQ(count("路灯不亮"), 2u);  // both outside the scanned window: found by the index
