@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake format clean
+.PHONY: run test setup build-debug build-release bench-intake bench-domain format clean
 
 setup:
 	./scripts/setup.sh
@@ -32,6 +32,11 @@ run: build-release
 bench-intake: build-release
 	cmake --build --preset release -j $(JOBS) --target intake_bench
 	./build/release/bench/intake_bench $(BENCH_ARGS)
+
+# Per-request costs of the pure domain code and the event codec (Google Benchmark).
+bench-domain: build-release
+	cmake --build --preset release -j $(JOBS) --target domain_bench
+	./build/release/bench/domain_bench
 
 # Formats the C++ sources with .clang-format (clang-format from Debian).
 format:

@@ -174,7 +174,7 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"state\": \"closed\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("139****5678"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("fallback: governing unit of area 110105001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fallback: government of district 110105"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST(LoaderTest, DemoCatalogueRoutesAndFallsBack) {
   EXPECT_TRUE(heat_elsewhere->co_units.empty());
   auto noise = j->catalogue.Suggest("0201", "110105001", j->units);
   ASSERT_TRUE(noise.ok());
-  EXPECT_EQ(noise->lead_unit, "110105001");  // the street's own government
+  EXPECT_EQ(noise->lead_unit, "110105");  // the district government (兜底)
   EXPECT_NE(noise->reason.find("fallback"), std::string::npos);
 }
 

@@ -1,5 +1,7 @@
 #include "domain/jurisdiction.h"
 
+#include <algorithm>
+
 namespace jiesu::domain {
 
 UnitDirectory::UnitDirectory(std::vector<Unit> units) : units_(std::move(units)) {
@@ -65,8 +67,11 @@ Result<DispatchSuggestion> DispatchCatalogue::Suggest(const std::string& categor
         "catalogue: " + (best->category_prefix.empty() ? "*" : best->category_prefix) + " × " +
             (best->area_prefix.empty() ? "*" : best->area_prefix) + " → " + best->lead_unit};
   }
-  if (const Unit* u = units.GoverningUnit(area_code)) {
-    return DispatchSuggestion{u->id, {}, "fallback: governing unit of area " + area_code};
+  // Beijing's 兜底 rule: the government of the order's district (the county-level area, the
+  // first six digits of a division code).
+  const std::string district = area_code.substr(0, std::min<size_t>(area_code.size(), 6));
+  if (const Unit* u = units.GoverningUnit(district)) {
+    return DispatchSuggestion{u->id, {}, "fallback: government of district " + district};
   }
   return NotFound("no catalogue row and no governing unit for category '" + category +
                   "' in area '" + area_code + "'");

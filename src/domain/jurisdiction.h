@@ -91,7 +91,7 @@ class DispatchCatalogue {
   explicit DispatchCatalogue(std::vector<CatalogueRow> rows) : rows_(std::move(rows)) {}
 
   // The most specific row (longest category prefix, then longest area prefix) for the order;
-  // with no row, the governing unit of the order's area (Beijing's 兜底 rule). NotFound when
+  // with no row, the government of the order's district (Beijing's 兜底 rule). NotFound when
   // neither exists.
   Result<DispatchSuggestion> Suggest(const std::string& category, const std::string& area_code,
                                      const UnitDirectory& units) const;
