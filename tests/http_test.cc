@@ -467,6 +467,29 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(agent->Get(o).json().at("version").as_int64(), version_before);
 }
 
+TEST_F(HttpTest, EveryFullViewOfACallerIsLogged) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto chaoyang = As("chaoyang1");
+  auto supervisor = As("supervisor1");
+  Response created = agent->Post("/api/v1/orders", kIntake);
+  const std::string o = "/api/v1/orders/" + std::to_string(created.json().at("id").as_int64());
+  ASSERT_EQ(agent->Post(o + "/send-to-dispatch", "").status, 200);  // an agent: logged
+  ASSERT_EQ(dispatcher->Post(o + "/dispatch", R"({"lead_unit":"110105"})").status, 200);  // logged
+  ASSERT_EQ(dispatcher->Get(o).status, 200);                                              // logged
+  ASSERT_EQ(chaoyang->Get(o).status, 200);  // masked: not a view of the identity
+  Response log = supervisor->Get(o + "/access-log");
+  ASSERT_EQ(log.status, 200) << log.body;
+  const json::value body = log.json();
+  const auto& accesses = body.at("accesses").as_array();
+  ASSERT_EQ(accesses.size(), 3u);
+  EXPECT_EQ(accesses[0].at("username").as_string(), "dispatcher1");
+  EXPECT_EQ(accesses[2].at("username").as_string(), "agent1");
+  EXPECT_EQ(accesses[0].at("action").as_string(), "view_caller");
+  EXPECT_EQ(dispatcher->Get(o + "/access-log").status, 403);
+  EXPECT_EQ(supervisor->Get("/api/v1/orders/999999/access-log").status, 404);
+}
+
 TEST_F(HttpTest, RepeatedFailedLogInsAreRefusedForAWhile) {
   Client c(port_);
   for (int i = 0; i < 10; ++i) {

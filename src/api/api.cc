@@ -252,6 +252,7 @@ Api::Api(service::Auth& auth, service::Orders& orders) : auth_(auth), orders_(or
   Add("POST", "/api/v1/orders", false, [this](Call& c) { return Intake(c); });
   Add("GET", "/api/v1/orders", false, [this](Call& c) { return ListOrders(c); });
   Add("GET", "/api/v1/orders/{id}", false, [this](Call& c) { return GetOrder(c); });
+  Add("GET", "/api/v1/orders/{id}/access-log", false, [this](Call& c) { return AccessLog(c); });
   Add("POST", "/api/v1/orders/{id}/{action}", false, [this](Call& c) { return OrderAction(c); });
   Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false,
       [this](Call& c) { return LegAction(c); });
@@ -424,8 +425,14 @@ Result<HttpResponse> Api::GetOrder(Call& c) {
   JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Get(c.actor, id));
   JIESU_ASSIGN_OR_RETURN(std::vector<domain::Event> history, orders_.History(c.actor, id));
+  return ShowOrder(c, o, &history);
+}
+
+Result<HttpResponse> Api::ShowOrder(Call& c, const domain::Order& o,
+                                    const std::vector<domain::Event>* history) {
+  JIESU_RETURN_IF_ERROR(orders_.NoteCallerShown(c.actor, o));
   return JsonResponse(
-      200, OrderJson(o, &history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+      200, OrderJson(o, history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
 }
 
 Result<HttpResponse> Api::ListOrders(Call& c) {
@@ -490,6 +497,28 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
                                             : json::value(std::to_string(page.next_cursor))}});
 }
 
+Result<HttpResponse> Api::AccessLog(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  int limit = 100;
+  for (const auto& [k, v] : c.req.query) {
+    if (k != "limit") return InvalidArgument("unknown query parameter '" + k + "'", k);
+    JIESU_ASSIGN_OR_RETURN(int64_t n, PositiveId(v, "limit"));
+    if (n > 1000) return InvalidArgument("limit must be between 1 and 1000", "limit");
+    limit = static_cast<int>(n);
+  }
+  JIESU_ASSIGN_OR_RETURN(std::vector<storage::AccessRecord> log,
+                         orders_.CallerAccessLog(c.actor, id, limit));
+  json::array items;
+  for (const auto& a : log) {
+    items.emplace_back(json::object{{"at", Time(a.at, orders_.jurisdiction())},
+                                    {"user_id", a.user_id},
+                                    {"username", a.username},
+                                    {"role", a.role},
+                                    {"action", a.action}});
+  }
+  return JsonResponse(200, json::object{{"order_id", id}, {"accesses", std::move(items)}});
+}
+
 Result<HttpResponse> Api::OrderAction(Call& c) {
   JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
   auto action = ActionFromUrl(c.params.at("action"));
@@ -500,8 +529,7 @@ Result<HttpResponse> Api::OrderAction(Call& c) {
   if (t == nullptr || t->on_leg) return NotFound("no such order action: " + c.params.at("action"));
   JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
-  return JsonResponse(
-      200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  return ShowOrder(c, o, nullptr);
 }
 
 Result<HttpResponse> Api::LegAction(Call& c) {
@@ -516,8 +544,7 @@ Result<HttpResponse> Api::LegAction(Call& c) {
   JIESU_ASSIGN_OR_RETURN(domain::Command cmd, ReadCommand(*action, c.req.body));
   cmd.leg = static_cast<int>(std::min<int64_t>(leg, 1'000'000));
   JIESU_ASSIGN_OR_RETURN(domain::Order o, orders_.Act(c.actor, id, cmd));
-  return JsonResponse(
-      200, OrderJson(o, nullptr, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  return ShowOrder(c, o, nullptr);
 }
 
 }  // namespace jiesu::api

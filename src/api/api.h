@@ -50,6 +50,10 @@ class Api {
   Result<HttpResponse> Intake(Call& c);
   Result<HttpResponse> GetOrder(Call& c);
   Result<HttpResponse> ListOrders(Call& c);
+  Result<HttpResponse> AccessLog(Call& c);
+  // Renders an order for the caller's role, recording a view of the caller's identity first.
+  Result<HttpResponse> ShowOrder(Call& c, const domain::Order& o,
+                                 const std::vector<domain::Event>* history);
   Result<HttpResponse> OrderAction(Call& c);
   Result<HttpResponse> LegAction(Call& c);
 

@@ -5,12 +5,6 @@ namespace jiesu::api {
 namespace json = boost::json;
 using namespace jiesu::domain;
 
-CallerView CallerViewFor(const Jurisdiction& j, const std::string& role, bool confidential) {
-  const RoleDef* r = j.roles.Find(role);
-  if (r != nullptr && r->hotline) return CallerView::kFull;
-  return confidential ? CallerView::kHidden : CallerView::kMasked;
-}
-
 std::string MaskPhone(const std::string& phone) {
   std::string digits;
   for (char c : phone) {

@@ -13,11 +13,6 @@
 
 namespace jiesu::api {
 
-enum class CallerView { kFull, kMasked, kHidden };
-
-// What `role` may see of the caller of an order that is (or is not) confidential.
-CallerView CallerViewFor(const domain::Jurisdiction& j, const std::string& role, bool confidential);
-
 std::string MaskPhone(const std::string& phone);
 std::string MaskName(const std::string& name);
 

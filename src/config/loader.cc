@@ -478,6 +478,7 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         role.hotline = x.Bool("hotline").value_or(false);
         role.unit_scoped = x.Bool("unit_scoped").value_or(false);
         role.manage_users = x.Bool("manage_users").value_or(false);
+        role.view_audit = x.Bool("view_audit").value_or(false);
         for (const auto& a : x.Strings("actions")) {
           if (auto act = domain::ParseAction(a)) {
             role.actions.insert(*act);

@@ -136,6 +136,12 @@ bool Roles::Allows(const std::string& role, Action action) const {
   return r != nullptr && r->actions.count(action) > 0;
 }
 
+CallerView CallerViewFor(const Jurisdiction& j, const std::string& role, bool confidential) {
+  const RoleDef* r = j.roles.Find(role);
+  if (r != nullptr && r->hotline) return CallerView::kFull;
+  return confidential ? CallerView::kHidden : CallerView::kMasked;
+}
+
 const Area* Jurisdiction::FindArea(const std::string& code) const {
   auto it = areas.find(code);
   return it == areas.end() ? nullptr : &it->second;

@@ -153,6 +153,7 @@ struct RoleDef {
   bool hotline = false;      // hotline staff see caller identity, also on 保密 orders
   bool unit_scoped = false;  // acts only on legs of its own unit; sees caller masked
   bool manage_users = false;
+  bool view_audit = false;  // may read who viewed callers' identities
   std::set<Action> actions;
 };
 
@@ -195,5 +196,10 @@ struct Jurisdiction {
 
   const Area* FindArea(const std::string& code) const;
 };
+
+// What a role may see of an order's caller (SPEC §9): hotline roles see the caller in full;
+// other roles see a masked name and number; on a 保密 order they see nothing of the caller.
+enum class CallerView { kFull, kMasked, kHidden };
+CallerView CallerViewFor(const Jurisdiction& j, const std::string& role, bool confidential);
 
 }  // namespace jiesu::domain

@@ -68,17 +68,17 @@ Jurisdiction MakeTestJurisdiction() {
 
   auto all = [](std::initializer_list<Action> a) { return std::set<Action>(a); };
   j.roles = Roles({
-      {"agent", "话务员", true, false, false,
+      {"agent", "话务员", true, false, false, false,
        all({Action::kIntake, Action::kAnswer, Action::kReject, Action::kSendToDispatch})},
-      {"dispatcher", "派单员", true, false, false,
+      {"dispatcher", "派单员", true, false, false, false,
        all({Action::kIntake, Action::kSendToDispatch, Action::kDispatch, Action::kMerge,
             Action::kApproveReturn, Action::kRefuseReturn, Action::kApproveExtension,
             Action::kRefuseExtension, Action::kAcceptReply, Action::kRejectReply})},
-      {"unit", "承办人", false, true, false,
+      {"unit", "承办人", false, true, false, false,
        all({Action::kSign, Action::kContact, Action::kRequestReturn, Action::kRequestExtension,
             Action::kSubDispatch, Action::kReply})},
-      {"visitor", "回访员", true, false, false, all({Action::kVisit})},
-      {"analyst", "分析员", false, false, false, {}},
+      {"visitor", "回访员", true, false, false, false, all({Action::kVisit})},
+      {"analyst", "分析员", false, false, false, false, {}},
   });
   return j;
 }

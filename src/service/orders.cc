@@ -67,6 +67,29 @@ Result<domain::Order> Orders::Get(const domain::Actor& actor, int64_t order_id) 
   return o;
 }
 
+Status Orders::NoteCallerShown(const domain::Actor& actor, const domain::Order& o) {
+  if (domain::CallerViewFor(j_, actor.role, o.draft.confidential) != domain::CallerView::kFull)
+    return Ok();
+  const auto has_identity = [](const domain::Caller& c) {
+    return !c.name.empty() || !c.phone.empty();
+  };
+  if (!has_identity(o.draft.caller) &&
+      std::none_of(o.extra_callers.begin(), o.extra_callers.end(), has_identity)) {
+    return Ok();
+  }
+  return store_.RecordAccess(
+      {0, clock_.Now(), actor.user_id, actor.username, actor.role, "view_caller", o.id});
+}
+
+Result<std::vector<storage::AccessRecord>> Orders::CallerAccessLog(const domain::Actor& actor,
+                                                                   int64_t order_id, int limit) {
+  const domain::RoleDef* role = j_.roles.Find(actor.role);
+  if (role == nullptr || !role->view_audit)
+    return Forbidden("role '" + actor.role + "' may not read the access log");
+  JIESU_RETURN_IF_ERROR(store_.GetOrder(order_id));
+  return store_.ListAccess(order_id, limit);
+}
+
 Result<std::vector<domain::Event>> Orders::History(const domain::Actor& actor, int64_t order_id) {
   JIESU_RETURN_IF_ERROR(Get(actor, order_id));
   return store_.GetEvents(order_id);

@@ -37,6 +37,14 @@ class Orders {
   // Unit-scoped actors are limited to their unit whatever the filter says.
   Result<storage::OrderPage> List(const domain::Actor& actor, storage::OrderFilter filter);
 
+  // Records that `actor` was shown the caller identity of `order`, when it was: a role that
+  // sees callers in full, and an order with a caller name or number (SPEC §9). Call it
+  // whenever an order is shown, before the response leaves.
+  Status NoteCallerShown(const domain::Actor& actor, const domain::Order& order);
+  // Who was shown an order's caller, newest first: roles with view_audit only.
+  Result<std::vector<storage::AccessRecord>> CallerAccessLog(const domain::Actor& actor,
+                                                             int64_t order_id, int limit);
+
   // The public tracking code of order `id` created at `t`: "JS" + local date + 8-digit id.
   std::string CodeFor(int64_t id, TimePoint t) const;
 

@@ -47,6 +47,17 @@ struct IdempotencyKey {
   std::string request_hash;
 };
 
+// One view of a caller's identity (or one export), kept for the audit of SPEC §9.
+struct AccessRecord {
+  int64_t id = 0;
+  TimePoint at{};
+  int64_t user_id = 0;
+  std::string username;
+  std::string role;
+  std::string action;  // "view_caller", later "export"
+  int64_t order_id = 0;
+};
+
 struct OrderSummary {
   int64_t id = 0;
   std::string code;
@@ -125,6 +136,11 @@ class Store {
   virtual Result<User> FindUserByName(const std::string& username) = 0;
   virtual Result<User> FindUser(int64_t id) = 0;
   virtual Result<std::vector<User>> ListUsers() = 0;
+
+  // Durably records an access; returns once it is committed.
+  virtual Status RecordAccess(const AccessRecord& record) = 0;
+  // The accesses to an order's caller data, newest first, at most `limit`.
+  virtual Result<std::vector<AccessRecord>> ListAccess(int64_t order_id, int limit) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

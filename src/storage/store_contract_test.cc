@@ -289,6 +289,25 @@ TEST_P(StoreContractTest, UsersAndSessions) {
   EXPECT_FALSE(store_->FindSession("tokenhash", now).ok());
 }
 
+TEST_P(StoreContractTest, AccessRecordsAreKeptNewestFirst) {
+  TimePoint t = FromUnixMillis(1'700'000'000'000);
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(store_
+                    ->RecordAccess({0, t + std::chrono::seconds(i), i, "u" + std::to_string(i),
+                                    "dispatcher", "view_caller", 42})
+                    .ok());
+  }
+  ASSERT_TRUE(store_->RecordAccess({0, t, 9, "other", "agent", "view_caller", 43}).ok());
+  Reopen();
+  auto log = store_->ListAccess(42, 2);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].username, "u3");
+  EXPECT_EQ((*log)[1].username, "u2");
+  EXPECT_EQ((*log)[0].action, "view_caller");
+  EXPECT_EQ(store_->ListAccess(44, 10)->size(), 0u);
+}
+
 TEST_P(StoreContractTest, ConcurrentWritersAllSucceedWithDistinctIds) {
   Harness h;
   constexpr int kThreads = 8, kEach = 25;

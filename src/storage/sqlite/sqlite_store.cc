@@ -104,6 +104,18 @@ CREATE VIRTUAL TABLE orders_fts USING fts5(title, content, address, content='', 
 CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO store_meta (key, value) VALUES ('fts_watermark', 0);
 )sql"},
+    {2, "access_log", R"sql(
+CREATE TABLE access_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  order_id INTEGER NOT NULL
+);
+CREATE INDEX access_log_order ON access_log(order_id, id);
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
@@ -173,6 +185,11 @@ constexpr Query kAllUsers{
     "all_users",
     "SELECT id, username, display_name, role, unit_id, password_hash, active, "
     "created_at FROM users ORDER BY id"};
+constexpr Query kInsertAccess{"insert_access", R"sql(
+INSERT INTO access_log (at, user_id, username, role, action, order_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql"};
+constexpr Query kSelectAccess{"select_access", R"sql(
+SELECT id, at, user_id, username, role, action, order_id FROM access_log
+WHERE order_id = ?1 ORDER BY id DESC LIMIT ?2)sql"};
 constexpr Query kInsertSession{"insert_session", R"sql(
 INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4))sql"};
 constexpr Query kSelectSession{
@@ -1017,6 +1034,32 @@ Result<std::vector<User>> SqliteStore::ListUsers() {
     users.push_back(ReadUser(*st));
   }
   return users;
+}
+
+Status SqliteStore::RecordAccess(const AccessRecord& a) {
+  return Write([&](Connection& c) -> Status {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertAccess));
+    st->Bind(1, ToUnixMillis(a.at))
+        .Bind(2, a.user_id)
+        .Bind(3, a.username)
+        .Bind(4, a.role)
+        .Bind(5, a.action)
+        .Bind(6, a.order_id);
+    return st->Run();
+  });
+}
+
+Result<std::vector<AccessRecord>> SqliteStore::ListAccess(int64_t order_id, int limit) {
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kSelectAccess));
+  st->Bind(1, order_id).Bind(2, int64_t{limit});
+  std::vector<AccessRecord> out;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return out;
+    out.push_back({st->Int(0), FromUnixMillis(st->Int(1)), st->Int(2), st->Text(3), st->Text(4),
+                   st->Text(5), st->Int(6)});
+  }
 }
 
 Status SqliteStore::SaveSession(const Session& session) {

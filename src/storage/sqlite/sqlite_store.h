@@ -59,6 +59,8 @@ class SqliteStore final : public Store {
   Result<User> FindUserByName(const std::string& username) override;
   Result<User> FindUser(int64_t id) override;
   Result<std::vector<User>> ListUsers() override;
+  Status RecordAccess(const AccessRecord& record) override;
+  Result<std::vector<AccessRecord>> ListAccess(int64_t order_id, int limit) override;
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
