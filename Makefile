@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-domain format clean
+.PHONY: run test setup build-debug build-release bench-intake bench-domain format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -41,6 +41,10 @@ bench-domain: build-release
 # Formats the C++ sources with .clang-format (clang-format from Debian).
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+# clang-tidy with .clang-tidy over src/ (a few minutes; needs the debug build's compile database).
+lint: build-debug
+	run-clang-tidy -p build/debug -quiet 'src/'
 
 clean:
 	rm -rf build

@@ -185,7 +185,7 @@ TEST_P(StoreContractTest, ListFiltersAndPages) {
   }
   ASSERT_TRUE(h.Dispatch(*store_, ids[0]).ok());
 
-  auto count = [&](OrderFilter f) {
+  auto count = [&](const OrderFilter& f) {
     auto p = store_->ListOrders(f);
     EXPECT_TRUE(p.ok()) << p.error().ToString();
     return p.ok() ? p->orders.size() : 0;
