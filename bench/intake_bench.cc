@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -149,6 +151,52 @@ double NaiveInsertsPerSecond(const fs::path& dir, const std::string& sample_json
   return static_cast<double>(n) / secs;
 }
 
+struct LoadResult {
+  double rate = 0, p50 = 0, p99 = 0;
+  int64_t ok = 0, failed = 0;
+};
+
+// Runs `connections` keep-alive clients for `seconds`, each calling `request` in a loop.
+LoadResult Load(unsigned short port, const std::string& token, int connections, int seconds,
+                const std::function<std::shared_ptr<Generator>(int)>& make_generator,
+                const std::function<bool(testing::Client&, Generator&)>& request) {
+  std::atomic<int64_t> ok{0}, failed{0};
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(connections));
+  const auto start = Steady::now();
+  const auto end = start + std::chrono::seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < connections; ++t) {
+    threads.emplace_back([&, t] {
+      auto gen = make_generator(t);
+      testing::Client c(port);
+      c.set_token(token);
+      while (Steady::now() < end) {
+        auto t0 = Steady::now();
+        const bool good = request(c, *gen);
+        auto t1 = Steady::now();
+        if (good) {
+          ++ok;
+          latencies[static_cast<size_t>(t)].push_back(
+              std::chrono::duration<double, std::milli>(t1 - t0).count());
+        } else {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double secs = std::chrono::duration<double>(Steady::now() - start).count();
+  std::vector<double> all;
+  for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+  LoadResult r;
+  r.ok = ok.load();
+  r.failed = failed.load();
+  r.rate = static_cast<double>(r.ok) / secs;
+  r.p50 = Percentile(all, 0.50);
+  r.p99 = Percentile(all, 0.99);
+  return r;
+}
+
 app::AppOptions Options(const fs::path& db, const Args& a) {
   app::AppOptions o;
   o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
@@ -186,9 +234,9 @@ int main(int argc, char** argv) {
   std::printf("naive: one durable SQLite transaction per row, 1 connection: %.0f inserts/s\n",
               naive);
 
-  // 2. Durable intake over HTTP with `connections` concurrent keep-alive clients.
-  double intake_rate = 0, p50 = 0, p99 = 0;
-  uint64_t commits = 0, writes = 0;
+  // 2. Durable intake over HTTP with `connections` concurrent keep-alive clients, then the HTTP
+  //    floor of the same server: an authenticated GET that touches no store.
+  LoadResult intake, floor;
   {
     const fs::path db = fs::path(a.dir) / "intake.db";
     for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
@@ -202,45 +250,26 @@ int main(int argc, char** argv) {
     auto port = (*app)->Start();
     if (!port.ok()) return 1;
     const std::string token = Login(*port, "agent1");
-    std::atomic<int64_t> ok{0}, failed{0};
-    std::vector<std::vector<double>> latencies(static_cast<size_t>(a.connections));
-    const auto start = Steady::now();
-    const auto end = start + std::chrono::seconds(a.seconds);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < a.connections; ++t) {
-      threads.emplace_back([&, t] {
-        Generator gen(*jurisdiction, 100 + static_cast<uint64_t>(t));
-        testing::Client c(*port);
-        c.set_token(token);
-        while (Steady::now() < end) {
-          std::string body = gen.IntakeJson();
-          auto t0 = Steady::now();
-          auto r = c.Post("/api/v1/orders", body);
-          auto t1 = Steady::now();
-          if (r.status == 201) {
-            ++ok;
-            latencies[static_cast<size_t>(t)].push_back(
-                std::chrono::duration<double, std::milli>(t1 - t0).count());
-          } else {
-            ++failed;
-          }
-        }
-      });
-    }
-    for (auto& th : threads) th.join();
-    const double secs = std::chrono::duration<double>(Steady::now() - start).count();
-    std::vector<double> all;
-    for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
-    intake_rate = static_cast<double>(ok.load()) / secs;
-    p50 = Percentile(all, 0.50);
-    p99 = Percentile(all, 0.99);
+    intake = Load(
+        *port, token, a.connections, a.seconds,
+        [&](int t) {
+          return std::make_shared<Generator>(*jurisdiction, 100 + static_cast<uint64_t>(t));
+        },
+        [](testing::Client& c, Generator& gen) {
+          return c.Post("/api/v1/orders", gen.IntakeJson()).status == 201;
+        });
     std::printf("intake over HTTP, %d connections, %ds: %lld created, %lld failed\n", a.connections,
-                a.seconds, static_cast<long long>(ok.load()),
-                static_cast<long long>(failed.load()));
+                a.seconds, static_cast<long long>(intake.ok),
+                static_cast<long long>(intake.failed));
+    floor = Load(
+        *port, token, a.connections, std::min(a.seconds, 5),
+        [&](int t) { return std::make_shared<Generator>(*jurisdiction, static_cast<uint64_t>(t)); },
+        [](testing::Client& c, Generator&) { return c.Get("/api/v1/me").status == 200; });
+    std::printf("HTTP floor (GET /api/v1/me), %d connections: %.0f requests/s, p99 %.2f ms\n",
+                a.connections, floor.rate, floor.p99);
     (*app)->Stop();
   }
-  (void)commits;
-  (void)writes;
+  const double intake_rate = intake.rate, p50 = intake.p50, p99 = intake.p99;
 
   // 3. First-page listing on a database of list_orders orders.
   std::vector<double> list_latencies;
@@ -367,6 +396,7 @@ int main(int argc, char** argv) {
   std::printf("intake_p50_ms=%.2f\n", p50);
   std::printf("intake_p99_ms=%.2f\n", p99);
   std::printf("naive_sqlite_inserts_per_s=%.0f\n", naive);
+  std::printf("http_floor_requests_per_s=%.0f\n", floor.rate);
   std::printf("intake_speedup_vs_naive=%.2f\n", naive > 0 ? intake_rate / naive : 0.0);
   std::printf("list_p50_ms_1m=%.2f\n", list_p50);
   std::printf("list_p99_ms_1m=%.2f\n", list_p99);
