@@ -736,7 +736,9 @@ void SqliteStore::WriterLoop() {
     if (n.ok() && RunQuery(c, kCommit).ok()) {
       text_pending = *n == kIndexBatch;
     } else {
+      // Try again after the next write batch or interval, not in a tight loop.
       (void)RunQuery(c, kRollback);
+      text_pending = false;
     }
   };
   while (true) {
