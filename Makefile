@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-domain format lint clean
+.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -32,6 +32,10 @@ run: build-release
 bench-intake: build-release
 	cmake --build --preset release -j $(JOBS) --target intake_bench
 	./build/release/bench/intake_bench $(BENCH_ARGS)
+
+# The same intake measured by wrk against `jiesu serve` (installs Debian's wrk if missing).
+bench-intake-wrk: build-release
+	./bench/run_wrk.sh
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).
 bench-domain: build-release

@@ -120,8 +120,8 @@ CREATE INDEX access_log_order ON access_log(order_id, id);
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
 // rewinds the WAL after the checkpointer's work.
-constexpr int kCheckpointFrames = 8000;
-constexpr int kRestartFrames = 24000;
+constexpr int kCheckpointFrames = 2000;
+constexpr int kRestartFrames = 8000;
 // Text indexing runs at most this often and this many orders at a time, so that many
 // intakes share one index segment instead of writing one each.
 constexpr auto kIndexInterval = std::chrono::milliseconds(250);
