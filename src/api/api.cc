@@ -475,6 +475,15 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
     } else if (k == "q") {
       if (Utf8Length(v) > 100) return InvalidArgument("q is longer than 100 characters", "q");
       f.text = v;
+    } else if (k == "caller_phone") {
+      // A caller's earlier orders, found by the keyed hash of the number (hotline roles only).
+      if (domain::CallerViewFor(orders_.jurisdiction(), c.actor.role, false) !=
+          domain::CallerView::kFull) {
+        return Forbidden("only hotline roles may look up a caller's orders");
+      }
+      f.caller_hash = orders_.hasher().Hash(v);
+      if (f.caller_hash.empty())
+        return InvalidArgument("caller_phone has no digits", "caller_phone");
     } else if (k == "cursor") {
       JIESU_ASSIGN_OR_RETURN(f.before_id, PositiveId(v, "cursor"));
     } else if (k == "limit") {
