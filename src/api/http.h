@@ -15,7 +15,6 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string authorization;
   std::string idempotency_key;
-  std::string content_type;
   std::string body;
 };
 

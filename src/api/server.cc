@@ -17,13 +17,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-HttpResponse Simple(int status, const char* code, const std::string& message) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::string("{\"code\":\"") + code + "\",\"message\":\"" + message + "\"}";
-  return r;
-}
-
 Result<HttpRequest> Convert(const http::request<http::string_body>& req) {
   HttpRequest r;
   r.method = std::string(req.method_string());
@@ -33,7 +26,6 @@ Result<HttpRequest> Convert(const http::request<http::string_body>& req) {
   for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
   r.authorization = std::string(req[http::field::authorization]);
   r.idempotency_key = std::string(req["Idempotency-Key"]);
-  r.content_type = std::string(req[http::field::content_type]);
   r.body = req.body();
   return r;
 }
@@ -90,16 +82,16 @@ struct HttpServer::Impl {
           ec == asio::error::operation_aborted) {
         break;
       }
-      if (ec == http::error::body_limit) {
-        co_await Write(stream, 11, false,
-                       Simple(413, "too_large",
-                              "the request body is larger than " +
-                                  std::to_string(options.body_limit) + " bytes"));
-        break;
-      }
       if (ec) {
-        co_await Write(stream, 11, false,
-                       Simple(400, "invalid_argument", "malformed HTTP request"));
+        // A request that cannot be read gets an error and the connection is closed. The
+        // response is a named local: GCC 12 mishandles temporaries inside co_await arguments.
+        HttpResponse refusal = ErrorResponse(
+            ec == http::error::body_limit ? Error{ErrorCode::kTooLarge,
+                                                  "the request body is larger than " +
+                                                      std::to_string(options.body_limit) + " bytes",
+                                                  {}}
+                                          : InvalidArgument("malformed HTTP request"));
+        co_await Write(stream, 11, false, std::move(refusal));
         break;
       }
       auto req = parser.release();

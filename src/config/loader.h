@@ -15,10 +15,6 @@
 
 namespace jiesu::config {
 
-struct LoadReport {
-  std::vector<std::string> errors;  // empty when the directory is valid
-};
-
 // Loads and validates `dir`. On failure returns kInvalidArgument whose message lists every
 // problem found, one per line.
 Result<domain::Jurisdiction> LoadJurisdiction(const std::filesystem::path& dir);
