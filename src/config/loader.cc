@@ -194,6 +194,51 @@ bool IsDigits(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+bool IsMonth(const std::string& s) {
+  return s.size() == 7 && IsDigits(s.substr(0, 4)) && s[4] == '-' && IsDigits(s.substr(5)) &&
+         s.substr(5) >= "01" && s.substr(5) <= "12";
+}
+
+// jurisdiction.yaml's `evaluation` section (考核): w, composite weights, list size, visit share.
+void LoadEvaluation(MapReader& e, domain::Evaluation& out) {
+  out.basically_satisfied_weight =
+      e.Number<double>("basically_satisfied_weight", out.basically_satisfied_weight, 0.0, 1.0);
+  out.list_size = e.Number<int>("list_size", out.list_size, 1, 100);
+  YAML::Node weights = e.Get("weights");
+  if (weights.IsDefined() && !weights.IsNull()) {
+    ForEachItem(e, "weights", [&](MapReader& w) {
+      domain::WeightRule rule;
+      rule.from = w.String("from", false);
+      if (!rule.from.empty() && !IsMonth(rule.from)) {
+        w.Error("from", "expected a month as YYYY-MM, got '" + rule.from + "'");
+      }
+      rule.unit_class = EnumField<domain::UnitClass>(w, "unit_class", false,
+                                                     domain::ParseUnitClass, domain::AllUnitClasss);
+      rule.weights.response = w.Number<double>("response", 0, 0, 100);
+      rule.weights.resolution = w.Number<double>("resolution", 0, 0, 100);
+      rule.weights.satisfaction = w.Number<double>("satisfaction", 0, 0, 100);
+      if (rule.weights.response + rule.weights.resolution + rule.weights.satisfaction <= 0) {
+        w.Error("", "at least one weight must be positive");
+      }
+      out.weights.push_back(rule);
+    });
+  }
+  YAML::Node share = e.Get("visit_share");
+  if (share.IsDefined() && !share.IsNull()) {
+    MapReader v(share, e.file(), e.Field("visit_share"), e.diag());
+    if (v.ok()) {
+      for (domain::UnitClass c : domain::AllUnitClasss()) {
+        const std::string key(domain::Name(c));
+        YAML::Node n = share[key];
+        if (!n.IsDefined()) continue;
+        out.visit_share[c] = v.Number<double>(key, 1.0, 0.01, 1.0);
+      }
+      v.RejectUnknownKeys();
+    }
+  }
+  e.RejectUnknownKeys();
+}
+
 }  // namespace
 
 Result<domain::WorkCalendar> LoadCalendarCsv(const fs::path& file, int utc_offset_minutes) {
@@ -268,8 +313,18 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
           P.max_content_chars =
               p.Number<int>("max_content_chars", P.max_content_chars, 100, 100000);
           P.max_text_chars = p.Number<int>("max_text_chars", P.max_text_chars, 100, 100000);
+          P.yellow_card_before_minutes = p.Number<int>(
+              "yellow_card_before_minutes", P.yellow_card_before_minutes, 0, 30 * 24 * 60);
+          P.urge_every_minutes =
+              p.Number<int>("urge_every_minutes", P.urge_every_minutes, 0, 30 * 24 * 60);
+          P.max_urges = p.Number<int>("max_urges", P.max_urges, 0, 20);
           p.RejectUnknownKeys();
         }
+      }
+      YAML::Node ev = r.Get("evaluation");
+      if (ev.IsDefined() && !ev.IsNull()) {
+        MapReader e(ev, r.file(), "evaluation", diag);
+        if (e.ok()) LoadEvaluation(e, j.evaluation);
       }
       r.RejectUnknownKeys();
     }

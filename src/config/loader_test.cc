@@ -138,6 +138,37 @@ TEST(LoaderTest, TimeLimitRulesAreChecked) {
       << m;
 }
 
+TEST(LoaderTest, EvaluationAndWarningsAreReadAndChecked) {
+  auto demo = LoadJurisdiction(DemoDir());
+  ASSERT_TRUE(demo.ok());
+  EXPECT_DOUBLE_EQ(demo->evaluation.basically_satisfied_weight, 0.6);
+  EXPECT_EQ(demo->evaluation.WeightsFor(domain::UnitClass::kStreet, "2026-02").response, 20);
+  EXPECT_EQ(demo->evaluation.WeightsFor(domain::UnitClass::kStreet, "2025-12").response, 30);
+  EXPECT_EQ(demo->policy.yellow_card_before_minutes, 1440);
+
+  BrokenConfig c;
+  c.Write("jurisdiction.yaml",
+          "id: x\nname: X\ncalendar: ../calendars/cn_holidays_2025_2026.csv\n"
+          "policy: {max_urges: 99}\n"
+          "evaluation:\n"
+          "  basically_satisfied_weight: 1.5\n"
+          "  weights:\n"
+          "    - {from: 2026-13, response: 30, resolution: 35, satisfaction: 35}\n"
+          "    - {unit_class: village, response: 0, resolution: 0, satisfaction: 0}\n"
+          "  visit_share: {street: 0, galaxy: 0.5}\n");
+  auto j = LoadJurisdiction(c.cfg());
+  ASSERT_FALSE(j.ok());
+  const std::string& m = j.error().message;
+  EXPECT_NE(m.find("policy.max_urges: must be between 0 and 20"), std::string::npos) << m;
+  EXPECT_NE(m.find("evaluation.basically_satisfied_weight: must be between"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("weights[0].from: expected a month as YYYY-MM"), std::string::npos) << m;
+  EXPECT_NE(m.find("weights[1].unit_class: unknown value 'village'"), std::string::npos) << m;
+  EXPECT_NE(m.find("weights[1]: at least one weight must be positive"), std::string::npos) << m;
+  EXPECT_NE(m.find("evaluation.visit_share.street: must be between"), std::string::npos) << m;
+  EXPECT_NE(m.find("evaluation.visit_share.galaxy: unknown key"), std::string::npos) << m;
+}
+
 TEST(LoaderTest, CalendarRowsAreChecked) {
   BrokenConfig c;
   std::ofstream(c.cfg() / ".." / "calendars" / "cn_holidays_2025_2026.csv", std::ios::trunc)

@@ -83,6 +83,14 @@ constexpr Table<UnitClass, 4> kUnitClasses{{
     {UnitClass::kCityDepartment, "city_department"},
     {UnitClass::kStateEnterprise, "state_enterprise"},
 }};
+constexpr Table<CardKind, 6> kCardKinds{{
+    {CardKind::kDispatchRed, "dispatch_red"},
+    {CardKind::kSignYellow, "sign_yellow"},
+    {CardKind::kSignRed, "sign_red"},
+    {CardKind::kReplyYellow, "reply_yellow"},
+    {CardKind::kReplyRed, "reply_red"},
+    {CardKind::kUrge, "urge"},
+}};
 constexpr Table<Action, 19> kActions{{
     {Action::kIntake, "intake"},
     {Action::kAnswer, "answer"},
@@ -145,6 +153,7 @@ JIESU_DEFINE_ENUM_NAMES(Urgency, kUrgencies)
 JIESU_DEFINE_ENUM_NAMES(Satisfaction, kSatisfactions)
 JIESU_DEFINE_ENUM_NAMES(ReplyResult, kReplyResults)
 JIESU_DEFINE_ENUM_NAMES(UnitClass, kUnitClasses)
+JIESU_DEFINE_ENUM_NAMES(CardKind, kCardKinds)
 JIESU_DEFINE_ENUM_NAMES(Action, kActions)
 
 #undef JIESU_DEFINE_ENUM_NAMES

@@ -63,6 +63,10 @@ enum class ReplyResult { kResolved, kExplained, kUnresolved };  // 已解决, �
 
 enum class UnitClass { kDistrict, kStreet, kCityDepartment, kStateEnterprise };
 
+// Warnings the deadline scheduler issues (SPEC §3): 黄牌 before a deadline, 红牌 at the first
+// overdue moment, 催办 reminders while a reply stays overdue.
+enum class CardKind { kDispatchRed, kSignYellow, kSignRed, kReplyYellow, kReplyRed, kUrge };
+
 // Every action a person can take on an order. Roles are granted actions in configuration.
 enum class Action {
   kIntake,
@@ -100,6 +104,7 @@ JIESU_DECLARE_ENUM_NAMES(Urgency)
 JIESU_DECLARE_ENUM_NAMES(Satisfaction)
 JIESU_DECLARE_ENUM_NAMES(ReplyResult)
 JIESU_DECLARE_ENUM_NAMES(UnitClass)
+JIESU_DECLARE_ENUM_NAMES(CardKind)
 JIESU_DECLARE_ENUM_NAMES(Action)
 
 #undef JIESU_DECLARE_ENUM_NAMES

@@ -87,12 +87,15 @@ std::string_view StageName(Stage s) {
       return "reply";
     case Stage::kReturnWindow:
       return "return_window";
+    case Stage::kContact:
+      return "contact";
   }
   return "?";
 }
 
 std::optional<Stage> ParseStage(std::string_view s) {
-  for (Stage st : {Stage::kDispatch, Stage::kSign, Stage::kReply, Stage::kReturnWindow}) {
+  for (Stage st :
+       {Stage::kDispatch, Stage::kSign, Stage::kReply, Stage::kReturnWindow, Stage::kContact}) {
     if (StageName(st) == s) return st;
   }
   return std::nullopt;
@@ -140,6 +143,23 @@ CallerView CallerViewFor(const Jurisdiction& j, const std::string& role, bool co
   const RoleDef* r = j.roles.Find(role);
   if (r != nullptr && r->hotline) return CallerView::kFull;
   return confidential ? CallerView::kHidden : CallerView::kMasked;
+}
+
+CompositeWeights Evaluation::WeightsFor(UnitClass c, const std::string& month) const {
+  CompositeWeights w;
+  std::string best_from;
+  bool best_specific = false;
+  for (const auto& r : weights) {
+    if (r.unit_class && *r.unit_class != c) continue;
+    if (!r.from.empty() && r.from > month) continue;
+    const bool specific = r.unit_class.has_value();
+    if (r.from > best_from || (r.from == best_from && specific >= best_specific)) {
+      w = r.weights;
+      best_from = r.from;
+      best_specific = specific;
+    }
+  }
+  return w;
 }
 
 const Area* Jurisdiction::FindArea(const std::string& code) const {

@@ -107,6 +107,7 @@ enum class Stage {
   kSign,          // leg dispatched → signed
   kReply,         // leg dispatched (or reopened) → replied
   kReturnWindow,  // leg dispatched → last moment a return may be requested
+  kContact,       // leg dispatched → the unit has contacted the caller (optional; else = reply)
 };
 std::string_view StageName(Stage s);
 std::optional<Stage> ParseStage(std::string_view s);
@@ -179,6 +180,38 @@ struct Policy {
   int max_visit_attempts = 3;   // unreached visits before the order is closed as unreachable
   int max_content_chars = 5000;
   int max_text_chars = 2000;  // replies, reasons, comments
+  // Deadline warnings (SPEC §3): 黄牌 this long before a sign or reply deadline (never earlier
+  // than half-way), 红牌 when it passes, then 催办 every `urge_every_minutes` while the reply
+  // stays overdue, at most `max_urges` times.
+  int yellow_card_before_minutes = 24 * 60;
+  int urge_every_minutes = 24 * 60;
+  int max_urges = 3;
+};
+
+// The weights of one composite score (SPEC §4), in points; they need not add up to 100.
+struct CompositeWeights {
+  double response = 30;
+  double resolution = 35;
+  double satisfaction = 35;
+};
+
+// A composite weighting that applies from month `from` (YYYY-MM) on, to one unit class or all.
+struct WeightRule {
+  std::string from;  // "" = since always
+  std::optional<UnitClass> unit_class;
+  CompositeWeights weights;
+};
+
+// How units are evaluated (考核).
+struct Evaluation {
+  double basically_satisfied_weight = 0.6;  // w in 满意率 = (满意 + w × 基本满意) ÷ visited
+  std::vector<WeightRule> weights;          // the latest matching rule wins
+  int list_size = 3;                        // red and black lists: top and bottom N per class
+  // Visit a sample of orders instead of all: the share (0..1] of replied orders visited, by
+  // unit class; classes not listed are visited in full.
+  std::map<UnitClass, double> visit_share;
+
+  CompositeWeights WeightsFor(UnitClass c, const std::string& month) const;
 };
 
 struct Jurisdiction {
@@ -193,6 +226,7 @@ struct Jurisdiction {
   WorkCalendar calendar;
   Roles roles;
   Policy policy;
+  Evaluation evaluation;
 
   const Area* FindArea(const std::string& code) const;
 };

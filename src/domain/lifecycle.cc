@@ -58,6 +58,29 @@ Result<TimePoint> DueAt(Stage stage, const RuleSubject& subject, TimePoint start
   return Deadline(ctx.jurisdiction.calendar, start, rule->limit);
 }
 
+// The contact deadline: its own rule when the jurisdiction has one, else the reply deadline.
+Result<TimePoint> ContactDue(const RuleSubject& subject, TimePoint reply_due, const Context& ctx,
+                             std::string* rule_names) {
+  if (!ctx.jurisdiction.limits.Find(Stage::kContact, subject).ok()) return reply_due;
+  return DueAt(Stage::kContact, subject, ctx.now, ctx, rule_names);
+}
+
+// Whether the hotline visits this order: all orders, or for a class with a visit share, a
+// fixed pseudo-random share of them (the same order always gets the same answer).
+bool InVisitSample(int64_t order_id, UnitClass c, const Evaluation& e) {
+  auto it = e.visit_share.find(c);
+  if (it == e.visit_share.end() || it->second >= 1.0) return true;
+  uint64_t x = static_cast<uint64_t>(order_id) * 0x9E3779B97F4A7C15ULL;  // Fibonacci hashing
+  x ^= x >> 29;
+  return static_cast<double>(x % 10000) < it->second * 10000.0;
+}
+
+WarnRule WarnRuleOf(const Policy& p) {
+  constexpr int64_t kMinute = 60 * 1000;
+  return WarnRule{int64_t{p.yellow_card_before_minutes} * kMinute,
+                  int64_t{p.urge_every_minutes} * kMinute, p.max_urges};
+}
+
 class Builder {
  public:
   Builder(const Actor& actor, const Context& ctx) : actor_(actor), ctx_(ctx) {}
@@ -221,6 +244,12 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
           child.sign_due, DueAt(Stage::kSign, SubjectOf(order, order.complex, order.draft.category),
                                 ctx.now, ctx, &rules));
       child.reply_due = leg->reply_due;
+      child.reply_from = ctx.now;
+      JIESU_ASSIGN_OR_RETURN(
+          child.contact_due,
+          ContactDue(SubjectOf(order, order.complex, order.draft.category), child.reply_due, ctx,
+                     &rules));
+      child.warn = WarnRuleOf(p);
       child.return_until = ctx.now;
       Event& e = b.LegEvent(order, EventType::kSubDispatched, *leg, LegState::kSubDispatched);
       e.new_legs.push_back(child);
@@ -428,6 +457,9 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
         JIESU_ASSIGN_OR_RETURN(leg.reply_due, DueAt(Stage::kReply, subject, ctx.now, ctx, names));
         JIESU_ASSIGN_OR_RETURN(leg.return_until,
                                DueAt(Stage::kReturnWindow, subject, ctx.now, ctx, names));
+        JIESU_ASSIGN_OR_RETURN(leg.contact_due, ContactDue(subject, leg.reply_due, ctx, names));
+        leg.reply_from = ctx.now;
+        leg.warn = WarnRuleOf(p);
         e.new_legs.push_back(std::move(leg));
       }
       e.flag = complex;
@@ -452,9 +484,16 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       pe.other_caller = order.draft.caller;
       break;
     }
-    case Action::kAcceptReply:
+    case Action::kAcceptReply: {
       b.OrderEvent(order, EventType::kReplyAccepted, OrderState::kVisiting);
+      const Leg* lead = order.LeadLeg();
+      const Unit* unit = lead != nullptr ? j.units.Find(lead->unit_id) : nullptr;
+      if (unit != nullptr && !InVisitSample(order.id, unit->unit_class, j.evaluation)) {
+        b.Add(order, EventType::kClosed, 0, Name(OrderState::kVisiting), Name(OrderState::kClosed))
+            .reason = "closed without a return visit: not in the visit sample of " + unit->id;
+      }
       break;
+    }
     case Action::kRejectReply: {
       JIESU_RETURN_IF_ERROR(CheckText(cmd.reason, "reason", p.max_text_chars, true));
       const Leg* lead = order.LeadLeg();
@@ -591,6 +630,8 @@ void Apply(Order& o, const Event& e) {
     case EventType::kLegReopened:
       if (leg != nullptr) {
         leg->replied_at.reset();
+        leg->reply_from = e.at;
+        leg->overdue = false;
         if (e.deadline) leg->reply_due = *e.deadline;
       }
       break;
@@ -606,6 +647,12 @@ void Apply(Order& o, const Event& e) {
       break;
     case EventType::kClosed:
       o.close_reason = e.reason;
+      break;
+    case EventType::kCardIssued:
+      if (e.card) {
+        o.cards.push_back(*e.card);
+        if (leg != nullptr && e.card->kind == CardKind::kReplyRed) leg->overdue = true;
+      }
       break;
     default:
       break;

@@ -84,8 +84,8 @@ class LifecycleTest : public ::testing::Test {
   }
 
   // Drives a fresh order through real steps into a named situation.
-  Order InSituation(const std::string& name) {
-    Order o = NewOrder();
+  Order InSituation(const std::string& name, int64_t id = 1) {
+    Order o = NewOrder(id);
     if (name == "received") return o;
     if (name == "answered") {
       Command c = Cmd(Action::kAnswer);
@@ -408,6 +408,29 @@ TEST_F(LifecycleTest, UnsatisfiedVisitReopensThenSatisfiedVisitCloses) {
   ASSERT_EQ(o.visits.size(), 2u);
   EXPECT_EQ(o.visits[0].satisfaction, Satisfaction::kUnsatisfied);
   EXPECT_EQ(o.visits[1].satisfaction, Satisfaction::kBasicallySatisfied);
+}
+
+TEST_F(LifecycleTest, VisitShareSamplesOrdersAndClosesTheRestWithoutAVisit) {
+  j_.evaluation.visit_share[UnitClass::kDistrict] = 0.3;
+  int visited = 0, closed = 0;
+  for (int64_t id = 1; id <= 200; ++id) {
+    Order o = InSituation("replied", id);
+    MustRun(o, Cmd(Action::kAcceptReply), A("dispatcher"));
+    if (o.state == OrderState::kVisiting) {
+      ++visited;
+    } else {
+      ASSERT_EQ(o.state, OrderState::kClosed);
+      EXPECT_NE(o.close_reason.find("not in the visit sample"), std::string::npos);
+      ++closed;
+    }
+    // The same order always gets the same answer.
+    Order again = InSituation("replied", id);
+    MustRun(again, Cmd(Action::kAcceptReply), A("dispatcher"));
+    EXPECT_EQ(again.state, o.state);
+  }
+  EXPECT_EQ(visited + closed, 200);
+  EXPECT_GT(visited, 35);  // 30% of 200 = 60, well inside these bounds for any fair sample
+  EXPECT_LT(visited, 85);
 }
 
 TEST_F(LifecycleTest, UnsatisfiedButNotAttributableCloses) {

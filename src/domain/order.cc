@@ -7,7 +7,7 @@
 namespace jiesu::domain {
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 27> kEventTypes{{
+constexpr std::array<std::pair<EventType, std::string_view>, 28> kEventTypes{{
     {EventType::kReceived, "received"},
     {EventType::kAnswered, "answered"},
     {EventType::kRejected, "rejected"},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 27> kEventTypes{{
     {EventType::kVisited, "visited"},
     {EventType::kReopened, "reopened"},
     {EventType::kClosed, "closed"},
+    {EventType::kCardIssued, "card_issued"},
 }};
 
 }  // namespace

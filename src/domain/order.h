@@ -52,6 +52,14 @@ struct Actor {
   std::string unit_id;  // for unit-scoped roles
 };
 
+// How the scheduler warns about a leg's deadlines, fixed from the policy when the leg is made
+// (so a later policy change does not move warnings already promised).
+struct WarnRule {
+  int64_t yellow_before_ms = 0;  // 黄牌 this long before a deadline (at most half the span); 0 = none
+  int64_t urge_every_ms = 0;     // 催办 this often while the reply is overdue; 0 = never
+  int max_urges = 0;
+};
+
 struct Leg {
   int no = 0;  // 1-based within the order
   std::string unit_id;
@@ -65,6 +73,10 @@ struct Leg {
   TimePoint sign_due{};
   TimePoint reply_due{};
   TimePoint return_until{};
+  TimePoint contact_due{};  // the unit must have contacted the caller by then (响应)
+  TimePoint reply_from{};   // when the current reply deadline started (dispatch or 重办)
+  WarnRule warn;
+  bool overdue = false;  // a red card was issued for the current reply deadline
   std::optional<TimePoint> signed_at;
   std::optional<TimePoint> contacted_at;
   std::optional<TimePoint> replied_at;
@@ -83,6 +95,16 @@ struct Visit {
   std::optional<Satisfaction> satisfaction;
   bool attributable = false;  // dissatisfaction is the unit's doing (grounds for 重办)
   std::string comment;
+};
+
+// A warning the scheduler issued: for which deadline, when it was due, when it was issued.
+struct Card {
+  CardKind kind = CardKind::kSignYellow;
+  int leg = 0;  // 0 for the order's dispatch deadline
+  TimePoint deadline{};
+  TimePoint fire_at{};
+  TimePoint at{};
+  int number = 0;  // 催办: 1 for the first reminder of this deadline, 2 for the second …
 };
 
 struct Order {
@@ -110,6 +132,7 @@ struct Order {
   std::vector<Caller> extra_callers;  // callers of merged duplicates, all to be informed
   std::vector<Leg> legs;
   std::vector<Visit> visits;
+  std::vector<Card> cards;
 
   Leg* FindLeg(int no);
   const Leg* FindLeg(int no) const;
@@ -147,6 +170,7 @@ enum class EventType {
   kVisited,
   kReopened,
   kClosed,
+  kCardIssued,
 };
 std::string_view Name(EventType t);
 std::optional<EventType> ParseEventType(std::string_view s);
@@ -177,6 +201,7 @@ struct Event {
   std::optional<Visit> visit;               // kVisited
   std::optional<ReplyResult> reply_result;  // kLegReplied
   bool flag = false;  // kOrderReturned: handler now designated; kDispatched: complex
+  std::optional<Card> card;  // kCardIssued
 };
 
 }  // namespace jiesu::domain

@@ -57,6 +57,11 @@ json::object EncodeLeg(const Leg& l) {
       {"sign_due", ToUnixMillis(l.sign_due)},
       {"reply_due", ToUnixMillis(l.reply_due)},
       {"return_until", ToUnixMillis(l.return_until)},
+      {"contact_due", ToUnixMillis(l.contact_due)},
+      {"reply_from", ToUnixMillis(l.reply_from)},
+      {"warn", json::object{{"yellow_before", l.warn.yellow_before_ms},
+                            {"urge_every", l.warn.urge_every_ms},
+                            {"max_urges", l.warn.max_urges}}},
   };
   return o;
 }
@@ -68,6 +73,15 @@ json::object EncodeVisit(const Visit& v) {
                  {"comment", v.comment}};
   if (v.satisfaction) o["satisfaction"] = Name(*v.satisfaction);
   return o;
+}
+
+json::object EncodeCard(const Card& c) {
+  return {{"kind", Name(c.kind)},
+          {"leg", c.leg},
+          {"deadline", ToUnixMillis(c.deadline)},
+          {"fire_at", ToUnixMillis(c.fire_at)},
+          {"at", ToUnixMillis(c.at)},
+          {"number", c.number}};
 }
 
 // --- decoding ---------------------------------------------------------------------------
@@ -198,6 +212,16 @@ Leg DecodeLeg(Reader& r) {
   l.sign_due = r.Time("sign_due");
   l.reply_due = r.Time("reply_due");
   l.return_until = r.Time("return_until");
+  // Legs stored before deadline warnings existed have neither field.
+  l.contact_due = r.Has("contact_due") ? r.Time("contact_due") : l.reply_due;
+  l.reply_from = r.Has("reply_from") ? r.Time("reply_from") : l.dispatched_at;
+  if (const json::object* w = r.Obj("warn")) {
+    Reader wr(w);
+    l.warn.yellow_before_ms = wr.Int("yellow_before");
+    l.warn.urge_every_ms = wr.Int("urge_every");
+    l.warn.max_urges = static_cast<int>(wr.Int("max_urges"));
+    if (!wr.ok()) r.Fail();
+  }
   return l;
 }
 
@@ -213,6 +237,17 @@ Visit DecodeVisit(Reader& r) {
   if (r.Has("satisfaction"))
     v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
   return v;
+}
+
+Card DecodeCard(Reader& r) {
+  Card c;
+  c.kind = r.Enum("kind", ParseCardKind, CardKind::kSignYellow);
+  c.leg = static_cast<int>(r.Int("leg"));
+  c.deadline = r.Time("deadline");
+  c.fire_at = r.Time("fire_at");
+  c.at = r.Time("at");
+  c.number = static_cast<int>(r.Int("number"));
+  return c;
 }
 
 }  // namespace
@@ -245,6 +280,7 @@ std::string EncodeEvent(const Event& e) {
   if (e.visit) o["visit"] = EncodeVisit(*e.visit);
   if (e.reply_result) o["reply_result"] = Name(*e.reply_result);
   if (e.flag) o["flag"] = true;
+  if (e.card) o["card"] = EncodeCard(*e.card);
   return json::serialize(o);
 }
 
@@ -298,6 +334,11 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
   if (r.Has("reply_result"))
     e.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
   e.flag = r.Bool("flag");
+  if (const json::object* card = r.Obj("card")) {
+    Reader cr(card);
+    e.card = DecodeCard(cr);
+    if (!cr.ok()) r.Fail();
+  }
   if (!r.ok() || !a.ok()) return corrupt("unexpected field type or value");
   return e;
 }

@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "domain/order.h"
+#include "domain/score.h"
 
 namespace jiesu::storage {
 
@@ -101,6 +102,78 @@ struct OrderPage {
   int64_t next_cursor = 0;           // pass as before_id for the next page; 0 when no more
 };
 
+// An order whose next deadline warning is due (see domain/alarms.h).
+struct DueTimer {
+  int64_t order_id = 0;
+  TimePoint fire_at{};
+};
+
+// A warning card as a notice to the unit it concerns (or to the hotline, for dispatch cards).
+struct Notice {
+  int64_t id = 0;
+  TimePoint at{};
+  std::string unit_id;  // "" for the hotline
+  int64_t order_id = 0;
+  int leg = 0;
+  domain::CardKind kind = domain::CardKind::kSignYellow;
+  TimePoint deadline{};
+  int number = 0;
+};
+
+// 考核申诉 (appeal) or 不合理诉求 (unreasonable request) claim by a unit about one order.
+enum class ClaimKind { kAppeal, kUnreasonable };
+enum class ClaimState { kPending, kUpheld, kDismissed };
+std::string_view Name(ClaimKind k);
+std::optional<ClaimKind> ParseClaimKind(std::string_view s);
+std::string_view Name(ClaimState s);
+std::optional<ClaimState> ParseClaimState(std::string_view s);
+
+struct Claim {
+  int64_t id = 0;
+  ClaimKind kind = ClaimKind::kAppeal;
+  int64_t order_id = 0;
+  std::string unit_id;
+  std::string period;  // YYYY-MM: the month of the unit's scores the claim is about
+  std::string reason;
+  std::string evidence;  // references to attachments, call recordings, photos …
+  ClaimState state = ClaimState::kPending;
+  int64_t created_by = 0;
+  TimePoint created_at{};
+  int64_t decided_by = 0;
+  std::optional<TimePoint> decided_at;
+  std::string decision;  // the supervisor's reason
+};
+
+struct ClaimFilter {
+  std::optional<ClaimState> state;
+  std::string unit_id;
+  std::string period;
+  int64_t before_id = 0;
+  int limit = 50;
+};
+
+// One change to a unit's scores, with the figures before and after (JSON documents).
+struct ScoreAudit {
+  int64_t id = 0;
+  TimePoint at{};
+  std::string unit_id;
+  std::string period;
+  int64_t claim_id = 0;
+  int64_t order_id = 0;
+  int64_t actor_id = 0;
+  std::string note;
+  std::string before;
+  std::string after;
+};
+
+// A fact (order, unit, period) taken out of the unit's scores by an upheld claim.
+struct Exclusion {
+  int64_t order_id = 0;
+  std::string unit_id;
+  std::string period;
+  int64_t claim_id = 0;
+};
+
 struct Created {
   domain::Order order;
   bool replayed = false;  // the idempotency key had been used: this is the earlier order
@@ -141,6 +214,33 @@ class Store {
   virtual Status RecordAccess(const AccessRecord& record) = 0;
   // The accesses to an order's caller data, newest first, at most `limit`.
   virtual Result<std::vector<AccessRecord>> ListAccess(int64_t order_id, int limit) = 0;
+
+  // --- Deadline warnings. Every order write keeps one timer per order at its next pending
+  // warning (domain::NextAlarm), and one notice per card issued.
+  // Timers due at `now`, earliest first, at most `limit`.
+  virtual Result<std::vector<DueTimer>> DueTimers(TimePoint now, int limit) = 0;
+  // Notices for `unit_id` ("" = the hotline's; "*" = all), newest first, below `before_id`.
+  virtual Result<std::vector<Notice>> ListNotices(const std::string& unit_id, int64_t before_id,
+                                                  int limit) = 0;
+
+  // --- Evaluation facts (domain/score.h), kept by every order write.
+  // The unit's leg facts with dispatched_at in [from, to), and its visit facts with the visit
+  // in [from, to), in time order.
+  virtual Status ScanLegFacts(const std::string& unit_id, TimePoint from, TimePoint to,
+                              const std::function<void(const domain::LegFact&)>& fn) = 0;
+  virtual Status ScanVisitFacts(const std::string& unit_id, TimePoint from, TimePoint to,
+                                const std::function<void(const domain::VisitFact&)>& fn) = 0;
+
+  // --- Claims and score audit.
+  virtual Result<Claim> CreateClaim(Claim claim) = 0;
+  virtual Result<Claim> GetClaim(int64_t id) = 0;
+  virtual Result<std::vector<Claim>> ListClaims(const ClaimFilter& filter) = 0;
+  // Records the decision on a pending claim (kConflict when it is no longer pending), the
+  // exclusion an upheld claim makes and the audit entry, in one transaction.
+  virtual Result<Claim> DecideClaim(const Claim& decided, const ScoreAudit& audit) = 0;
+  virtual Result<std::vector<Exclusion>> ListExclusions(const std::string& period) = 0;
+  virtual Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
+                                                         const std::string& period) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

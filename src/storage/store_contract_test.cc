@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "domain/alarms.h"
 #include "domain/lifecycle.h"
 #include "domain/test_jurisdiction.h"
 
@@ -326,6 +327,154 @@ TEST_P(StoreContractTest, ConcurrentWritersAllSucceedWithDistinctIds) {
   std::set<int64_t> all;
   for (const auto& v : ids) all.insert(v.begin(), v.end());
   EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+}
+
+TEST_P(StoreContractTest, TimersFollowTheNextWarningAndCardsBecomeNotices) {
+  Harness h;
+  auto c = h.Create(*store_, h.Draft("路灯不亮"));
+  ASSERT_TRUE(c.ok());
+  const int64_t id = c->order.id;
+  // A new order waits for dispatch: its timer is the dispatch deadline.
+  auto due = store_->DueTimers(c->order.dispatch_due, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].order_id, id);
+  EXPECT_EQ((*due)[0].fire_at, c->order.dispatch_due);
+  EXPECT_TRUE(store_->DueTimers(c->order.dispatch_due - std::chrono::milliseconds(1), 10)->empty());
+
+  auto o = h.Dispatch(*store_, id);
+  ASSERT_TRUE(o.ok()) << o.error().ToString();
+  const Order& dispatched = o->front();
+  ASSERT_TRUE(domain::NextAlarm(dispatched));
+  due = store_->DueTimers(*domain::NextAlarm(dispatched), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].fire_at, *domain::NextAlarm(dispatched));
+
+  // Fire everything due up to just after the sign deadline.
+  const TimePoint later = dispatched.legs[0].sign_due + std::chrono::minutes(1);
+  auto fired = store_->UpdateOrders(
+      {id}, [&](const std::vector<Order>& os) { return domain::DecideAlarms(os[0], later); });
+  ASSERT_TRUE(fired.ok());
+  Reopen();
+  auto got = store_->GetOrder(id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->cards.size(), fired->front().cards.size());
+  EXPECT_GE(got->cards.size(), 2u);  // both legs' sign cards at least
+  auto notices = store_->ListNotices("110105", 0, 50);
+  ASSERT_TRUE(notices.ok());
+  ASSERT_FALSE(notices->empty());
+  for (const auto& n : *notices) {
+    EXPECT_EQ(n.order_id, id);
+    EXPECT_EQ(n.unit_id, "110105");
+  }
+  EXPECT_EQ(store_->ListNotices("*", 0, 50)->size(), got->cards.size());
+  due = store_->DueTimers(later, 10);
+  EXPECT_TRUE(due->empty());
+}
+
+TEST_P(StoreContractTest, EvaluationFactsFollowTheOrder) {
+  Harness h;
+  auto c = h.Create(*store_, h.Draft("暖气不热"));
+  ASSERT_TRUE(c.ok());
+  const int64_t id = c->order.id;
+  const TimePoint from = h.now_ - std::chrono::hours(1);
+  const TimePoint to = h.now_ + std::chrono::hours(1);
+  auto legs_of = [&](const std::string& unit) {
+    std::vector<domain::LegFact> v;
+    EXPECT_TRUE(store_->ScanLegFacts(unit, from, to, [&](const auto& f) { v.push_back(f); }).ok());
+    return v;
+  };
+  EXPECT_TRUE(legs_of("110105").empty());
+  ASSERT_TRUE(h.Dispatch(*store_, id).ok());
+  auto lead = legs_of("110105");
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_EQ(lead[0].order_id, id);
+  EXPECT_FALSE(lead[0].signed_at);
+  ASSERT_EQ(legs_of("bj.heat").size(), 1u);
+  EXPECT_TRUE(legs_of("110108").empty());
+
+  domain::Actor unit{3, "cy1", "unit", "110105"};
+  domain::Command sign;
+  sign.action = Action::kSign;
+  sign.leg = 1;
+  ASSERT_TRUE(h.Do(*store_, id, sign, unit).ok());
+  domain::Command reply;
+  reply.action = Action::kReply;
+  reply.leg = 1;
+  reply.text = "已处理";
+  reply.reply_result = domain::ReplyResult::kResolved;
+  ASSERT_TRUE(h.Do(*store_, id, reply, unit).ok());
+  Reopen();
+  lead = legs_of("110105");
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_EQ(lead[0].signed_at, h.now_);
+  EXPECT_EQ(lead[0].replied_at, h.now_);
+  EXPECT_EQ(lead[0].state, domain::LegState::kReplied);
+
+  std::vector<domain::VisitFact> visits;
+  ASSERT_TRUE(store_
+                  ->ScanVisitFacts("110105", from, to,
+                                   [&](const auto& f) { visits.push_back(f); })
+                  .ok());
+  EXPECT_TRUE(visits.empty());
+}
+
+TEST_P(StoreContractTest, ClaimsAreDecidedOnceWithExclusionAndAudit) {
+  Claim claim;
+  claim.kind = ClaimKind::kAppeal;
+  claim.order_id = 7;
+  claim.unit_id = "110105";
+  claim.period = "2026-01";
+  claim.reason = "诉求人提供的地址不在本辖区";
+  claim.evidence = "recording:abc";
+  claim.created_by = 3;
+  claim.created_at = *ParseRfc3339("2026-02-01T10:00:00+08:00");
+  auto made = store_->CreateClaim(claim);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  EXPECT_GT(made->id, 0);
+  // One pending claim of a kind per order, unit and period.
+  EXPECT_EQ(store_->CreateClaim(claim).error().code, ErrorCode::kConflict);
+
+  Claim d = *made;
+  d.state = ClaimState::kUpheld;
+  d.decided_by = 5;
+  d.decided_at = claim.created_at + std::chrono::hours(2);
+  d.decision = "核实属实";
+  ScoreAudit audit;
+  audit.at = *d.decided_at;
+  audit.unit_id = d.unit_id;
+  audit.period = d.period;
+  audit.claim_id = d.id;
+  audit.order_id = d.order_id;
+  audit.actor_id = 5;
+  audit.note = "appeal upheld";
+  audit.before = "{\"composite\":90}";
+  audit.after = "{\"composite\":91}";
+  auto decided = store_->DecideClaim(d, audit);
+  ASSERT_TRUE(decided.ok()) << decided.error().ToString();
+  EXPECT_EQ(decided->state, ClaimState::kUpheld);
+  EXPECT_EQ(decided->decision, "核实属实");
+  // A second decision is refused and changes nothing.
+  d.state = ClaimState::kDismissed;
+  EXPECT_EQ(store_->DecideClaim(d, audit).error().code, ErrorCode::kConflict);
+  Reopen();
+  EXPECT_EQ(store_->GetClaim(made->id)->state, ClaimState::kUpheld);
+  auto ex = store_->ListExclusions("2026-01");
+  ASSERT_EQ(ex->size(), 1u);
+  EXPECT_EQ((*ex)[0].order_id, 7);
+  EXPECT_EQ((*ex)[0].claim_id, made->id);
+  EXPECT_TRUE(store_->ListExclusions("2026-02")->empty());
+  auto trail = store_->ListScoreAudit("110105", "2026-01");
+  ASSERT_EQ(trail->size(), 1u);
+  EXPECT_EQ((*trail)[0].after, "{\"composite\":91}");
+  ClaimFilter f;
+  f.state = ClaimState::kPending;
+  EXPECT_TRUE(store_->ListClaims(f)->empty());
+  f.state = ClaimState::kUpheld;
+  f.unit_id = "110105";
+  EXPECT_EQ(store_->ListClaims(f)->size(), 1u);
+  // A new claim about the same order is possible once the first is decided.
+  EXPECT_TRUE(store_->CreateClaim(claim).ok());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "domain/lifecycle.h"
 #include "storage/event_codec.h"
+#include "storage/sqlite/derived.h"
 
 namespace jiesu::storage::sqlite {
 namespace {
@@ -115,6 +116,89 @@ CREATE TABLE access_log (
   order_id INTEGER NOT NULL
 );
 CREATE INDEX access_log_order ON access_log(order_id, id);
+)sql"},
+    {3, "deadline timers, notices, evaluation facts, claims, score audit", R"sql(
+CREATE TABLE timers (order_id INTEGER PRIMARY KEY, fire_at INTEGER NOT NULL);
+CREATE INDEX timers_fire ON timers(fire_at);
+CREATE TABLE notices (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  leg INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  deadline INTEGER NOT NULL,
+  number INTEGER NOT NULL
+);
+CREATE INDEX notices_unit ON notices(unit_id, id);
+CREATE TABLE score_legs (
+  unit_id TEXT NOT NULL,
+  dispatched_at INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  leg INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  state TEXT NOT NULL,
+  sign_due INTEGER NOT NULL,
+  contact_due INTEGER NOT NULL,
+  reply_due INTEGER NOT NULL,
+  signed_at INTEGER,
+  contacted_at INTEGER,
+  replied_at INTEGER,
+  PRIMARY KEY (unit_id, dispatched_at, order_id, leg)
+) WITHOUT ROWID;
+CREATE INDEX score_legs_order ON score_legs(order_id);
+CREATE TABLE score_visits (
+  unit_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  contacted INTEGER NOT NULL,
+  solved INTEGER NOT NULL,
+  satisfaction TEXT NOT NULL,
+  first_satisfaction TEXT NOT NULL,
+  reopen_count INTEGER NOT NULL,
+  PRIMARY KEY (unit_id, at, order_id)
+) WITHOUT ROWID;
+CREATE INDEX score_visits_order ON score_visits(order_id);
+CREATE TABLE claims (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  period TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  decided_by INTEGER NOT NULL DEFAULT 0,
+  decided_at INTEGER,
+  decision TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX claims_unit ON claims(unit_id, id);
+CREATE UNIQUE INDEX claims_one_pending ON claims(order_id, unit_id, period, kind)
+  WHERE state = 'pending';
+CREATE TABLE score_exclusions (
+  period TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  claim_id INTEGER NOT NULL,
+  PRIMARY KEY (period, unit_id, order_id)
+) WITHOUT ROWID;
+CREATE TABLE score_audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  unit_id TEXT NOT NULL,
+  period TEXT NOT NULL,
+  claim_id INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  actor_id INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL
+);
+CREATE INDEX score_audit_unit ON score_audit(unit_id, period, id);
+-- The derived tables above are filled for existing orders when the store opens.
+INSERT INTO store_meta (key, value) VALUES ('derived_version', 0);
 )sql"},
 };
 
@@ -594,24 +678,6 @@ Status RunListQuery(Connection& c, const ListQuery& q, std::vector<OrderSummary>
 
 int SchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-class SqliteStore::Reader {
- public:
-  Reader(SqliteStore* store, std::unique_ptr<Connection> conn)
-      : store_(store), conn_(std::move(conn)) {}
-  Reader(Reader&& other) noexcept : store_(other.store_), conn_(std::move(other.conn_)) {}
-  ~Reader() {
-    if (conn_ == nullptr) return;
-    std::lock_guard lock(store_->pool_mu_);
-    store_->pool_.push_back(std::move(conn_));
-    store_->pool_cv_.notify_one();
-  }
-  Connection& operator*() { return *conn_; }
-  Connection* operator->() { return conn_.get(); }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<Connection> conn_;
-};
 
 SqliteStore::Reader SqliteStore::AcquireReader() {
   std::unique_lock lock(pool_mu_);
@@ -641,6 +707,9 @@ Status SqliteStore::Start() {
   JIESU_RETURN_IF_ERROR(ConfigureConnection(*writer_conn_, true, options_.durable));
   int version = 0;
   JIESU_RETURN_IF_ERROR(ApplyMigrations(*writer_conn_, &version));
+  auto rebuilt =
+      RebuildDerivedIfStale(*writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); });
+  if (!rebuilt.ok()) return rebuilt.error();
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
@@ -889,6 +958,9 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
     }
     JIESU_RETURN_IF_ERROR(InsertOrderRow(c, o));
     JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
+    std::vector<const Event*> appended;
+    for (const Event& e : events) appended.push_back(&e);
+    JIESU_RETURN_IF_ERROR(WriteDerived(c, o, appended, true));
     if (key) {
       JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertIdem));
       st->Bind(1, key->user_id)
@@ -926,7 +998,13 @@ Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>&
     }
     JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
     for (size_t i = 0; i < orders.size(); ++i) {
-      if (changed[i]) JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
+      if (!changed[i]) continue;
+      JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
+      std::vector<const Event*> appended;
+      for (const Event& e : events) {
+        if (e.order_id == orders[i].id) appended.push_back(&e);
+      }
+      JIESU_RETURN_IF_ERROR(WriteDerived(c, orders[i], appended, false));
     }
     return Ok();
   });

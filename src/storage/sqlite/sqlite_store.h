@@ -61,6 +61,20 @@ class SqliteStore final : public Store {
   Result<std::vector<User>> ListUsers() override;
   Status RecordAccess(const AccessRecord& record) override;
   Result<std::vector<AccessRecord>> ListAccess(int64_t order_id, int limit) override;
+  Result<std::vector<DueTimer>> DueTimers(TimePoint now, int limit) override;
+  Result<std::vector<Notice>> ListNotices(const std::string& unit_id, int64_t before_id,
+                                          int limit) override;
+  Status ScanLegFacts(const std::string& unit_id, TimePoint from, TimePoint to,
+                      const std::function<void(const domain::LegFact&)>& fn) override;
+  Status ScanVisitFacts(const std::string& unit_id, TimePoint from, TimePoint to,
+                        const std::function<void(const domain::VisitFact&)>& fn) override;
+  Result<Claim> CreateClaim(Claim claim) override;
+  Result<Claim> GetClaim(int64_t id) override;
+  Result<std::vector<Claim>> ListClaims(const ClaimFilter& filter) override;
+  Result<Claim> DecideClaim(const Claim& decided, const ScoreAudit& audit) override;
+  Result<std::vector<Exclusion>> ListExclusions(const std::string& period) override;
+  Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
+                                                 const std::string& period) override;
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
@@ -96,7 +110,24 @@ class SqliteStore final : public Store {
   void RestartWalIfLarge(Connection& c);
 
   // A read connection from the pool, returned on destruction.
-  class Reader;
+  class Reader {
+   public:
+    Reader(SqliteStore* store, std::unique_ptr<Connection> conn)
+        : store_(store), conn_(std::move(conn)) {}
+    Reader(Reader&& other) noexcept : store_(other.store_), conn_(std::move(other.conn_)) {}
+    ~Reader() {
+      if (conn_ == nullptr) return;
+      std::lock_guard lock(store_->pool_mu_);
+      store_->pool_.push_back(std::move(conn_));
+      store_->pool_cv_.notify_one();
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> conn_;
+  };
   Reader AcquireReader();
 
   Options options_;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 
 #include "domain/lifecycle.h"
@@ -49,6 +51,53 @@ TEST(SqliteStoreTest, MigrateIsIdempotentAndReportsTheVersion) {
   EXPECT_EQ(*v1, SchemaVersion());
   auto v2 = SqliteStore::Migrate((dir / "m.db").string());
   EXPECT_EQ(*v2, *v1);
+  fs::remove_all(dir);
+}
+
+// Derived tables (timers, facts) are rebuilt from the event log when they are stale, e.g. in a
+// database written before they existed.
+TEST(SqliteStoreTest, StaleDerivedTablesAreRebuiltFromTheEventLog) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-derived-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "d.db").string();
+  const auto j = domain::testing::MakeTestJurisdiction();
+  const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
+  const domain::Actor agent{1, "agent1", "agent", ""};
+  int64_t id = 0;
+  {
+    auto s = SqliteStore::Open(Options{path, 1, 16});
+    ASSERT_TRUE(s.ok());
+    domain::OrderDraft d;
+    d.content = "噪音扰民";
+    auto c = (*s)->CreateOrder(std::nullopt, [&](int64_t n) {
+      return domain::DecideIntake(n, "C", d, agent, domain::Context{j, now});
+    });
+    ASSERT_TRUE(c.ok());
+    id = c->order.id;
+  }
+  auto count = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    sqlite3_step(st);
+    const int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  };
+  EXPECT_EQ(count("SELECT count(*) FROM timers"), 1);
+  count("UPDATE store_meta SET value = 0 WHERE key = 'derived_version' RETURNING 0");
+  count("DELETE FROM timers RETURNING 0");
+  EXPECT_EQ(count("SELECT count(*) FROM timers"), 0);
+  auto s = SqliteStore::Open(Options{path, 1, 16});
+  ASSERT_TRUE(s.ok());
+  auto due = (*s)->DueTimers(now + std::chrono::hours(1), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].order_id, id);
+  s->reset();
   fs::remove_all(dir);
 }
 

@@ -1,0 +1,166 @@
+#include "storage/sqlite/derived.h"
+
+#include "domain/alarms.h"
+#include "domain/score.h"
+
+namespace jiesu::storage::sqlite {
+namespace {
+
+using domain::Event;
+using domain::Order;
+
+constexpr Query kDeleteTimer{"delete_timer", "DELETE FROM timers WHERE order_id = ?1"};
+constexpr Query kUpsertTimer{"upsert_timer", R"sql(
+INSERT INTO timers (order_id, fire_at) VALUES (?1, ?2)
+ON CONFLICT (order_id) DO UPDATE SET fire_at = excluded.fire_at)sql"};
+constexpr Query kInsertNotice{"insert_notice", R"sql(
+INSERT INTO notices (at, unit_id, order_id, leg, kind, deadline, number)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"};
+constexpr Query kDeleteLegFacts{"delete_leg_facts", "DELETE FROM score_legs WHERE order_id = ?1"};
+constexpr Query kInsertLegFact{"insert_leg_fact", R"sql(
+INSERT INTO score_legs (unit_id, dispatched_at, order_id, leg, role, state, sign_due, contact_due,
+                        reply_due, signed_at, contacted_at, replied_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql"};
+constexpr Query kDeleteVisitFact{"delete_visit_fact",
+                                 "DELETE FROM score_visits WHERE order_id = ?1"};
+constexpr Query kInsertVisitFact{"insert_visit_fact", R"sql(
+INSERT INTO score_visits (unit_id, at, order_id, contacted, solved, satisfaction,
+                          first_satisfaction, reopen_count)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"};
+constexpr Query kSelectDerivedVersion{"derived_version",
+                                "SELECT value FROM store_meta WHERE key = 'derived_version'"};
+constexpr Query kSetDerivedVersion{
+    "set_derived_version", "UPDATE store_meta SET value = ?1 WHERE key = 'derived_version'"};
+constexpr Query kOrderIdsAfter{"order_ids_after",
+                               "SELECT id FROM orders WHERE id > ?1 ORDER BY id LIMIT 1000"};
+
+std::optional<int64_t> Millis(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return ToUnixMillis(*t);
+}
+
+Status InsertNotice(Connection& c, const Order& o, const domain::Card& card) {
+  const domain::Leg* leg = o.FindLeg(card.leg);
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertNotice));
+  st->Bind(1, ToUnixMillis(card.at))
+      .Bind(2, leg != nullptr ? leg->unit_id : std::string())
+      .Bind(3, o.id)
+      .Bind(4, int64_t{card.leg})
+      .Bind(5, domain::Name(card.kind))
+      .Bind(6, ToUnixMillis(card.deadline))
+      .Bind(7, int64_t{card.number});
+  return st->Run();
+}
+
+Status WriteTimerAndFacts(Connection& c, const Order& o, bool is_new) {
+  if (auto next = domain::NextAlarm(o)) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertTimer));
+    st->Bind(1, o.id).Bind(2, ToUnixMillis(*next));
+    JIESU_RETURN_IF_ERROR(st->Run());
+  } else if (!is_new) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kDeleteTimer));
+    st->Bind(1, o.id);
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  if (o.legs.empty()) return Ok();  // no facts before the first dispatch
+
+  const domain::OrderFacts facts = domain::FactsOf(o);
+  if (!is_new) {
+    JIESU_ASSIGN_OR_RETURN(auto del, c.Prepare(kDeleteLegFacts));
+    del->Bind(1, o.id);
+    JIESU_RETURN_IF_ERROR(del->Run());
+  }
+  for (const auto& f : facts.legs) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertLegFact));
+    st->Bind(1, f.unit_id)
+        .Bind(2, ToUnixMillis(f.dispatched_at))
+        .Bind(3, f.order_id)
+        .Bind(4, int64_t{f.leg})
+        .Bind(5, domain::Name(f.role))
+        .Bind(6, domain::Name(f.state))
+        .Bind(7, ToUnixMillis(f.sign_due))
+        .Bind(8, ToUnixMillis(f.contact_due))
+        .Bind(9, ToUnixMillis(f.reply_due))
+        .Bind(10, Millis(f.signed_at))
+        .Bind(11, Millis(f.contacted_at))
+        .Bind(12, Millis(f.replied_at));
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  if (!is_new) {
+    JIESU_ASSIGN_OR_RETURN(auto del, c.Prepare(kDeleteVisitFact));
+    del->Bind(1, o.id);
+    JIESU_RETURN_IF_ERROR(del->Run());
+  }
+  if (const auto& v = facts.visit) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertVisitFact));
+    st->Bind(1, v->unit_id)
+        .Bind(2, ToUnixMillis(v->at))
+        .Bind(3, v->order_id)
+        .Bind(4, int64_t{v->contacted})
+        .Bind(5, int64_t{v->solved})
+        .Bind(6, domain::Name(v->satisfaction))
+        .Bind(7, domain::Name(v->first_satisfaction))
+        .Bind(8, int64_t{v->reopen_count});
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Status WriteDerived(Connection& c, const Order& o, const std::vector<const Event*>& new_events,
+                    bool is_new) {
+  for (const Event* e : new_events) {
+    if (e->card) JIESU_RETURN_IF_ERROR(InsertNotice(c, o, *e->card));
+  }
+  return WriteTimerAndFacts(c, o, is_new);
+}
+
+Result<int64_t> RebuildDerivedIfStale(Connection& c,
+                                      const std::function<Result<Order>(int64_t)>& load) {
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectDerivedVersion));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row && st->Int(0) == kDerivedVersion) return int64_t{0};
+  }
+  JIESU_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  auto rebuild = [&]() -> Result<int64_t> {
+    JIESU_RETURN_IF_ERROR(
+        c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "
+               "DELETE FROM score_visits;"));
+    int64_t last = 0, n = 0;
+    while (true) {
+      std::vector<int64_t> ids;
+      {
+        JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kOrderIdsAfter));
+        st->Bind(1, last);
+        while (true) {
+          JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+          if (!row) break;
+          ids.push_back(st->Int(0));
+        }
+      }
+      if (ids.empty()) break;
+      for (int64_t id : ids) {
+        JIESU_ASSIGN_OR_RETURN(Order o, load(id));
+        for (const auto& card : o.cards) JIESU_RETURN_IF_ERROR(InsertNotice(c, o, card));
+        JIESU_RETURN_IF_ERROR(WriteTimerAndFacts(c, o, true));
+        ++n;
+      }
+      last = ids.back();
+    }
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetDerivedVersion));
+    st->Bind(1, int64_t{kDerivedVersion});
+    JIESU_RETURN_IF_ERROR(st->Run());
+    return n;
+  };
+  auto n = rebuild();
+  if (!n.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return n.error();
+  }
+  JIESU_RETURN_IF_ERROR(c.Exec("COMMIT"));
+  return n;
+}
+
+}  // namespace jiesu::storage::sqlite
