@@ -225,7 +225,10 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
           ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
       break;
     case Action::kIntake:
-      return InvalidArgument("intake is not a transition");
+    case Action::kViewScores:
+    case Action::kFileClaim:
+    case Action::kDecideClaim:
+      return InvalidArgument(std::string(domain::Name(action)) + " is not a transition");
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
   return c;

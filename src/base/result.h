@@ -91,6 +91,9 @@ class [[nodiscard]] Result {
     return std::get<1>(v_);
   }
 
+  // The outcome without the value.
+  Result<void> status() const;
+
  private:
   std::variant<T, Error> v_;
 };
@@ -114,6 +117,12 @@ class [[nodiscard]] Result<void> {
 };
 
 using Status = Result<void>;
+
+template <class T>
+Result<void> Result<T>::status() const {
+  if (ok()) return {};
+  return error();
+}
 
 inline Status Ok() { return {}; }
 

@@ -91,7 +91,7 @@ constexpr Table<CardKind, 6> kCardKinds{{
     {CardKind::kReplyRed, "reply_red"},
     {CardKind::kUrge, "urge"},
 }};
-constexpr Table<Action, 19> kActions{{
+constexpr Table<Action, 22> kActions{{
     {Action::kIntake, "intake"},
     {Action::kAnswer, "answer"},
     {Action::kReject, "reject"},
@@ -111,6 +111,9 @@ constexpr Table<Action, 19> kActions{{
     {Action::kAcceptReply, "accept_reply"},
     {Action::kRejectReply, "reject_reply"},
     {Action::kVisit, "visit"},
+    {Action::kViewScores, "view_scores"},
+    {Action::kFileClaim, "file_claim"},
+    {Action::kDecideClaim, "decide_claim"},
 }};
 
 template <class E, size_t N>

@@ -88,6 +88,10 @@ enum class Action {
   kAcceptReply,
   kRejectReply,
   kVisit,
+  // Not order transitions: evaluation.
+  kViewScores,   // every unit's drill-down, claims and score audit (units see their own)
+  kFileClaim,    // 考核申诉 / 不合理诉求 for the actor's own unit
+  kDecideClaim,  // uphold or dismiss a claim
 };
 
 #define JIESU_DECLARE_ENUM_NAMES(Type)                 \

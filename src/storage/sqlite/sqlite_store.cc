@@ -998,7 +998,11 @@ Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>&
     }
     JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
     for (size_t i = 0; i < orders.size(); ++i) {
-      if (!changed[i]) continue;
+      if (!changed[i]) {
+        // Nothing happened to it, but whoever asked may have found its timer stale.
+        if (events.empty()) JIESU_RETURN_IF_ERROR(WriteDerived(c, orders[i], {}, false));
+        continue;
+      }
       JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
       std::vector<const Event*> appended;
       for (const Event& e : events) {
