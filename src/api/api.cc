@@ -51,14 +51,24 @@ HttpResponse ErrorResponse(const Error& e) {
   return r;
 }
 
-namespace {
-
 HttpResponse JsonResponse(int status, const json::value& v) {
   HttpResponse r;
   r.status = status;
   r.body = json::serialize(v);
   return r;
 }
+
+Result<int64_t> PositiveId(const std::string& s, const char* what) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+    return InvalidArgument(std::string(what) + " must be a positive integer, got '" + s + "'",
+                           what);
+  }
+  return v;
+}
+
+namespace {
 
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> out;
@@ -74,16 +84,6 @@ std::vector<std::string> Split(const std::string& path) {
     i = j;
   }
   return out;
-}
-
-Result<int64_t> PositiveId(const std::string& s, const char* what) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
-    return InvalidArgument(std::string(what) + " must be a positive integer, got '" + s + "'",
-                           what);
-  }
-  return v;
 }
 
 std::string Sha256Hex(const std::string& s) {
@@ -244,7 +244,8 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 
 }  // namespace
 
-Api::Api(service::Auth& auth, service::Orders& orders) : auth_(auth), orders_(orders) {
+Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator)
+    : auth_(auth), orders_(orders), evaluator_(evaluator) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -259,6 +260,7 @@ Api::Api(service::Auth& auth, service::Orders& orders) : auth_(auth), orders_(or
   Add("POST", "/api/v1/orders/{id}/{action}", false, [this](Call& c) { return OrderAction(c); });
   Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false,
       [this](Call& c) { return LegAction(c); });
+  AddEvaluationRoutes();
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});
   });

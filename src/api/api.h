@@ -8,16 +8,19 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "api/http.h"
 #include "base/result.h"
 #include "service/auth.h"
+#include "service/evaluation.h"
 #include "service/orders.h"
 
 namespace jiesu::api {
 
 class Api {
  public:
-  Api(service::Auth& auth, service::Orders& orders);
+  Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -57,13 +60,31 @@ class Api {
   Result<HttpResponse> OrderAction(Call& c);
   Result<HttpResponse> LegAction(Call& c);
 
+  // Deadline notices, the visitor queue and evaluation (api_evaluation.cc).
+  void AddEvaluationRoutes();
+  Result<HttpResponse> Notices(Call& c);
+  Result<HttpResponse> VisitQueue(Call& c);
+  Result<HttpResponse> Scores(Call& c);
+  Result<HttpResponse> UnitScores(Call& c);
+  Result<HttpResponse> ScoreOrders(Call& c);
+  Result<HttpResponse> ScoreAudit(Call& c);
+  Result<HttpResponse> FileClaim(Call& c);
+  Result<HttpResponse> ListClaims(Call& c);
+  Result<HttpResponse> GetClaim(Call& c);
+  Result<HttpResponse> DecideClaim(Call& c);
+
   service::Auth& auth_;
   service::Orders& orders_;
+  service::Evaluator& evaluator_;
   std::vector<Route> routes_;
 };
 
 // The HTTP status for an error code; the one place codes become statuses.
 int HttpStatusFor(ErrorCode code);
 HttpResponse ErrorResponse(const Error& e);
+
+// Helpers shared by the handler files.
+HttpResponse JsonResponse(int status, const boost::json::value& v);
+Result<int64_t> PositiveId(const std::string& s, const char* what);
 
 }  // namespace jiesu::api

@@ -62,6 +62,7 @@ json::object LegJson(const Leg& l, const Jurisdiction& j, TimePoint now) {
       {"sign_due", Time(l.sign_due, j)},
       {"reply_due", Time(l.reply_due, j)},
       {"return_until", Time(l.return_until, j)},
+      {"contact_due", Time(l.contact_due, j)},
       {"signed_at", OptTime(l.signed_at, j)},
       {"contacted_at", OptTime(l.contacted_at, j)},
       {"replied_at", OptTime(l.replied_at, j)},
@@ -69,7 +70,7 @@ json::object LegJson(const Leg& l, const Jurisdiction& j, TimePoint now) {
       {"requested_extension_days", l.requested_extension_days},
       {"reply_text", l.reply_text},
       {"reply_result", l.reply_result ? json::value(Name(*l.reply_result)) : json::value(nullptr)},
-      {"overdue", IsActive(l.state) && now > l.reply_due},
+      {"overdue", l.overdue || (IsActive(l.state) && now > l.reply_due)},
   };
   return o;
 }
@@ -135,6 +136,15 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
   json::array legs, visits, children, extra;
   for (const auto& l : o.legs) legs.emplace_back(LegJson(l, j, now));
   for (const auto& v : o.visits) visits.emplace_back(VisitJson(v, j));
+  json::array cards;
+  for (const auto& c : o.cards) {
+    cards.emplace_back(json::object{{"kind", Name(c.kind)},
+                                    {"leg", c.leg},
+                                    {"deadline", Time(c.deadline, j)},
+                                    {"due_at", Time(c.fire_at, j)},
+                                    {"issued_at", Time(c.at, j)},
+                                    {"number", c.number}});
+  }
   for (int64_t c : o.merged_children) children.emplace_back(c);
   for (const auto& c : o.extra_callers) extra.emplace_back(CallerJson(c, view));
   json::object out{
@@ -175,6 +185,7 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
       {"overdue", o.IsOverdue(now)},
       {"legs", std::move(legs)},
       {"visits", std::move(visits)},
+      {"cards", std::move(cards)},
   };
   if (history != nullptr) {
     json::array h;

@@ -61,7 +61,11 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Auth>(*app->store_, *app->jurisdiction_, app->clock_, options.auth);
   app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_,
                                                    *app->hasher_);
-  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_);
+  app->evaluator_ =
+      std::make_unique<service::Evaluator>(*app->store_, *app->jurisdiction_, app->clock_);
+  app->scheduler_ =
+      std::make_unique<service::Scheduler>(*app->store_, app->clock_, options.scheduler_options);
+  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_);
   app->options_ = std::move(options);
   return app;
 }
@@ -70,10 +74,13 @@ App::~App() { Stop(); }
 
 Result<uint16_t> App::Start() {
   server_ = std::make_unique<api::HttpServer>(*api_, options_.server);
-  return server_->Start();
+  JIESU_ASSIGN_OR_RETURN(uint16_t port, server_->Start());
+  if (options_.scheduler) scheduler_->Start();
+  return port;
 }
 
 void App::Stop() {
+  if (scheduler_) scheduler_->Stop();
   if (server_) server_->Stop();
 }
 

@@ -14,7 +14,9 @@
 #include "base/time.h"
 #include "domain/jurisdiction.h"
 #include "service/auth.h"
+#include "service/evaluation.h"
 #include "service/orders.h"
+#include "service/scheduler.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu::app {
@@ -26,6 +28,10 @@ struct AppOptions {
   service::AuthOptions auth;
   // The caller-hash key file; default "<db_path>.key", created (mode 0600) when missing.
   std::string key_file;
+  // The deadline scheduler runs while the server does (off only for tools and tests that
+  // drive it themselves).
+  bool scheduler = true;
+  service::SchedulerOptions scheduler_options;
 };
 
 class App {
@@ -46,6 +52,8 @@ class App {
   const domain::Jurisdiction& jurisdiction() const { return *jurisdiction_; }
   service::Auth& auth() { return *auth_; }
   service::Orders& orders() { return *orders_; }
+  service::Evaluator& evaluator() { return *evaluator_; }
+  service::Scheduler& scheduler() { return *scheduler_; }
   storage::Store& store() { return *store_; }
 
  private:
@@ -58,6 +66,8 @@ class App {
   std::unique_ptr<service::CallerHasher> hasher_;
   std::unique_ptr<service::Auth> auth_;
   std::unique_ptr<service::Orders> orders_;
+  std::unique_ptr<service::Evaluator> evaluator_;
+  std::unique_ptr<service::Scheduler> scheduler_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
 };

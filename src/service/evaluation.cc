@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/json.hpp>
-
 namespace jiesu::service {
 
 namespace json = boost::json;
@@ -25,7 +23,7 @@ Result<Period> ParsePeriod(const std::string& month, int offset) {
   return p;
 }
 
-std::string UnitScoreJson(const domain::UnitScore& s) {
+json::object UnitScoreJson(const domain::UnitScore& s) {
   json::object o{{"unit_id", s.unit_id}, {"class", domain::Name(s.unit_class)}};
   for (int i = 0; i < domain::kMetricCount; ++i) {
     const auto m = static_cast<Metric>(i);
@@ -44,7 +42,7 @@ std::string UnitScoreJson(const domain::UnitScore& s) {
     o["composite"] = nullptr;
   }
   o["rank"] = s.rank;
-  return json::serialize(o);
+  return o;
 }
 
 Status Evaluator::CheckUnitAccess(const domain::Actor& actor, const std::string& unit_id) const {
@@ -230,8 +228,8 @@ Result<storage::Claim> Evaluator::DecideClaim(const domain::Actor& actor, int64_
                (uphold ? "upheld: order removed from the unit's scores"
                        : "dismissed: scores unchanged") +
                " — " + decision;
-  audit.before = UnitScoreJson(before);
-  audit.after = UnitScoreJson(after);
+  audit.before = json::serialize(UnitScoreJson(before));
+  audit.after = json::serialize(UnitScoreJson(after));
   return store_.DecideClaim(claim, audit);
 }
 

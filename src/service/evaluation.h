@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "base/result.h"
 #include "base/time.h"
 #include "domain/jurisdiction.h"
@@ -92,6 +94,6 @@ class Evaluator {
 };
 
 // The figures of one unit as a JSON object (used by the API and the score audit).
-std::string UnitScoreJson(const domain::UnitScore& s);
+boost::json::object UnitScoreJson(const domain::UnitScore& s);
 
 }  // namespace jiesu::service

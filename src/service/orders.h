@@ -51,6 +51,7 @@ class Orders {
   const domain::Jurisdiction& jurisdiction() const { return j_; }
   const CallerHasher& hasher() const { return hasher_; }
   const Clock& clock() const { return clock_; }
+  storage::Store& store() const { return store_; }
 
  private:
   bool Visible(const domain::Actor& actor, const domain::Order& o) const;
