@@ -467,6 +467,111 @@ TEST_F(HttpTest, EveryKindOfBadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(agent->Get(o).json().at("version").as_int64(), version_before);
 }
 
+TEST_F(HttpTest, ScoresDrillDownClaimsAndNoticesOverHttp) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto chaoyang = As("chaoyang1");
+  auto heat = As("heat1");
+  auto visitor = As("visitor1");
+  auto supervisor = As("supervisor1");
+  auto analyst = As("analyst1");
+  const std::string month =
+      FormatDate(LocalDate(SystemClock().Now(), 480)).substr(0, 7);  // this month
+  auto ok = [](const Response& r, int status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return r.json();
+  };
+
+  // One order taken all the way to a satisfied visit for 朝阳区.
+  const int64_t id = ok(agent->Post("/api/v1/orders", kIntake), 201).at("id").as_int64();
+  const std::string base = "/api/v1/orders/" + std::to_string(id);
+  ok(agent->Post(base + "/send-to-dispatch", ""));
+  ok(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105"})"));
+  ok(chaoyang->Post(base + "/legs/1/sign", ""));
+  ok(chaoyang->Post(base + "/legs/1/contact", ""));
+  ok(chaoyang->Post(base + "/legs/1/reply", R"({"text":"已修复","result":"resolved"})"));
+  ok(dispatcher->Post(base + "/accept-reply", ""));
+  // The order waits in the visitor's queue; units have no queue.
+  json::value queue = ok(visitor->Get("/api/v1/visits/queue?unit=110105"));
+  bool queued = false;
+  for (const auto& o : queue.at("orders").as_array()) queued |= o.at("id").as_int64() == id;
+  EXPECT_TRUE(queued);
+  EXPECT_EQ(chaoyang->Get("/api/v1/visits/queue").status, 403);
+  ok(visitor->Post(base + "/visit",
+                   R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
+
+  auto figure = [&](Client& c, const char* metric) {
+    json::value u = ok(c.Get("/api/v1/scores/110105?period=" + month));
+    return u.at(metric);
+  };
+  json::value sat = figure(*analyst, "satisfaction");
+  const int64_t visited = sat.at("denominator").as_int64();
+  ASSERT_GE(visited, 1);
+  // The ranking lists every unit; 朝阳区 is ranked among the districts.
+  json::value all = ok(analyst->Get("/api/v1/scores?period=" + month + "&class=district"));
+  bool found = false;
+  for (const auto& u : all.at("units").as_array()) {
+    if (u.at("unit_id").as_string() == "110105") {
+      found = true;
+      EXPECT_GE(u.at("rank").as_int64(), 1);
+      EXPECT_EQ(u.at("name").as_string(), "朝阳区人民政府");
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(all.at("lists").as_object().contains("district"));
+
+  // Drill-down: the rows are exactly the figure's denominator, and include our order.
+  json::value drill = ok(chaoyang->Get("/api/v1/scores/110105/orders?period=" + month +
+                                       "&metric=satisfaction&limit=1000"));
+  EXPECT_EQ(drill.at("denominator").as_int64(), visited);
+  EXPECT_EQ(drill.at("total_rows").as_int64(), visited);
+  bool listed = false;
+  for (const auto& r : drill.at("rows").as_array()) listed |= r.at("order_id").as_int64() == id;
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(heat->Get("/api/v1/scores/110105/orders?period=" + month + "&metric=response").status,
+            403);
+
+  // A claim: filed by the unit, upheld by a supervisor, visible in the audit.
+  const std::string claim_body = R"({"kind":"unreasonable","order_id":)" + std::to_string(id) +
+                                 R"(,"period":")" + month +
+                                 R"(","reason":"诉求超出政策范围","evidence":"政策文件第3条"})";
+  EXPECT_EQ(heat->Post("/api/v1/claims", claim_body).status, 400);  // never had the order
+  json::value claim = ok(chaoyang->Post("/api/v1/claims", claim_body), 201);
+  const std::string claim_url = "/api/v1/claims/" + std::to_string(claim.at("id").as_int64());
+  EXPECT_EQ(Str(claim, "state"), "pending");
+  EXPECT_EQ(chaoyang->Post("/api/v1/claims", claim_body).status, 409);  // one pending at a time
+  EXPECT_EQ(chaoyang->Post(claim_url + "/uphold", R"({"reason":"自己批准"})").status, 403);
+  EXPECT_EQ(supervisor->Post(claim_url + "/approve", R"({"reason":"x"})").status, 404);
+  EXPECT_EQ(supervisor->Post(claim_url + "/uphold", R"({})").status, 400);
+  EXPECT_EQ(heat->Get(claim_url).status, 404);
+  json::value upheld = ok(supervisor->Post(claim_url + "/uphold", R"({"reason":"属实"})"));
+  EXPECT_EQ(Str(upheld, "state"), "upheld");
+  EXPECT_EQ(figure(*analyst, "satisfaction").at("denominator").as_int64(), visited - 1);
+  json::value audit = ok(chaoyang->Get("/api/v1/scores/110105/audit?period=" + month));
+  ASSERT_EQ(audit.at("changes").as_array().size(), 1u);
+  EXPECT_EQ(audit.at("changes").at(0).at("before").at("satisfaction").at("denominator").as_int64(),
+            visited);
+  json::value claims = ok(chaoyang->Get("/api/v1/claims?state=upheld"));
+  EXPECT_EQ(claims.at("claims").as_array().size(), 1u);
+
+  // Notices: a unit reads its own only.
+  ok(chaoyang->Get("/api/v1/notices"));
+  EXPECT_EQ(chaoyang->Get("/api/v1/notices?unit=bj.heat").status, 403);
+  ok(dispatcher->Get("/api/v1/notices?unit=hotline"));
+
+  // Bad input is refused with the field named.
+  for (const std::string& bad : std::vector<std::string>{
+           "/api/v1/scores?period=2026-13", "/api/v1/scores", "/api/v1/scores?period=" + month +
+                                                             "&colour=red",
+        "/api/v1/scores/110105/orders?period=" + month + "&metric=happiness",
+        "/api/v1/scores/110105/orders?period=" + month + "&metric=response&passed=maybe",
+        "/api/v1/scores?period=" + month + "&class=village"}) {
+    Response r = analyst->Get(bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+  }
+  EXPECT_EQ(analyst->Get("/api/v1/scores/nowhere?period=" + month).status, 404);
+}
+
 TEST_F(HttpTest, EveryFullViewOfACallerIsLogged) {
   auto agent = As("agent1");
   auto dispatcher = As("dispatcher1");
