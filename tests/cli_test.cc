@@ -150,6 +150,37 @@ TEST_F(CliTest, ServeStartsOnAFreePortAndStopsOnSigterm) {
   EXPECT_EQ(Stop(pid), 0);
 }
 
+// `serve --demo` seeds last month's history; `report monthly` turns it into .xlsx and CSV.
+TEST_F(CliTest, DemoHistoryAndMonthlyReport) {
+  auto [pid, port] = StartServe(dir_, Config(), true);
+  ASSERT_GT(port, 0);
+  ASSERT_EQ(Stop(pid), 0);
+  std::ifstream log(dir_ / "serve.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), {});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("Demo history for ([0-9]{4}-[0-9]{2})")))
+      << text;
+  const std::string month = m[1];
+  const std::string db = (dir_ / "s.db").string();
+  const std::string base = "report monthly --config " + Config() + " --db " + db;
+  CliRun r = Jiesu(base + " --period " + month + " --out " + (dir_ / "out").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("[1-9][0-9]* ranked"))) << r.out;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / ("scores-" + month + ".xlsx")));
+  std::ifstream csv(dir_ / "out" / ("scores-" + month + ".csv"));
+  std::string header, first;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  EXPECT_TRUE(std::regex_search(first, std::regex("^" + month + ",区,1,"))) << first;
+  EXPECT_EQ(Jiesu(base + " --period 2026-13").code, 2);
+  EXPECT_EQ(Jiesu(base).code, 2);
+  EXPECT_EQ(Jiesu("report monthly --config " + Config() + " --db /nonexistent/x.db --period " +
+                  month)
+                .code,
+            2);
+  EXPECT_EQ(Jiesu("report weekly").code, 2);
+}
+
 // The README's curl walk-through, run as written against a demo server.
 TEST_F(CliTest, ReadmeWalkThroughRuns) {
   if (std::system("command -v curl >/dev/null && command -v python3 >/dev/null") != 0) {

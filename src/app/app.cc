@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/demo_history.h"
 #include "config/loader.h"
 
 namespace jiesu::app {
@@ -113,7 +114,7 @@ constexpr const char* kDemoPassword = "jiesu-demo";
 
 }  // namespace
 
-Status App::SeedDemo(std::ostream& out) {
+Status App::SeedDemo(std::ostream& out, bool history) {
   out << "Demo log-ins (password for all: " << kDemoPassword << "):\n";
   for (const auto& u : kDemoUsers) {
     if (jurisdiction_->roles.Find(u.role) == nullptr) continue;
@@ -128,6 +129,20 @@ Status App::SeedDemo(std::ostream& out) {
   }
   JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store_->ListOrders(storage::OrderFilter{}));
   if (!page.orders.empty()) return Ok();
+  if (history) {
+    // Last month, in the jurisdiction's time zone.
+    const TimePoint now = clock_.Now();
+    const std::chrono::year_month_day today(LocalDate(now, jurisdiction_->utc_offset_minutes));
+    const std::chrono::year_month_day last = today - std::chrono::months(1);
+    char month[8];
+    std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(last.year()),
+                  static_cast<unsigned>(last.month()));
+    JIESU_ASSIGN_OR_RETURN(DemoHistoryStats h,
+                           SeedDemoMonth(*store_, *jurisdiction_, *hasher_, month, 240, now, 12345));
+    out << "Demo history for " << month << ": " << h.orders << " orders (" << h.visited
+        << " visited, " << h.late_replies << " replied late, " << h.reopened << " reopened, "
+        << h.returned << " returned); see GET /api/v1/scores?period=" << month << "\n";
+  }
 
   auto actor = [&](const char* name) -> Result<domain::Actor> {
     JIESU_ASSIGN_OR_RETURN(storage::User u, store_->FindUserByName(name));

@@ -46,8 +46,9 @@ class App {
   void Wait();
 
   // Creates the demo accounts that do not exist yet and, on an empty database, a few demo
-  // orders in different stages. Writes the log-ins to `out`.
-  Status SeedDemo(std::ostream& out);
+  // orders in different stages and (with `history`) last month's demo history, so that scores
+  // and rankings have something to show. Writes the log-ins to `out`.
+  Status SeedDemo(std::ostream& out, bool history = false);
 
   const domain::Jurisdiction& jurisdiction() const { return *jurisdiction_; }
   service::Auth& auth() { return *auth_; }

@@ -11,5 +11,6 @@ int Serve(const std::vector<std::string>& args);
 int Migrate(const std::vector<std::string>& args);
 int CheckConfig(const std::vector<std::string>& args);
 int UserAdd(const std::vector<std::string>& args);
+int Report(const std::vector<std::string>& args);
 
 }  // namespace jiesu::cli

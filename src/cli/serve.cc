@@ -76,7 +76,7 @@ int Serve(const std::vector<std::string>& args) {
   auto app = app::App::Create(o);
   if (!app.ok()) return Fail(app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   if (flags->Has("demo")) {
-    Status s = (*app)->SeedDemo(std::cout);
+    Status s = (*app)->SeedDemo(std::cout, /*history=*/true);
     if (!s.ok()) return Fail(s.error(), 1);
   }
   auto port = (*app)->Start();
