@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain format lint clean
+.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -36,6 +36,12 @@ bench-intake: build-release
 # The same intake measured by wrk against `jiesu serve` (installs Debian's wrk if missing).
 bench-intake-wrk: build-release
 	./bench/run_wrk.sh
+
+# Unit evaluation at city scale: month scores, idle scheduler tick, drill-down pages (the
+# first run generates a 10M-order database into build/bench-data, a few minutes).
+bench-scores: build-release
+	cmake --build --preset release -j $(JOBS) --target scores_bench
+	./build/release/bench/scores_bench $(BENCH_ARGS)
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).
 bench-domain: build-release

@@ -206,6 +206,8 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
   EXPECT_NE(r.out.find("\"state\": \"closed\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("139****5678"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fallback: government of district 110105"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"satisfaction\":{\"numerator\":"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"metric\":\"satisfaction\""), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -45,11 +45,6 @@ json::value Cursor(int64_t next) {
   return next == 0 ? json::value(nullptr) : json::value(std::to_string(next));
 }
 
-json::value Percent(const domain::Ratio& r) {
-  auto p = r.Percent();
-  return p ? json::value(*p) : json::value(nullptr);
-}
-
 json::object ClaimJson(const storage::Claim& c, const domain::Jurisdiction& j) {
   json::object o{{"id", c.id},
                  {"kind", storage::Name(c.kind)},
@@ -245,16 +240,16 @@ Result<HttpResponse> Api::ScoreOrders(Call& c) {
     rows.emplace_back(json::object{{"order_id", r.order_id},
                                    {"leg", r.leg},
                                    {"at", Time(r.at, j)},
-                                   {"credit", r.outcome.credit},
+                                   {"credit", service::FigureJson(r.outcome.credit)},
                                    {"excluded", r.excluded}});
   }
   return JsonResponse(
       200, json::object{{"unit_id", d.unit_id},
                         {"period", d.period.month},
                         {"metric", domain::Name(d.metric)},
-                        {"numerator", d.ratio.numerator},
+                        {"numerator", service::FigureJson(d.ratio.numerator)},
                         {"denominator", d.ratio.denominator},
-                        {"percent", Percent(d.ratio)},
+                        {"percent", service::FigureJson(d.ratio.Percent())},
                         {"total_rows", total},
                         {"offset", offset},
                         {"rows", std::move(rows)}});

@@ -134,7 +134,7 @@ Status App::SeedDemo(std::ostream& out, bool history) {
     const TimePoint now = clock_.Now();
     const std::chrono::year_month_day today(LocalDate(now, jurisdiction_->utc_offset_minutes));
     const std::chrono::year_month_day last = today - std::chrono::months(1);
-    char month[8];
+    char month[16];
     std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(last.year()),
                   static_cast<unsigned>(last.month()));
     JIESU_ASSIGN_OR_RETURN(DemoHistoryStats h,

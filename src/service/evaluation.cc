@@ -1,6 +1,7 @@
 #include "service/evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace jiesu::service {
 
@@ -23,24 +24,22 @@ Result<Period> ParsePeriod(const std::string& month, int offset) {
   return p;
 }
 
+json::value FigureJson(std::optional<double> v) {
+  if (!v) return nullptr;
+  if (std::floor(*v) == *v && std::fabs(*v) < 9e15) return static_cast<int64_t>(*v);
+  return *v;
+}
+
 json::object UnitScoreJson(const domain::UnitScore& s) {
   json::object o{{"unit_id", s.unit_id}, {"class", domain::Name(s.unit_class)}};
   for (int i = 0; i < domain::kMetricCount; ++i) {
     const auto m = static_cast<Metric>(i);
     const auto& r = s[m];
-    json::object fig{{"numerator", r.numerator}, {"denominator", r.denominator}};
-    if (auto p = r.Percent()) {
-      fig["percent"] = *p;
-    } else {
-      fig["percent"] = nullptr;
-    }
-    o[domain::Name(m)] = std::move(fig);
+    o[domain::Name(m)] = json::object{{"numerator", FigureJson(r.numerator)},
+                                      {"denominator", r.denominator},
+                                      {"percent", FigureJson(r.Percent())}};
   }
-  if (s.composite) {
-    o["composite"] = *s.composite;
-  } else {
-    o["composite"] = nullptr;
-  }
+  o["composite"] = FigureJson(s.composite);
   o["rank"] = s.rank;
   return o;
 }

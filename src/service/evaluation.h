@@ -95,5 +95,7 @@ class Evaluator {
 
 // The figures of one unit as a JSON object (used by the API and the score audit).
 boost::json::object UnitScoreJson(const domain::UnitScore& s);
+// A figure as JSON: an integer when it is whole (counts, 100%), else a double; null for none.
+boost::json::value FigureJson(std::optional<double> v);
 
 }  // namespace jiesu::service
