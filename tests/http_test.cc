@@ -572,6 +572,65 @@ TEST_F(HttpTest, ScoresDrillDownClaimsAndNoticesOverHttp) {
   EXPECT_EQ(analyst->Get("/api/v1/scores/nowhere?period=" + month).status, 404);
 }
 
+TEST_F(HttpTest, JointSupervisionOrderOverHttp) {
+  auto agent = As("agent1");
+  auto supervisor = As("supervisor1");
+  auto chaoyang = As("chaoyang1");
+  auto heat = As("heat1");
+  auto jianwai = As("jianwai1");
+  auto ok = [](const Response& r, int status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return r.json();
+  };
+  const int64_t order = ok(agent->Post("/api/v1/orders", kIntake), 201).at("id").as_int64();
+  const std::string open = R"({"order_id":)" + std::to_string(order) +
+                           R"(,"units":["110105","bj.heat"],"title":"供暖问题反复投诉",)"
+                           R"("demand":"五个工作日内联合排查并书面答复","days":5})";
+  EXPECT_EQ(agent->Post("/api/v1/supervisions", open).status, 403);
+  json::value s = ok(supervisor->Post("/api/v1/supervisions", open), 201);
+  const std::string base = "/api/v1/supervisions/" + std::to_string(s.at("id").as_int64());
+  EXPECT_EQ(Str(s, "state"), "open");
+  EXPECT_EQ(s.at("parts").as_array().size(), 2u);
+
+  ok(chaoyang->Post(base + "/units/110105/accept", ""));
+  EXPECT_EQ(chaoyang->Post(base + "/units/bj.heat/accept", "").status, 403);
+  EXPECT_EQ(jianwai->Get(base).status, 404);  // not one of its parts
+  EXPECT_EQ(chaoyang->Post(base + "/units/110105/approve-reply", "").status, 403);
+  EXPECT_EQ(chaoyang->Post(base + "/units/110105/reply", R"({"text":""})").status, 400);
+  ok(chaoyang->Post(base + "/units/110105/reply", R"({"text":"已协调热力公司上门检修"})"));
+  ok(supervisor->Post(base + "/units/110105/reject-reply", R"({"reason":"未附检修记录"})"));
+  ok(chaoyang->Post(base + "/units/110105/reply", R"({"text":"检修记录见附件"})"));
+  ok(supervisor->Post(base + "/units/110105/approve-reply", ""));
+  ok(heat->Post(base + "/units/bj.heat/request-return", R"({"reason":"该小区为自管供暖"})"));
+  json::value closed = ok(supervisor->Post(base + "/units/bj.heat/approve-return", ""));
+  EXPECT_EQ(Str(closed, "state"), "closed");
+  EXPECT_EQ(supervisor->Post(base + "/units/bj.heat/approve-return", "").status, 409);
+  EXPECT_EQ(supervisor->Post(base + "/units/bj.heat/close", "").status, 404);
+
+  json::value full = ok(chaoyang->Get(base));
+  std::vector<std::string> steps;
+  for (const auto& e : full.at("history").as_array()) steps.emplace_back(e.at("step").as_string());
+  EXPECT_EQ(steps, (std::vector<std::string>{"opened", "accepted", "replied", "reply_rejected",
+                                             "replied", "reply_approved", "return_requested",
+                                             "return_approved", "closed"}));
+  // Lists: a unit sees its own; filters by state and order.
+  json::value mine = ok(heat->Get("/api/v1/supervisions?state=closed"));
+  EXPECT_EQ(mine.at("supervisions").as_array().size(), 1u);
+  EXPECT_EQ(jianwai->Get("/api/v1/supervisions").json().at("supervisions").as_array().size(), 0u);
+  EXPECT_EQ(jianwai->Get("/api/v1/supervisions?unit=110105").status, 403);
+  json::value by_order =
+      ok(supervisor->Get("/api/v1/supervisions?order_id=" + std::to_string(order)));
+  EXPECT_EQ(by_order.at("supervisions").as_array().size(), 1u);
+  for (const char* bad : {R"({"units":["nowhere"],"title":"t","demand":"d","days":3})",
+                          R"({"units":["110105"],"title":"t","demand":"d","days":0})",
+                          R"({"units":[],"title":"t","demand":"d","days":3})",
+                          R"({"order_id":999999,"units":["110105"],"title":"t","demand":"d","days":3})",
+                          R"({"units":["110105"],"title":"t","demand":"d","days":3,"colour":1})"}) {
+    EXPECT_EQ(supervisor->Post("/api/v1/supervisions", bad).status, 400) << bad;
+  }
+  EXPECT_EQ(ok(supervisor->Get("/api/v1/supervisions")).at("supervisions").as_array().size(), 1u);
+}
+
 TEST_F(HttpTest, EveryFullViewOfACallerIsLogged) {
   auto agent = As("agent1");
   auto dispatcher = As("dispatcher1");

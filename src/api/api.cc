@@ -228,6 +228,8 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
     case Action::kViewScores:
     case Action::kFileClaim:
     case Action::kDecideClaim:
+    case Action::kSupervise:
+    case Action::kHandleSupervision:
       return InvalidArgument(std::string(domain::Name(action)) + " is not a transition");
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
@@ -244,8 +246,9 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 
 }  // namespace
 
-Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator)
-    : auth_(auth), orders_(orders), evaluator_(evaluator) {
+Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
+         service::Supervisions& supervisions)
+    : auth_(auth), orders_(orders), evaluator_(evaluator), supervisions_(supervisions) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -261,6 +264,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false,
       [this](Call& c) { return LegAction(c); });
   AddEvaluationRoutes();
+  AddSupervisionRoutes();
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});
   });

@@ -15,12 +15,14 @@
 #include "service/auth.h"
 #include "service/evaluation.h"
 #include "service/orders.h"
+#include "service/supervisions.h"
 
 namespace jiesu::api {
 
 class Api {
  public:
-  Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator);
+  Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
+      service::Supervisions& supervisions);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -73,9 +75,17 @@ class Api {
   Result<HttpResponse> GetClaim(Call& c);
   Result<HttpResponse> DecideClaim(Call& c);
 
+  // 督办 supervision orders (api_supervision.cc).
+  void AddSupervisionRoutes();
+  Result<HttpResponse> OpenSupervision(Call& c);
+  Result<HttpResponse> ListSupervisions(Call& c);
+  Result<HttpResponse> GetSupervision(Call& c);
+  Result<HttpResponse> SupervisionAction(Call& c);
+
   service::Auth& auth_;
   service::Orders& orders_;
   service::Evaluator& evaluator_;
+  service::Supervisions& supervisions_;
   std::vector<Route> routes_;
 };
 

@@ -66,7 +66,10 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Evaluator>(*app->store_, *app->jurisdiction_, app->clock_);
   app->scheduler_ =
       std::make_unique<service::Scheduler>(*app->store_, app->clock_, options.scheduler_options);
-  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_);
+  app->supervisions_ =
+      std::make_unique<service::Supervisions>(*app->store_, *app->jurisdiction_, app->clock_);
+  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
+                                         *app->supervisions_);
   app->options_ = std::move(options);
   return app;
 }

@@ -69,6 +69,7 @@ class App {
   std::unique_ptr<service::Orders> orders_;
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;
+  std::unique_ptr<service::Supervisions> supervisions_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
 };

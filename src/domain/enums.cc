@@ -91,7 +91,7 @@ constexpr Table<CardKind, 6> kCardKinds{{
     {CardKind::kReplyRed, "reply_red"},
     {CardKind::kUrge, "urge"},
 }};
-constexpr Table<Action, 22> kActions{{
+constexpr Table<Action, 24> kActions{{
     {Action::kIntake, "intake"},
     {Action::kAnswer, "answer"},
     {Action::kReject, "reject"},
@@ -114,6 +114,8 @@ constexpr Table<Action, 22> kActions{{
     {Action::kViewScores, "view_scores"},
     {Action::kFileClaim, "file_claim"},
     {Action::kDecideClaim, "decide_claim"},
+    {Action::kSupervise, "supervise"},
+    {Action::kHandleSupervision, "handle_supervision"},
 }};
 
 template <class E, size_t N>

@@ -92,6 +92,9 @@ enum class Action {
   kViewScores,   // every unit's drill-down, claims and score audit (units see their own)
   kFileClaim,    // 考核申诉 / 不合理诉求 for the actor's own unit
   kDecideClaim,  // uphold or dismiss a claim
+  // 督办: supervision orders.
+  kSupervise,          // open one, decide returns and review replies
+  kHandleSupervision,  // a unit accepts, asks to return or replies to its part
 };
 
 #define JIESU_DECLARE_ENUM_NAMES(Type)                 \

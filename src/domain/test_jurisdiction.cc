@@ -76,7 +76,8 @@ Jurisdiction MakeTestJurisdiction() {
             Action::kRefuseExtension, Action::kAcceptReply, Action::kRejectReply})},
       {"unit", "承办人", false, true, false, false,
        all({Action::kSign, Action::kContact, Action::kRequestReturn, Action::kRequestExtension,
-            Action::kSubDispatch, Action::kReply})},
+            Action::kSubDispatch, Action::kReply, Action::kHandleSupervision})},
+      {"supervisor", "督办员", true, false, false, true, all({Action::kSupervise})},
       {"visitor", "回访员", true, false, false, false, all({Action::kVisit})},
       {"analyst", "分析员", false, false, false, false, {}},
   });

@@ -343,4 +343,76 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
   return e;
 }
 
+std::string EncodeSupervisionEvent(const domain::SupervisionEvent& e) {
+  json::object o{
+      {"step", domain::Name(e.step)},
+      {"unit", e.unit_id},
+      {"actor", json::object{{"id", e.actor.user_id},
+                             {"username", e.actor.username},
+                             {"role", e.actor.role},
+                             {"unit", e.actor.unit_id}}},
+      {"at", ToUnixMillis(e.at)},
+      {"from", e.from_state},
+      {"to", e.to_state},
+  };
+  if (!e.text.empty()) o["text"] = e.text;
+  if (e.opened) {
+    const auto& s = *e.opened;
+    json::array parts;
+    for (const auto& p : s.parts) parts.emplace_back(p.unit_id);
+    o["opened"] = json::object{{"order_id", s.order_id},
+                               {"title", s.title},
+                               {"demand", s.demand},
+                               {"created_at", ToUnixMillis(s.created_at)},
+                               {"due", ToUnixMillis(s.due)},
+                               {"opened_by", s.opened_by},
+                               {"units", std::move(parts)}};
+  }
+  return json::serialize(o);
+}
+
+Result<domain::SupervisionEvent> DecodeSupervisionEvent(int64_t supervision_id, int64_t seq,
+                                                        std::string_view text) {
+  auto corrupt = [&](const std::string& why) {
+    return Internal("stored supervision event " + std::to_string(supervision_id) + "/" +
+                    std::to_string(seq) + " is corrupt: " + why);
+  };
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return corrupt(ec ? ec.message() : "not an object");
+  Reader r(&v.as_object());
+  domain::SupervisionEvent e;
+  e.supervision_id = supervision_id;
+  e.seq = seq;
+  e.step = r.Enum("step", domain::ParseSupervisionStep, domain::SupervisionStep::kOpened);
+  e.unit_id = r.Str("unit");
+  Reader a(r.Obj("actor"));
+  e.actor = Actor{a.Int("id"), a.Str("username"), a.Str("role"), a.Str("unit")};
+  e.at = r.Time("at");
+  e.from_state = r.Str("from");
+  e.to_state = r.Str("to");
+  e.text = r.Str("text");
+  if (const json::object* op = r.Obj("opened")) {
+    Reader o(op);
+    domain::Supervision s;
+    s.id = supervision_id;
+    s.order_id = o.Int("order_id");
+    s.title = o.Str("title");
+    s.demand = o.Str("demand");
+    s.created_at = o.Time("created_at");
+    s.due = o.Time("due");
+    s.opened_by = o.Int("opened_by");
+    if (const json::array* units = o.Arr("units")) {
+      for (const auto& u : *units) {
+        if (!u.is_string()) return corrupt("unit is not a string");
+        s.parts.push_back({std::string(u.as_string()), domain::PartState::kIssued, "", {}});
+      }
+    }
+    if (!o.ok()) r.Fail();
+    e.opened = std::move(s);
+  }
+  if (!r.ok() || !a.ok()) return corrupt("unexpected field type or value");
+  return e;
+}
+
 }  // namespace jiesu::storage

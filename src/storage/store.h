@@ -19,6 +19,7 @@
 #include "base/time.h"
 #include "domain/order.h"
 #include "domain/score.h"
+#include "domain/supervision.h"
 
 namespace jiesu::storage {
 
@@ -174,6 +175,21 @@ struct Exclusion {
   int64_t claim_id = 0;
 };
 
+struct SupervisionFilter {
+  std::string unit_id;         // has a part for this unit
+  std::optional<bool> closed;  // 办结 or not
+  int64_t order_id = 0;        // about this order
+  int64_t before_id = 0;       // cursor
+  int limit = 50;
+};
+
+// Returns the events opening supervision `id`.
+using OpenSupervisionFn =
+    std::function<Result<std::vector<domain::SupervisionEvent>>(int64_t id)>;
+// Returns the events to append, given the supervision's current state.
+using SupervisionFn =
+    std::function<Result<std::vector<domain::SupervisionEvent>>(const domain::Supervision&)>;
+
 struct Created {
   domain::Order order;
   bool replayed = false;  // the idempotency key had been used: this is the earlier order
@@ -241,6 +257,15 @@ class Store {
   virtual Result<std::vector<Exclusion>> ListExclusions(const std::string& period) = 0;
   virtual Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
                                                          const std::string& period) = 0;
+
+  // --- 督办 supervision orders: same pattern as orders (decide inside the transaction).
+  virtual Result<domain::Supervision> CreateSupervision(OpenSupervisionFn fn) = 0;
+  virtual Result<domain::Supervision> UpdateSupervision(int64_t id, SupervisionFn fn) = 0;
+  virtual Result<domain::Supervision> GetSupervision(int64_t id) = 0;
+  virtual Result<std::vector<domain::SupervisionEvent>> GetSupervisionEvents(int64_t id) = 0;
+  // Newest first.
+  virtual Result<std::vector<domain::Supervision>> ListSupervisions(
+      const SupervisionFilter& filter) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

@@ -6,6 +6,7 @@
 
 #include "domain/alarms.h"
 #include "domain/lifecycle.h"
+#include "domain/supervision.h"
 #include "domain/test_jurisdiction.h"
 
 namespace jiesu::storage::testing {
@@ -475,6 +476,69 @@ TEST_P(StoreContractTest, ClaimsAreDecidedOnceWithExclusionAndAudit) {
   EXPECT_EQ(store_->ListClaims(f)->size(), 1u);
   // A new claim about the same order is possible once the first is decided.
   EXPECT_TRUE(store_->CreateClaim(claim).ok());
+}
+
+TEST_P(StoreContractTest, SupervisionOrdersKeepTheirHistory) {
+  Harness h;
+  domain::Actor sup{5, "sup1", "supervisor", ""};
+  domain::Actor unit{3, "cy1", "unit", "110105"};
+  auto open = [&](int64_t order, std::vector<std::string> units) {
+    domain::SupervisionRequest r;
+    r.order_id = order;
+    r.units = std::move(units);
+    r.title = "多次反映未解决";
+    r.demand = "限期办结";
+    r.working_days = 3;
+    return store_->CreateSupervision(
+        [&](int64_t id) { return domain::DecideOpenSupervision(id, r, sup, h.Ctx()); });
+  };
+  auto a = open(11, {"110105", "bj.heat"});
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  auto b = open(0, {"bj.heat"});
+  ASSERT_TRUE(b.ok());
+  EXPECT_GT(b->id, a->id);
+  auto act = [&](int64_t id, domain::PartAction pa, const std::string& u, const domain::Actor& who,
+                 const std::string& text = "") {
+    return store_->UpdateSupervision(id, [&](const domain::Supervision& s) {
+      return domain::DecideSupervision(s, pa, u, text, who, h.Ctx());
+    });
+  };
+  ASSERT_TRUE(act(a->id, domain::PartAction::kAccept, "110105", unit).ok());
+  // A refused action changes nothing.
+  EXPECT_EQ(act(a->id, domain::PartAction::kAccept, "110105", unit).error().code,
+            ErrorCode::kIllegalTransition);
+  ASSERT_TRUE(act(a->id, domain::PartAction::kReply, "110105", unit, "已办结").ok());
+  Reopen();
+  auto got = store_->GetSupervision(a->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version, 3);
+  EXPECT_EQ(got->Part("110105")->state, domain::PartState::kReplied);
+  EXPECT_EQ(got->Part("110105")->reply, "已办结");
+  EXPECT_EQ(got->order_id, 11);
+  EXPECT_EQ(store_->GetSupervisionEvents(a->id)->size(), 3u);
+  EXPECT_EQ(store_->GetSupervision(999).error().code, ErrorCode::kNotFound);
+
+  SupervisionFilter f;
+  f.unit_id = "bj.heat";
+  auto heat = store_->ListSupervisions(f);
+  ASSERT_EQ(heat->size(), 2u);
+  EXPECT_EQ((*heat)[0].id, b->id);  // newest first
+  f.unit_id = "110105";
+  EXPECT_EQ(store_->ListSupervisions(f)->size(), 1u);
+  f = SupervisionFilter{};
+  f.order_id = 11;
+  EXPECT_EQ(store_->ListSupervisions(f)->size(), 1u);
+  ASSERT_TRUE(act(b->id, domain::PartAction::kRequestReturn, "bj.heat",
+                  domain::Actor{4, "h1", "unit", "bj.heat"}, "非本单位")
+                  .ok());
+  ASSERT_TRUE(act(b->id, domain::PartAction::kApproveReturn, "bj.heat", sup).ok());
+  f = SupervisionFilter{};
+  f.closed = true;
+  auto closed = store_->ListSupervisions(f);
+  ASSERT_EQ(closed->size(), 1u);
+  EXPECT_EQ((*closed)[0].id, b->id);
+  f.closed = false;
+  EXPECT_EQ(store_->ListSupervisions(f)->front().id, a->id);
 }
 
 }  // namespace

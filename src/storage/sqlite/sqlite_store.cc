@@ -200,6 +200,29 @@ CREATE INDEX score_audit_unit ON score_audit(unit_id, period, id);
 -- The derived tables above are filled for existing orders when the store opens.
 INSERT INTO store_meta (key, value) VALUES ('derived_version', 0);
 )sql"},
+    {4, "supervision orders (督办)", R"sql(
+CREATE TABLE supervisions (
+  id INTEGER PRIMARY KEY,
+  order_id INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  due INTEGER NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX supervisions_order ON supervisions(order_id, id) WHERE order_id <> 0;
+CREATE TABLE supervision_units (
+  unit_id TEXT NOT NULL,
+  supervision_id INTEGER NOT NULL,
+  PRIMARY KEY (unit_id, supervision_id)
+) WITHOUT ROWID;
+CREATE TABLE supervision_events (
+  supervision_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (supervision_id, seq)
+) WITHOUT ROWID;
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer

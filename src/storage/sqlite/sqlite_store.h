@@ -75,6 +75,12 @@ class SqliteStore final : public Store {
   Result<std::vector<Exclusion>> ListExclusions(const std::string& period) override;
   Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
                                                  const std::string& period) override;
+  Result<domain::Supervision> CreateSupervision(OpenSupervisionFn fn) override;
+  Result<domain::Supervision> UpdateSupervision(int64_t id, SupervisionFn fn) override;
+  Result<domain::Supervision> GetSupervision(int64_t id) override;
+  Result<std::vector<domain::SupervisionEvent>> GetSupervisionEvents(int64_t id) override;
+  Result<std::vector<domain::Supervision>> ListSupervisions(
+      const SupervisionFilter& filter) override;
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
