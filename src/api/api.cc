@@ -271,7 +271,13 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
 }
 
 void Api::Add(const std::string& method, const std::string& pattern, bool public_route, Handler h) {
-  routes_.push_back(Route{method, Split(pattern), public_route, std::move(h)});
+  routes_.push_back(Route{method, pattern, Split(pattern), public_route, std::move(h)});
+}
+
+std::vector<std::pair<std::string, std::string>> Api::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 HttpResponse Api::Handle(const HttpRequest& req) {

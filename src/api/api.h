@@ -27,6 +27,10 @@ class Api {
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
 
+  // Every route as (method, pattern), e.g. ("GET", "/api/v1/orders/{id}"), for checking the
+  // API description against the code.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
  private:
   using Params = std::map<std::string, std::string>;
   struct Call {
@@ -37,6 +41,7 @@ class Api {
   using Handler = std::function<Result<HttpResponse>(Call&)>;
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;  // "{name}" segments capture
     bool public_route;
     Handler handler;

@@ -187,6 +187,18 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
       {"visits", std::move(visits)},
       {"cards", std::move(cards)},
   };
+  // First and final satisfaction of the visits that reached the caller (they differ when a
+  // reopened order was visited again).
+  const Visit* first = nullptr;
+  const Visit* last = nullptr;
+  for (const auto& v : o.visits) {
+    if (!v.reached || !v.satisfaction) continue;
+    if (first == nullptr) first = &v;
+    last = &v;
+  }
+  out["first_satisfaction"] =
+      first ? json::value(Name(*first->satisfaction)) : json::value(nullptr);
+  out["final_satisfaction"] = last ? json::value(Name(*last->satisfaction)) : json::value(nullptr);
   if (history != nullptr) {
     json::array h;
     for (const auto& e : *history) h.emplace_back(EventJson(e, j));

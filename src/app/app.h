@@ -55,6 +55,7 @@ class App {
   service::Orders& orders() { return *orders_; }
   service::Evaluator& evaluator() { return *evaluator_; }
   service::Scheduler& scheduler() { return *scheduler_; }
+  api::Api& api() { return *api_; }
   storage::Store& store() { return *store_; }
 
  private:
