@@ -223,18 +223,18 @@ void LoadEvaluation(MapReader& e, domain::Evaluation& out) {
       out.weights.push_back(rule);
     });
   }
-  YAML::Node share = e.Get("visit_share");
-  if (share.IsDefined() && !share.IsNull()) {
-    MapReader v(share, e.file(), e.Field("visit_share"), e.diag());
-    if (v.ok()) {
-      for (domain::UnitClass c : domain::AllUnitClasss()) {
-        const std::string key(domain::Name(c));
-        YAML::Node n = share[key];
-        if (!n.IsDefined()) continue;
-        out.visit_share[c] = v.Number<double>(key, 1.0, 0.01, 1.0);
-      }
-      v.RejectUnknownKeys();
-    }
+  YAML::Node sample = e.Get("visit_sample");
+  if (sample.IsDefined() && !sample.IsNull()) {
+    ForEachItem(e, "visit_sample", [&](MapReader& v) {
+      domain::VisitRule rule;
+      rule.unit = v.String("unit", false);
+      rule.category_prefix = v.String("category", false);
+      rule.unit_class = EnumField<domain::UnitClass>(v, "unit_class", false,
+                                                     domain::ParseUnitClass, domain::AllUnitClasss);
+      rule.share = v.Number<double>("share", 1.0, 0.01, 1.0);
+      if (!v.Get("share").IsDefined()) v.Error("share", "is required");
+      out.visit_sample.push_back(rule);
+    });
   }
   e.RejectUnknownKeys();
 }
@@ -553,6 +553,19 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
       });
       j.roles = domain::Roles(std::move(roles));
       r.RejectUnknownKeys();
+    }
+  }
+
+  // Cross-file checks of jurisdiction.yaml's evaluation section.
+  for (size_t i = 0; i < j.evaluation.visit_sample.size(); ++i) {
+    const auto& r = j.evaluation.visit_sample[i];
+    const std::string at = "evaluation.visit_sample[" + std::to_string(i) + "]";
+    if (!r.unit.empty() && j.units.Find(r.unit) == nullptr) {
+      diag.Add(file("jurisdiction.yaml"), 0, at + ".unit", "unknown unit " + r.unit);
+    }
+    if (!r.category_prefix.empty() && j.taxonomy.Find(r.category_prefix) == nullptr) {
+      diag.Add(file("jurisdiction.yaml"), 0, at + ".category",
+               "unknown category " + r.category_prefix);
     }
   }
 

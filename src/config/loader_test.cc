@@ -155,7 +155,10 @@ TEST(LoaderTest, EvaluationAndWarningsAreReadAndChecked) {
           "  weights:\n"
           "    - {from: 2026-13, response: 30, resolution: 35, satisfaction: 35}\n"
           "    - {unit_class: village, response: 0, resolution: 0, satisfaction: 0}\n"
-          "  visit_share: {street: 0, galaxy: 0.5}\n");
+          "  visit_sample:\n"
+          "    - {unit_class: street, share: 0}\n"
+          "    - {unit: nowhere, category: \"99\", share: 0.5}\n"
+          "    - {unit: bj.heat}\n");
   auto j = LoadJurisdiction(c.cfg());
   ASSERT_FALSE(j.ok());
   const std::string& m = j.error().message;
@@ -165,8 +168,10 @@ TEST(LoaderTest, EvaluationAndWarningsAreReadAndChecked) {
   EXPECT_NE(m.find("weights[0].from: expected a month as YYYY-MM"), std::string::npos) << m;
   EXPECT_NE(m.find("weights[1].unit_class: unknown value 'village'"), std::string::npos) << m;
   EXPECT_NE(m.find("weights[1]: at least one weight must be positive"), std::string::npos) << m;
-  EXPECT_NE(m.find("evaluation.visit_share.street: must be between"), std::string::npos) << m;
-  EXPECT_NE(m.find("evaluation.visit_share.galaxy: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("visit_sample[0].share: must be between"), std::string::npos) << m;
+  EXPECT_NE(m.find("visit_sample[1].unit: unknown unit nowhere"), std::string::npos) << m;
+  EXPECT_NE(m.find("visit_sample[1].category: unknown category 99"), std::string::npos) << m;
+  EXPECT_NE(m.find("visit_sample[2].share: is required"), std::string::npos) << m;
 }
 
 TEST(LoaderTest, CalendarRowsAreChecked) {

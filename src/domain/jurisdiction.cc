@@ -162,6 +162,22 @@ CompositeWeights Evaluation::WeightsFor(UnitClass c, const std::string& month) c
   return w;
 }
 
+double Evaluation::VisitShare(const std::string& unit, UnitClass c,
+                              const std::string& category) const {
+  const VisitRule* best = nullptr;
+  auto rank = [](const VisitRule& r) {
+    return (r.unit.empty() ? 0 : 1000) + static_cast<int>(r.category_prefix.size()) * 10 +
+           (r.unit_class ? 1 : 0);
+  };
+  for (const auto& r : visit_sample) {
+    if (!r.unit.empty() && r.unit != unit) continue;
+    if (r.unit_class && *r.unit_class != c) continue;
+    if (category.compare(0, r.category_prefix.size(), r.category_prefix) != 0) continue;
+    if (best == nullptr || rank(r) >= rank(*best)) best = &r;
+  }
+  return best == nullptr ? 1.0 : best->share;
+}
+
 const Area* Jurisdiction::FindArea(const std::string& code) const {
   auto it = areas.find(code);
   return it == areas.end() ? nullptr : &it->second;

@@ -202,16 +202,27 @@ struct WeightRule {
   CompositeWeights weights;
 };
 
+struct VisitRule {
+  std::string unit;             // "" = any unit
+  std::string category_prefix;  // "" = any category
+  std::optional<UnitClass> unit_class;
+  double share = 1.0;
+};
+
 // How units are evaluated (考核).
 struct Evaluation {
   double basically_satisfied_weight = 0.6;  // w in 满意率 = (满意 + w × 基本满意) ÷ visited
   std::vector<WeightRule> weights;          // the latest matching rule wins
   int list_size = 3;                        // red and black lists: top and bottom N per class
-  // Visit a sample of orders instead of all: the share (0..1] of replied orders visited, by
-  // unit class; classes not listed are visited in full.
-  std::map<UnitClass, double> visit_share;
+  // Visit a sample of orders instead of all (回访抽样): the share (0..1] of replied orders
+  // visited, by lead unit, category and unit class; the most specific rule wins (a unit over
+  // a category over a class; a longer category prefix over a shorter one). Orders no rule
+  // matches are all visited.
+  std::vector<VisitRule> visit_sample;
 
   CompositeWeights WeightsFor(UnitClass c, const std::string& month) const;
+  // The share of orders led by `unit` (of class `c`) in `category` that are visited.
+  double VisitShare(const std::string& unit, UnitClass c, const std::string& category) const;
 };
 
 struct Jurisdiction {

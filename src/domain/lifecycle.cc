@@ -65,14 +65,14 @@ Result<TimePoint> ContactDue(const RuleSubject& subject, TimePoint reply_due, co
   return DueAt(Stage::kContact, subject, ctx.now, ctx, rule_names);
 }
 
-// Whether the hotline visits this order: all orders, or for a class with a visit share, a
-// fixed pseudo-random share of them (the same order always gets the same answer).
-bool InVisitSample(int64_t order_id, UnitClass c, const Evaluation& e) {
-  auto it = e.visit_share.find(c);
-  if (it == e.visit_share.end() || it->second >= 1.0) return true;
-  uint64_t x = static_cast<uint64_t>(order_id) * 0x9E3779B97F4A7C15ULL;  // Fibonacci hashing
+// Whether the hotline visits this order: all orders, or where a sample rule applies a fixed
+// pseudo-random share of them (the same order always gets the same answer).
+bool InVisitSample(const Order& o, const Unit& lead, const Evaluation& e) {
+  const double share = e.VisitShare(lead.id, lead.unit_class, o.draft.category);
+  if (share >= 1.0) return true;
+  uint64_t x = static_cast<uint64_t>(o.id) * 0x9E3779B97F4A7C15ULL;  // Fibonacci hashing
   x ^= x >> 29;
-  return static_cast<double>(x % 10000) < it->second * 10000.0;
+  return static_cast<double>(x % 10000) < share * 10000.0;
 }
 
 WarnRule WarnRuleOf(const Policy& p) {
@@ -488,7 +488,7 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       b.OrderEvent(order, EventType::kReplyAccepted, OrderState::kVisiting);
       const Leg* lead = order.LeadLeg();
       const Unit* unit = lead != nullptr ? j.units.Find(lead->unit_id) : nullptr;
-      if (unit != nullptr && !InVisitSample(order.id, unit->unit_class, j.evaluation)) {
+      if (unit != nullptr && !InVisitSample(order, *unit, j.evaluation)) {
         b.Add(order, EventType::kClosed, 0, Name(OrderState::kVisiting), Name(OrderState::kClosed))
             .reason = "closed without a return visit: not in the visit sample of " + unit->id;
       }

@@ -410,8 +410,21 @@ TEST_F(LifecycleTest, UnsatisfiedVisitReopensThenSatisfiedVisitCloses) {
   EXPECT_EQ(o.visits[1].satisfaction, Satisfaction::kBasicallySatisfied);
 }
 
+TEST_F(LifecycleTest, VisitSampleRulesPickTheMostSpecific) {
+  Evaluation& e = j_.evaluation;
+  e.visit_sample = {VisitRule{"", "", UnitClass::kDistrict, 0.5},
+                    VisitRule{"", "01", std::nullopt, 0.4},
+                    VisitRule{"", "0101", std::nullopt, 0.3},
+                    VisitRule{"110105", "", std::nullopt, 0.2}};
+  EXPECT_DOUBLE_EQ(e.VisitShare("110105", UnitClass::kDistrict, "0101"), 0.2);  // unit
+  EXPECT_DOUBLE_EQ(e.VisitShare("110108", UnitClass::kDistrict, "0101"), 0.3);  // longer prefix
+  EXPECT_DOUBLE_EQ(e.VisitShare("110108", UnitClass::kDistrict, "0102"), 0.4);
+  EXPECT_DOUBLE_EQ(e.VisitShare("110108", UnitClass::kDistrict, "02"), 0.5);    // class
+  EXPECT_DOUBLE_EQ(e.VisitShare("bj.cgw", UnitClass::kCityDepartment, "02"), 1.0);
+}
+
 TEST_F(LifecycleTest, VisitShareSamplesOrdersAndClosesTheRestWithoutAVisit) {
-  j_.evaluation.visit_share[UnitClass::kDistrict] = 0.3;
+  j_.evaluation.visit_sample = {VisitRule{"", "", UnitClass::kDistrict, 0.3}};
   int visited = 0, closed = 0;
   for (int64_t id = 1; id <= 200; ++id) {
     Order o = InSituation("replied", id);
