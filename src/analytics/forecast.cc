@@ -1,0 +1,149 @@
+#include "analytics/forecast.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace jiesu::analytics {
+namespace {
+
+// 0 = Monday … 6 = Sunday.
+int Weekday(Date d) { return static_cast<int>(std::chrono::weekday(d).iso_encoding()) - 1; }
+
+constexpr double kMinLevel = 1e-3;
+constexpr double kMinFactor = 0.02, kMaxFactor = 50;
+
+struct State {
+  double level = 0;
+  double trend = 0;
+  std::array<double, 7> season{};
+  double holiday_sum = 0;  // Σ actual ÷ expected over the holidays seen
+  int holidays = 0;
+
+  double HolidayFactor() const {
+    if (holidays > 0) return holiday_sum / holidays;
+    return *std::min_element(season.begin(), season.end());  // like the quietest weekday
+  }
+};
+
+}  // namespace
+
+std::optional<size_t> DailySeries::IndexOf(Date d) const {
+  const auto i = (d - first).count();
+  if (i < 0 || static_cast<size_t>(i) >= values.size()) return std::nullopt;
+  return static_cast<size_t>(i);
+}
+
+std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
+                                                        const std::set<Date>& holidays,
+                                                        const ModelParams& p, int h) {
+  const size_t n = s.values.size();
+  std::vector<std::optional<double>> f(n);
+  constexpr size_t kInit = 14;  // two weeks to start the level and the weekday factors
+  if (n <= kInit || h < 1) return f;
+  State st;
+  {
+    double sum = 0;
+    int count = 0;
+    for (size_t i = 0; i < kInit; ++i) {
+      if (holidays.count(s.DayAt(i))) continue;
+      sum += s.values[i];
+      ++count;
+    }
+    st.level = std::max(kMinLevel, count > 0 ? sum / count : 0.0);
+    std::array<double, 7> ratio_sum{};
+    std::array<int, 7> ratio_n{};
+    for (size_t i = 0; i < kInit; ++i) {
+      if (holidays.count(s.DayAt(i))) continue;
+      const int w = Weekday(s.DayAt(i));
+      ratio_sum[static_cast<size_t>(w)] += s.values[i] / st.level;
+      ratio_n[static_cast<size_t>(w)] += 1;
+    }
+    for (size_t w = 0; w < 7; ++w) {
+      st.season[w] = std::clamp(ratio_n[w] > 0 ? ratio_sum[w] / ratio_n[w] : 1.0, kMinFactor,
+                                kMaxFactor);
+    }
+  }
+  auto forecast = [&](size_t from, size_t target) {
+    double damp = 0, phi_k = 1;
+    for (size_t k = from; k < target; ++k) {
+      phi_k *= p.phi;
+      damp += phi_k;
+    }
+    const Date d = s.DayAt(target);
+    double y = std::max(0.0, st.level + damp * st.trend) *
+               st.season[static_cast<size_t>(Weekday(d))];
+    if (holidays.count(d)) y *= st.HolidayFactor();
+    return y;
+  };
+  for (int k = 1; k <= h && kInit - 1 + static_cast<size_t>(k) < n; ++k) {
+    f[kInit - 1 + static_cast<size_t>(k)] = forecast(kInit - 1, kInit - 1 + static_cast<size_t>(k));
+  }
+  for (size_t t = kInit; t < n; ++t) {
+    // The forecast made h days ago (with the state as it was at the end of day t - h) was
+    // stored when that day was processed; now take in the actual value of day t.
+    const Date d = s.DayAt(t);
+    const size_t w = static_cast<size_t>(Weekday(d));
+    const double y = s.values[t];
+    if (holidays.count(d)) {
+      const double expected = std::max(kMinLevel, st.level) * st.season[w];
+      st.holiday_sum += std::clamp(y / expected, 0.0, 3.0);
+      st.holidays += 1;
+    } else {
+      const double prev_level = st.level;
+      st.level = std::max(kMinLevel, p.alpha * (y / st.season[w]) +
+                                         (1 - p.alpha) * (st.level + p.phi * st.trend));
+      st.trend = p.beta * (st.level - prev_level) + (1 - p.beta) * p.phi * st.trend;
+      st.season[w] = std::clamp(p.gamma * (y / st.level) + (1 - p.gamma) * st.season[w],
+                                kMinFactor, kMaxFactor);
+    }
+    if (t + static_cast<size_t>(h) < n) f[t + static_cast<size_t>(h)] = forecast(t, t + static_cast<size_t>(h));
+  }
+  return f;
+}
+
+std::vector<std::optional<double>> SeasonalNaiveForecasts(const DailySeries& s) {
+  std::vector<std::optional<double>> f(s.values.size());
+  for (size_t i = 7; i < s.values.size(); ++i) f[i] = s.values[i - 7];
+  return f;
+}
+
+double MeanAbsoluteError(const DailySeries& s, const std::vector<std::optional<double>>& f,
+                         size_t from, size_t to) {
+  double sum = 0;
+  int n = 0;
+  for (size_t i = from; i < to && i < s.values.size(); ++i) {
+    if (!f[i]) continue;
+    sum += std::fabs(*f[i] - s.values[i]);
+    ++n;
+  }
+  return n > 0 ? sum / n : 0.0;
+}
+
+ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h,
+                       size_t dev_from, size_t dev_to) {
+  DailySeries train{s.first, std::vector<double>(s.values.begin(),
+                                                 s.values.begin() + static_cast<std::ptrdiff_t>(
+                                                                        std::min(dev_to, s.values.size())))};
+  ModelParams best;
+  double best_mae = -1;
+  for (double alpha : {0.05, 0.1, 0.2, 0.3, 0.5}) {
+    for (double beta : {0.0, 0.02, 0.05}) {
+      for (double phi : {0.9, 0.98}) {
+        if (beta == 0.0 && phi != 0.9) continue;  // no trend: damping is irrelevant
+        for (double gamma : {0.02, 0.05, 0.1, 0.2, 0.3}) {
+          const ModelParams p{alpha, beta, phi, gamma};
+          const double mae =
+              MeanAbsoluteError(train, HoltWintersForecasts(train, holidays, p, h), dev_from, dev_to);
+          if (best_mae < 0 || mae < best_mae) {
+            best_mae = mae;
+            best = p;
+          }
+        }
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace jiesu::analytics

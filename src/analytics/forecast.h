@@ -1,0 +1,54 @@
+// Forecasts of daily request volume (SPEC §8): a weekly-seasonal exponential-smoothing model
+// (Holt-Winters with multiplicative day-of-week factors and a damped trend) with holidays as
+// their own factor, against the seasonal-naive baseline (same weekday last week). Pure and
+// deterministic: the same series and settings give the same forecasts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+
+namespace jiesu::analytics {
+
+// Counts per day over consecutive days starting at `first`.
+struct DailySeries {
+  Date first{};
+  std::vector<double> values;
+
+  Date DayAt(size_t i) const { return first + std::chrono::days(static_cast<int>(i)); }
+  // Index of `d`, or nothing when outside the series.
+  std::optional<size_t> IndexOf(Date d) const;
+};
+
+struct ModelParams {
+  double alpha = 0.2;  // level smoothing
+  double beta = 0.0;   // trend smoothing (0 = no trend)
+  double phi = 0.9;    // trend damping
+  double gamma = 0.1;  // day-of-week factor smoothing
+};
+
+// Rolling forecasts at horizon `h` days: forecasts[i] predicts values[i] from the values up to
+// and including day i - h (nothing for the first days, before the model has a season).
+// `holidays` are days the city does not work: they get their own factor (estimated from the
+// holidays seen so far) and do not disturb the level or the weekday factors.
+std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
+                                                        const std::set<Date>& holidays,
+                                                        const ModelParams& p, int h);
+
+// forecasts[i] = values[i - 7] (for h ≤ 7 the value is known h days ahead).
+std::vector<std::optional<double>> SeasonalNaiveForecasts(const DailySeries& s);
+
+// Mean absolute error over days [from, to) where a forecast exists.
+double MeanAbsoluteError(const DailySeries& s, const std::vector<std::optional<double>>& f,
+                         size_t from, size_t to);
+
+// Chooses the parameters with the lowest mean absolute error over [dev_from, dev_to) from a
+// fixed grid (only days before dev_to are looked at). Deterministic.
+ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h,
+                       size_t dev_from, size_t dev_to);
+
+}  // namespace jiesu::analytics
