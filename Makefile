@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores eval-forecast format lint clean
+.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -42,6 +42,11 @@ bench-intake-wrk: build-release
 bench-scores: build-release
 	cmake --build --preset release -j $(JOBS) --target scores_bench
 	./build/release/bench/scores_bench $(BENCH_ARGS)
+
+# Governance data at scale (so far: importing the Boston 311 2015 file; needs ../shared/data).
+bench-analytics: build-release
+	cmake --build --preset release -j $(JOBS) --target analytics_bench
+	./build/release/bench/analytics_bench
 
 # Daily-volume forecasts on Boston 311 2015 against the seasonal-naive baseline (needs
 # ../shared/data or JIESU_DATA_DIR; skips with a message otherwise).

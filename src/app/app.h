@@ -56,6 +56,7 @@ class App {
   service::Evaluator& evaluator() { return *evaluator_; }
   service::Scheduler& scheduler() { return *scheduler_; }
   api::Api& api() { return *api_; }
+  const service::CallerHasher* hasher() const { return hasher_.get(); }
   storage::Store& store() { return *store_; }
 
  private:

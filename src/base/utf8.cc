@@ -1,5 +1,7 @@
 #include "base/utf8.h"
 
+#include <algorithm>
+
 #include <cstdint>
 
 namespace jiesu {
@@ -47,6 +49,16 @@ size_t Utf8Length(std::string_view s) {
     if ((c & 0xC0) != 0x80) ++n;
   }
   return n;
+}
+
+std::string Utf8Prefix(std::string_view s, size_t max_chars) {
+  size_t i = 0, chars = 0;
+  while (i < s.size() && chars < max_chars) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    ++chars;
+  }
+  return std::string(s.substr(0, std::min(i, s.size())));
 }
 
 }  // namespace jiesu

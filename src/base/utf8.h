@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace jiesu {
@@ -12,5 +13,9 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in well-formed UTF-8 `s`.
 // REQUIRES: IsValidUtf8(s)
 size_t Utf8Length(std::string_view s);
+
+// The first `max_chars` code points of well-formed UTF-8 `s` (all of it when shorter).
+// REQUIRES: IsValidUtf8(s)
+std::string Utf8Prefix(std::string_view s, size_t max_chars);
 
 }  // namespace jiesu

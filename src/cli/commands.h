@@ -12,5 +12,6 @@ int Migrate(const std::vector<std::string>& args);
 int CheckConfig(const std::vector<std::string>& args);
 int UserAdd(const std::vector<std::string>& args);
 int Report(const std::vector<std::string>& args);
+int Import(const std::vector<std::string>& args);
 
 }  // namespace jiesu::cli

@@ -26,6 +26,8 @@ commands:
   user add      create an account; the password is read from standard input
                   --config DIR --db PATH --username NAME --role ROLE [--unit ID]
                   [--display-name TEXT]
+  import        bring another system's cases (CSV or .csv.gz) in through a mapping file
+                  --config DIR --db PATH --mapping FILE [--rejects FILE] [--writers N] FILE
   report monthly  write the month's unit scores and rankings as .xlsx and CSV
                   --config DIR --db PATH --period YYYY-MM [--out DIR (default .)]
 
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   if (cmd == "migrate") return jiesu::cli::Migrate(rest);
   if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
   if (cmd == "report") return jiesu::cli::Report(rest);
+  if (cmd == "import") return jiesu::cli::Import(rest);
   if (cmd == "user") {
     if (!rest.empty() && rest[0] == "add")
       return jiesu::cli::UserAdd({rest.begin() + 1, rest.end()});

@@ -63,6 +63,9 @@ json::object EncodeLeg(const Leg& l) {
                             {"urge_every", l.warn.urge_every_ms},
                             {"max_urges", l.warn.max_urges}}},
   };
+  // Set on a new leg only by imports, which record the source's history in one event.
+  if (l.signed_at) o["signed_at"] = ToUnixMillis(*l.signed_at);
+  if (l.contacted_at) o["contacted_at"] = ToUnixMillis(*l.contacted_at);
   return o;
 }
 
@@ -215,6 +218,8 @@ Leg DecodeLeg(Reader& r) {
   // Legs stored before deadline warnings existed have neither field.
   l.contact_due = r.Has("contact_due") ? r.Time("contact_due") : l.reply_due;
   l.reply_from = r.Has("reply_from") ? r.Time("reply_from") : l.dispatched_at;
+  if (r.Has("signed_at")) l.signed_at = r.Time("signed_at");
+  if (r.Has("contacted_at")) l.contacted_at = r.Time("contacted_at");
   if (const json::object* w = r.Obj("warn")) {
     Reader wr(w);
     l.warn.yellow_before_ms = wr.Int("yellow_before");

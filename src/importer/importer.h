@@ -1,0 +1,41 @@
+// `jiesu import`: streams a CSV (or .csv.gz) of another system's cases into the store through a
+// mapping (mapping.h). Each good row becomes an order with the history domain::DecideImport
+// gives it; each bad row is written to the rejects file with its line, key and reason, and
+// changes nothing. Keys are remembered (the store's idempotency keys, scoped to the source),
+// so importing the same file again creates no duplicates; a row whose key was imported with
+// different content is rejected. Writes are issued from several threads so that the store's
+// group commit shares fsyncs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "domain/jurisdiction.h"
+#include "importer/mapping.h"
+#include "service/auth.h"
+#include "storage/store.h"
+
+namespace jiesu::importer {
+
+struct Summary {
+  int64_t rows = 0;      // data rows read
+  int64_t imported = 0;  // new orders
+  int64_t existing = 0;  // already imported before, skipped
+  int64_t rejected = 0;  // written to the rejects file
+  double seconds = 0;
+};
+
+struct Options {
+  std::string rejects_path;  // "" = <input>.rejects.csv in the current directory
+  int writers = 128;  // concurrent writes: more share each fsync (group commit)
+  // Called about every 200 ms while importing, and once at the end.
+  std::function<void(const Summary&)> progress;
+};
+
+Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j,
+                       const service::CallerHasher& hasher, const Mapping& mapping,
+                       const std::string& input, const Options& options);
+
+}  // namespace jiesu::importer

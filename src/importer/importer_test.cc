@@ -1,0 +1,199 @@
+#include "importer/importer.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "analytics/csv.h"
+#include "config/loader.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace jiesu::importer {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path Source() { return JIESU_SOURCE_DIR; }
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sodium_init() < 0, false);
+    auto j = config::LoadJurisdiction(Source() / "config" / "demo-boston");
+    ASSERT_TRUE(j.ok()) << j.error().message;
+    j_ = std::move(*j);
+    dir_ = fs::temp_directory_path() /
+           ("jiesu-import-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = storage::sqlite::SqliteStore::Open({(dir_ / "j.db").string(), 2, 512});
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(*s);
+    auto m = LoadMapping((Source() / "config" / "import" / "boston311-2015.yaml").string(), j_);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    mapping_ = std::move(*m);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  Result<Summary> Run(const std::string& input, int writers = 8) {
+    Options o;
+    o.rejects_path = (dir_ / "rejects.csv").string();
+    o.writers = writers;
+    return Import(*store_, j_, hasher_, mapping_, input, o);
+  }
+  std::string Rejects() {
+    std::ifstream in(dir_ / "rejects.csv");
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+
+  domain::Jurisdiction j_;
+  fs::path dir_;
+  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  Mapping mapping_;
+  service::CallerHasher hasher_{std::string(32, 'k')};
+};
+
+const char* kHeader =
+    "CASE_ENQUIRY_ID,OPEN_DT,TARGET_DT,CLOSED_DT,CASE_STATUS,CLOSURE_REASON,CASE_TITLE,SUBJECT,"
+    "TYPE,neighborhood,Location,LATITUDE,LONGITUDE,Source\n";
+
+TEST_F(ImporterTest, GoodRowsBecomeOrdersBadRowsAreRejectedWithTheirReason) {
+  const std::string csv =
+      std::string(kHeader) +
+      "1,01/02/2015 09:15:00 AM,01/16/2015 08:30:00 AM,01/03/2015 04:17:43 PM,Closed,"
+      "\"Case Closed, fixed\",Street Light Out,Public Works Department,Street Light Outages,"
+      "Dorchester,\"1 Main St, Boston\",42.3,-71.06,Citizens Connect App\n"
+      "2,01/02/2015 10:00:00 PM,,,Open,,Graffiti,Property Management,Graffiti Removal,,"
+      "2 Elm St,42.3594,-71.0587,Constituent Call\n"
+      "3,31/01/2015 10:00:00 AM,,,Open,,x,Public Works Department,Street Light Outages,,a,,,"
+      "Constituent Call\n"
+      "4,01/02/2015 10:00:00 AM,,,Open,,x,Public Works Department,Alien Landing,,a,,,"
+      "Constituent Call\n"
+      ",01/02/2015 10:00:00 AM,,,Open,,x,Public Works Department,Street Light Outages,,a,,,"
+      "Constituent Call\n"
+      "6,01/02/2015 10:00:00 AM,,,Closed,,x,Public Works Department,Street Light Outages,,a,,,"
+      "Constituent Call\n";
+  auto sum = Run(Write("in.csv", csv));
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ(sum->rows, 6);
+  EXPECT_EQ(sum->imported, 2);
+  EXPECT_EQ(sum->rejected, 4);
+  const std::string rej = Rejects();
+  EXPECT_NE(rej.find("4,3,OPEN_DT: '31/01/2015 10:00:00 AM' does not match"), std::string::npos)
+      << rej;
+  EXPECT_NE(rej.find("5,4,TYPE: no mapping for 'Alien Landing'"), std::string::npos) << rej;
+  EXPECT_NE(rej.find("6,,CASE_ENQUIRY_ID is empty"), std::string::npos) << rej;
+  EXPECT_NE(rej.find("7,6,closed in the source but CLOSED_DT is empty"), std::string::npos) << rej;
+
+  // The closed case: its history says received, dispatched, replied and closed at the source's
+  // times (Boston local time, UTC-5).
+  storage::OrderFilter f;
+  f.limit = 10;
+  auto page = store_->ListOrders(f);
+  ASSERT_EQ(page->orders.size(), 2u);
+  domain::Order closed, open;
+  for (const auto& s : page->orders) {
+    auto o = store_->GetOrder(s.id);
+    (o->state == domain::OrderState::kClosed ? closed : open) = *o;
+  }
+  EXPECT_EQ(FormatRfc3339(closed.created_at, -300), "2015-01-02T09:15:00-05:00");
+  EXPECT_EQ(closed.draft.category, mapping_.category.values.at("Street Light Outages"));
+  EXPECT_EQ(closed.draft.channel, domain::Channel::kApp);
+  EXPECT_EQ(closed.draft.location.district_code, mapping_.area->values.at("Dorchester"));
+  EXPECT_EQ(closed.draft.content, "Street Light Out; Street Light Outages; 1 Main St, Boston");
+  ASSERT_EQ(closed.legs.size(), 1u);
+  EXPECT_EQ(closed.legs[0].unit_id, "bos.public_works_department");
+  EXPECT_EQ(FormatRfc3339(closed.legs[0].reply_due, -300), "2015-01-16T08:30:00-05:00");
+  EXPECT_EQ(FormatRfc3339(*closed.legs[0].replied_at, -300), "2015-01-03T16:17:43-05:00");
+  EXPECT_EQ(closed.legs[0].reply_text, "Case Closed, fixed");
+  EXPECT_EQ(open.state, domain::OrderState::kInProgress);
+  EXPECT_FALSE(open.draft.location.lat);  // City Hall placeholder dropped
+  EXPECT_EQ(open.draft.location.district_code, "250100");  // no neighbourhood: citywide
+
+  // Again: nothing new. A changed row with a known key is refused.
+  sum = Run(Write("in.csv", csv));
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(sum->imported, 0);
+  EXPECT_EQ(sum->existing, 2);
+  std::string changed = csv;
+  changed.replace(changed.find("Street Light Out,"), 16, "Street Light Off");
+  sum = Run(Write("in2.csv", changed));
+  EXPECT_EQ(sum->existing, 1);
+  EXPECT_NE(Rejects().find("2,1,already imported with different content"), std::string::npos)
+      << Rejects();
+  EXPECT_EQ(store_->ListOrders(f)->orders.size(), 2u);
+}
+
+TEST_F(ImporterTest, MissingColumnsAndBadMappingsAreErrors) {
+  auto sum = Run(Write("in.csv", "CASE_ENQUIRY_ID,OPEN_DT\n1,01/02/2015 09:15:00 AM\n"));
+  ASSERT_FALSE(sum.ok());
+  EXPECT_NE(sum.error().message.find("lacks the mapped column(s)"), std::string::npos);
+  const std::string bad = Write("bad.yaml",
+                                "source: x\nkey: id\ntime_format: \"%Y\"\nreceived_at: t\n"
+                                "content: [c]\ncategory: {column: c, map: {a: \"9999\"}}\n"
+                                "unit: {column: u, map: {b: nobody}}\n"
+                                "channel: {column: s, map: {c: pigeon}}\ncolour: red\n");
+  auto m = LoadMapping(bad, j_);
+  ASSERT_FALSE(m.ok());
+  const std::string& msg = m.error().message;
+  EXPECT_NE(msg.find("category.map: unknown category '9999'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("unit.map: unknown unit 'nobody'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("channel.map: unknown channel 'pigeon'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("colour: unknown key"), std::string::npos) << msg;
+}
+
+// The real January 2015 file: every row imported, and the counts per type and per day read
+// back from the store equal the counts in the file.
+TEST_F(ImporterTest, BostonJanuaryRoundTripsCountsPerTypeAndDay) {
+  const char* env = std::getenv("JIESU_DATA_DIR");
+  const fs::path data = env ? fs::path(env) : Source() / ".." / "shared" / "data";
+  const fs::path file = data / "boston311-2015" / "boston311_2015-01_sample.csv";
+  if (!fs::exists(file)) GTEST_SKIP() << file << " not found: the shared data is absent";
+  auto sum = Run(file.string(), 64);
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ(sum->rows, 7528);
+  EXPECT_EQ(sum->imported, 7528);
+  EXPECT_EQ(sum->rejected, 0);
+
+  std::map<std::string, int> file_types, store_types, file_days, store_days;
+  int type_col = -1, open_col = -1;
+  ASSERT_TRUE(analytics::ReadCsv(file.string(), [&](const analytics::CsvRow& r) {
+                if (r.line == 1) {
+                  for (size_t i = 0; i < r.fields.size(); ++i) {
+                    if (r.fields[i] == "TYPE") type_col = static_cast<int>(i);
+                    if (r.fields[i] == "OPEN_DT") open_col = static_cast<int>(i);
+                  }
+                  return true;
+                }
+                file_types[r.fields[size_t(type_col)]] += 1;
+                const std::string& t = r.fields[size_t(open_col)];  // MM/DD/YYYY …
+                file_days[t.substr(6, 4) + "-" + t.substr(0, 2) + "-" + t.substr(3, 2)] += 1;
+                return true;
+              }).ok());
+  std::map<std::string, std::string> type_of_code;
+  for (const auto& [name, code] : mapping_.category.values) type_of_code[code] = name;
+  for (int64_t id = 1; id <= sum->imported; ++id) {
+    auto o = store_->GetOrder(id);
+    ASSERT_TRUE(o.ok());
+    store_types[type_of_code.at(o->draft.category)] += 1;
+    store_days[FormatDate(LocalDate(o->created_at, -300))] += 1;
+  }
+  EXPECT_EQ(store_types, file_types);
+  EXPECT_EQ(store_days, file_days);
+  EXPECT_EQ(file_days.size(), 31u);
+}
+
+}  // namespace
+}  // namespace jiesu::importer
