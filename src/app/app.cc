@@ -53,8 +53,10 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
     std::error_code ec;
     fs::create_directories(db.parent_path(), ec);
   }
-  JIESU_ASSIGN_OR_RETURN(app->store_,
-                         storage::sqlite::SqliteStore::Open({options.db_path, 4, 512}));
+  storage::sqlite::Options store_options;
+  store_options.path = options.db_path;
+  store_options.utc_offset_minutes = app->jurisdiction_->utc_offset_minutes;
+  JIESU_ASSIGN_OR_RETURN(app->store_, storage::sqlite::SqliteStore::Open(store_options));
   if (options.key_file.empty()) options.key_file = options.db_path + ".key";
   JIESU_ASSIGN_OR_RETURN(std::string key, LoadOrCreateKey(options.key_file));
   app->hasher_ = std::make_unique<service::CallerHasher>(std::move(key));

@@ -576,6 +576,7 @@ void Apply(Order& o, const Event& e) {
   switch (e.type) {
     case EventType::kAnswered:
       o.answer = e.text;
+      o.completed_at = e.at;
       break;
     case EventType::kRejected:
       o.reject_reason = e.reason;
@@ -647,6 +648,7 @@ void Apply(Order& o, const Event& e) {
       break;
     case EventType::kClosed:
       o.close_reason = e.reason;
+      o.completed_at = e.at;
       break;
     case EventType::kCardIssued:
       if (e.card) {

@@ -123,6 +123,7 @@ struct Order {
   bool complex = false;
   int reopen_count = 0;
   int visit_attempts = 0;
+  std::optional<TimePoint> completed_at;  // closed (办结) or answered directly (直接办结)
   std::string answer;          // 直接答复 text
   std::string reject_reason;   // 不予受理 reason
   std::string proper_channel;  // where the citizen should go instead (诉讼, 信访, 110 …)

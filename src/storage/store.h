@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "domain/order.h"
+#include "domain/rollup.h"
 #include "domain/score.h"
 #include "domain/supervision.h"
 
@@ -183,6 +184,21 @@ struct SupervisionFilter {
   int limit = 50;
 };
 
+// A query over the daily rollups: sums of the measures over days [from_day, to_day) grouped by
+// some of: day, category (whole code), category1 / category2 (its first one or two levels),
+// district, unit, channel; filtered by category prefix, district, unit, channel.
+struct RollupQuery {
+  int32_t from_day = 0;
+  int32_t to_day = 0;
+  std::vector<std::string> group_by;
+  std::string category_prefix, district, unit, channel;
+  int limit = 1000;  // the groups with most requests received, at most this many
+};
+struct RollupGroup {
+  std::vector<std::string> keys;  // in the order of group_by
+  domain::RollupMeasures m;
+};
+
 // Returns the events opening supervision `id`.
 using OpenSupervisionFn =
     std::function<Result<std::vector<domain::SupervisionEvent>>(int64_t id)>;
@@ -257,6 +273,10 @@ class Store {
   virtual Result<std::vector<Exclusion>> ListExclusions(const std::string& period) = 0;
   virtual Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
                                                          const std::string& period) = 0;
+
+  // --- Rollups (domain/rollup.h), kept by every order write. Groups ordered by received, most
+  // first. kInvalidArgument for an unknown group name or a limit outside 1..100000.
+  virtual Result<std::vector<RollupGroup>> QueryRollups(const RollupQuery& q) = 0;
 
   // --- 督办 supervision orders: same pattern as orders (decide inside the transaction).
   virtual Result<domain::Supervision> CreateSupervision(OpenSupervisionFn fn) = 0;

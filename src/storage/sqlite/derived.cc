@@ -1,6 +1,9 @@
 #include "storage/sqlite/derived.h"
 
+#include <map>
+
 #include "domain/alarms.h"
+#include "domain/rollup.h"
 #include "domain/score.h"
 
 namespace jiesu::storage::sqlite {
@@ -31,6 +34,24 @@ constexpr Query kSelectDerivedVersion{"derived_version",
                                 "SELECT value FROM store_meta WHERE key = 'derived_version'"};
 constexpr Query kSetDerivedVersion{
     "set_derived_version", "UPDATE store_meta SET value = ?1 WHERE key = 'derived_version'"};
+constexpr Query kUpsertRollup{"upsert_rollup", R"sql(
+INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed, completed_ms,
+                          completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+ON CONFLICT (day, category, district, unit, channel) DO UPDATE SET
+  received = received + excluded.received, completed = completed + excluded.completed,
+  completed_ms = completed_ms + excluded.completed_ms,
+  completed_on_time = completed_on_time + excluded.completed_on_time,
+  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
+  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+constexpr Query kUpsertTag{"upsert_tag", R"sql(
+INSERT INTO rollup_tags (day, tag, category, district, received) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (day, tag, category, district) DO UPDATE SET received = received + excluded.received)sql"};
+constexpr Query kDerivedOffset{"derived_offset",
+                               "SELECT value FROM store_meta WHERE key = 'derived_offset'"};
+constexpr Query kSetDerivedOffset{"set_derived_offset", R"sql(
+INSERT INTO store_meta (key, value) VALUES ('derived_offset', ?1)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value)sql"};
 constexpr Query kOrderIdsAfter{"order_ids_after",
                                "SELECT id FROM orders WHERE id > ?1 ORDER BY id LIMIT 1000"};
 
@@ -106,55 +127,112 @@ Status WriteTimerAndFacts(Connection& c, const Order& o, bool is_new) {
   return Ok();
 }
 
+// Adds after − before to the rollups.
+Status WriteRollups(Connection& c, const Order* before, const Order& after, int offset) {
+  std::map<domain::RollupKey, domain::RollupMeasures> delta;
+  std::map<domain::TagRow, int64_t> tags;
+  const auto now = domain::ContributionOf(after, offset);
+  for (const auto& r : now.rows) delta[r.key] += r.m;
+  for (const auto& t : now.tags) tags[t] += 1;
+  if (before != nullptr) {
+    const auto was = domain::ContributionOf(*before, offset);
+    for (const auto& r : was.rows) delta[r.key] += r.m.Negated();
+    for (const auto& t : was.tags) tags[t] -= 1;
+  }
+  for (const auto& [k, m] : delta) {
+    if (m == domain::RollupMeasures{}) continue;
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollup));
+    st->Bind(1, int64_t{k.day})
+        .Bind(2, k.category)
+        .Bind(3, k.district)
+        .Bind(4, k.unit)
+        .Bind(5, k.channel)
+        .Bind(6, m.received)
+        .Bind(7, m.completed)
+        .Bind(8, m.completed_ms)
+        .Bind(9, m.completed_on_time);
+    for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
+      st->Bind(static_cast<int>(10 + b), m.buckets[b]);
+    }
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  for (const auto& [t, n] : tags) {
+    if (n == 0) continue;
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertTag));
+    st->Bind(1, int64_t{t.day}).Bind(2, t.tag).Bind(3, t.category).Bind(4, t.district).Bind(5, n);
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  return Ok();
+}
+
 }  // namespace
 
-Status WriteDerived(Connection& c, const Order& o, const std::vector<const Event*>& new_events,
-                    bool is_new) {
+Status WriteDerived(Connection& c, const Order* before, const Order& o,
+                    const std::vector<const Event*>& new_events, const DerivedOptions& options) {
   for (const Event* e : new_events) {
     if (e->card) JIESU_RETURN_IF_ERROR(InsertNotice(c, o, *e->card));
   }
-  return WriteTimerAndFacts(c, o, is_new);
+  JIESU_RETURN_IF_ERROR(WriteTimerAndFacts(c, o, before == nullptr));
+  if (!options.rollups) return Ok();
+  return WriteRollups(c, before, o, options.utc_offset_minutes);
+}
+
+Result<int64_t> RebuildDerivedIn(Connection& c,
+                                 const std::function<Result<Order>(int64_t)>& load,
+                                 const DerivedOptions& options) {
+  JIESU_RETURN_IF_ERROR(
+      c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "
+             "DELETE FROM score_visits; DELETE FROM rollup_daily; DELETE FROM rollup_tags;"));
+  int64_t last = 0, n = 0;
+  while (true) {
+    std::vector<int64_t> ids;
+    {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kOrderIdsAfter));
+      st->Bind(1, last);
+      while (true) {
+        JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+        if (!row) break;
+        ids.push_back(st->Int(0));
+      }
+    }
+    if (ids.empty()) break;
+    for (int64_t id : ids) {
+      JIESU_ASSIGN_OR_RETURN(Order o, load(id));
+      for (const auto& card : o.cards) JIESU_RETURN_IF_ERROR(InsertNotice(c, o, card));
+      JIESU_RETURN_IF_ERROR(WriteTimerAndFacts(c, o, true));
+      if (options.rollups) {
+        JIESU_RETURN_IF_ERROR(WriteRollups(c, nullptr, o, options.utc_offset_minutes));
+      }
+      ++n;
+    }
+    last = ids.back();
+  }
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetDerivedVersion));
+  st->Bind(1, int64_t{kDerivedVersion});
+  JIESU_RETURN_IF_ERROR(st->Run());
+  JIESU_ASSIGN_OR_RETURN(auto off, c.Prepare(kSetDerivedOffset));
+  off->Bind(1, int64_t{options.utc_offset_minutes});
+  JIESU_RETURN_IF_ERROR(off->Run());
+  return n;
 }
 
 Result<int64_t> RebuildDerivedIfStale(Connection& c,
-                                      const std::function<Result<Order>(int64_t)>& load) {
+                                      const std::function<Result<Order>(int64_t)>& load,
+                                      const DerivedOptions& options) {
+  bool fresh = false;
   {
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectDerivedVersion));
     JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row && st->Int(0) == kDerivedVersion) return int64_t{0};
+    fresh = row && st->Int(0) == kDerivedVersion;
   }
+  if (fresh) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kDerivedOffset));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    fresh = row && st->Int(0) == options.utc_offset_minutes;
+  }
+  if (fresh) return int64_t{0};
   JIESU_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
-  auto rebuild = [&]() -> Result<int64_t> {
-    JIESU_RETURN_IF_ERROR(
-        c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "
-               "DELETE FROM score_visits;"));
-    int64_t last = 0, n = 0;
-    while (true) {
-      std::vector<int64_t> ids;
-      {
-        JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kOrderIdsAfter));
-        st->Bind(1, last);
-        while (true) {
-          JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-          if (!row) break;
-          ids.push_back(st->Int(0));
-        }
-      }
-      if (ids.empty()) break;
-      for (int64_t id : ids) {
-        JIESU_ASSIGN_OR_RETURN(Order o, load(id));
-        for (const auto& card : o.cards) JIESU_RETURN_IF_ERROR(InsertNotice(c, o, card));
-        JIESU_RETURN_IF_ERROR(WriteTimerAndFacts(c, o, true));
-        ++n;
-      }
-      last = ids.back();
-    }
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetDerivedVersion));
-    st->Bind(1, int64_t{kDerivedVersion});
-    JIESU_RETURN_IF_ERROR(st->Run());
-    return n;
-  };
-  auto n = rebuild();
+  auto n = RebuildDerivedIn(c, load, options);
   if (!n.ok()) {
     (void)c.Exec("ROLLBACK");
     return n.error();

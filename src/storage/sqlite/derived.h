@@ -1,7 +1,8 @@
 // Tables derived from each order in the same transaction as its events: the deadline timer,
-// warning notices and the evaluation facts (score_legs, score_visits). All of them can be
-// rebuilt from the event log (RebuildDerived), which the store does when it opens a database
-// whose derived tables are older than this code.
+// warning notices, the evaluation facts (score_legs, score_visits) and the rollups
+// (rollup_daily, rollup_tags). All of them can be rebuilt from the event log, which the store
+// does when it opens a database whose derived tables are older than this code or were built
+// for another UTC offset, and on request (`jiesu rebuild-rollups`).
 #pragma once
 
 #include <functional>
@@ -14,16 +15,30 @@
 namespace jiesu::storage::sqlite {
 
 // Bump when the derivation changes: the store then rebuilds the tables on open.
-inline constexpr int kDerivedVersion = 1;
+inline constexpr int kDerivedVersion = 2;
 
-// Brings the derived rows of `order` up to date. `new_events` are the events just appended
-// (their cards become notices); `is_new` skips deleting rows that cannot exist yet.
-Status WriteDerived(Connection& c, const domain::Order& order,
-                    const std::vector<const domain::Event*>& new_events, bool is_new);
+struct DerivedOptions {
+  int utc_offset_minutes = 480;  // local days of the rollups
+  bool rollups = true;           // off only to measure what keeping them costs
+};
 
-// Recomputes every derived row from the event log when store_meta says they are stale.
-// Returns the number of orders processed (0 when nothing was stale).
+// Brings the derived rows of `order` up to date. `before` is the order as it was before the
+// events just appended (nullptr for a new order): rollups change by the difference of the two
+// contributions. `new_events`' cards become notices.
+Status WriteDerived(Connection& c, const domain::Order* before, const domain::Order& order,
+                    const std::vector<const domain::Event*>& new_events,
+                    const DerivedOptions& options);
+
+// Recomputes every derived row from the event log, inside the caller's transaction. Returns
+// the number of orders.
+Result<int64_t> RebuildDerivedIn(Connection& c,
+                                 const std::function<Result<domain::Order>(int64_t)>& load,
+                                 const DerivedOptions& options);
+
+// The same in a transaction of its own, only when store_meta says the derived rows are stale
+// (older derivation or another UTC offset). Returns 0 when nothing was stale.
 Result<int64_t> RebuildDerivedIfStale(
-    Connection& c, const std::function<Result<domain::Order>(int64_t)>& load);
+    Connection& c, const std::function<Result<domain::Order>(int64_t)>& load,
+    const DerivedOptions& options);
 
 }  // namespace jiesu::storage::sqlite

@@ -223,6 +223,30 @@ CREATE TABLE supervision_events (
   PRIMARY KEY (supervision_id, seq)
 ) WITHOUT ROWID;
 )sql"},
+    {5, "rollups", R"sql(
+CREATE TABLE rollup_daily (
+  day INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  received INTEGER NOT NULL,
+  completed INTEGER NOT NULL,
+  completed_ms INTEGER NOT NULL,
+  completed_on_time INTEGER NOT NULL,
+  b0 INTEGER NOT NULL, b1 INTEGER NOT NULL, b2 INTEGER NOT NULL, b3 INTEGER NOT NULL,
+  b4 INTEGER NOT NULL, b5 INTEGER NOT NULL, b6 INTEGER NOT NULL, b7 INTEGER NOT NULL,
+  PRIMARY KEY (day, category, district, unit, channel)
+) WITHOUT ROWID;
+CREATE TABLE rollup_tags (
+  day INTEGER NOT NULL,
+  tag TEXT NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  received INTEGER NOT NULL,
+  PRIMARY KEY (day, tag, category, district)
+) WITHOUT ROWID;
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
@@ -730,8 +754,8 @@ Status SqliteStore::Start() {
   JIESU_RETURN_IF_ERROR(ConfigureConnection(*writer_conn_, true, options_.durable));
   int version = 0;
   JIESU_RETURN_IF_ERROR(ApplyMigrations(*writer_conn_, &version));
-  auto rebuilt =
-      RebuildDerivedIfStale(*writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); });
+  auto rebuilt = RebuildDerivedIfStale(
+      *writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); }, Derived());
   if (!rebuilt.ok()) return rebuilt.error();
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
@@ -983,7 +1007,7 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
     JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
     std::vector<const Event*> appended;
     for (const Event& e : events) appended.push_back(&e);
-    JIESU_RETURN_IF_ERROR(WriteDerived(c, o, appended, true));
+    JIESU_RETURN_IF_ERROR(WriteDerived(c, nullptr, o, appended, Derived()));
     if (key) {
       JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertIdem));
       st->Bind(1, key->user_id)
@@ -1001,6 +1025,18 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
   return created;
 }
 
+Result<int64_t> SqliteStore::RebuildDerivedTables() {
+  int64_t n = 0;
+  Status s = Write([&](Connection& c) -> Status {
+    // Inside the writer's transaction: RebuildDerived must not open its own.
+    JIESU_ASSIGN_OR_RETURN(
+        n, RebuildDerivedIn(c, [&](int64_t id) { return LoadOrder(c, id); }, Derived()));
+    return Ok();
+  });
+  if (!s.ok()) return s.error();
+  return n;
+}
+
 Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>& ids, UpdateFn fn) {
   std::vector<Order> orders;
   Status s = Write([&](Connection& c) -> Status {
@@ -1010,6 +1046,7 @@ Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>&
       orders.push_back(std::move(o));
     }
     JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(orders));
+    const std::vector<Order> before = orders;  // the rollups change by after − before
     std::vector<bool> changed(orders.size(), false);
     for (const Event& e : events) {
       auto it = std::find(ids.begin(), ids.end(), e.order_id);
@@ -1023,7 +1060,9 @@ Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>&
     for (size_t i = 0; i < orders.size(); ++i) {
       if (!changed[i]) {
         // Nothing happened to it, but whoever asked may have found its timer stale.
-        if (events.empty()) JIESU_RETURN_IF_ERROR(WriteDerived(c, orders[i], {}, false));
+        if (events.empty()) {
+          JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], {}, Derived()));
+        }
         continue;
       }
       JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
@@ -1031,7 +1070,7 @@ Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>&
       for (const Event& e : events) {
         if (e.order_id == orders[i].id) appended.push_back(&e);
       }
-      JIESU_RETURN_IF_ERROR(WriteDerived(c, orders[i], appended, false));
+      JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], appended, Derived()));
     }
     return Ok();
   });

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "storage/sqlite/db.h"
+#include "storage/sqlite/derived.h"
 #include "storage/store.h"
 
 namespace jiesu::storage::sqlite {
@@ -36,6 +37,10 @@ struct Options {
   // How many of the newest orders a text search scans with LIKE before it asks the trigram
   // index for the rest of the page (common words are found at once in the newest orders).
   int64_t text_scan_window = 5000;
+  // The jurisdiction's UTC offset: rollups count by its local days.
+  int utc_offset_minutes = 480;
+  // Keep the rollups with every write (off only to measure what they cost).
+  bool rollups = true;
 };
 
 // The schema version the code expects; migrations 1..kSchemaVersion are applied by Migrate.
@@ -75,6 +80,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Exclusion>> ListExclusions(const std::string& period) override;
   Result<std::vector<ScoreAudit>> ListScoreAudit(const std::string& unit_id,
                                                  const std::string& period) override;
+  Result<std::vector<RollupGroup>> QueryRollups(const RollupQuery& q) override;
   Result<domain::Supervision> CreateSupervision(OpenSupervisionFn fn) override;
   Result<domain::Supervision> UpdateSupervision(int64_t id, SupervisionFn fn) override;
   Result<domain::Supervision> GetSupervision(int64_t id) override;
@@ -84,6 +90,10 @@ class SqliteStore final : public Store {
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
+
+  // Recomputes every derived table (timers, notices, evaluation facts, rollups) from the
+  // event log, in one transaction. Returns the number of orders.
+  Result<int64_t> RebuildDerivedTables();
 
   // Indexes the text of every order not yet in the text index (normally done in batches
   // behind intake, at most kIndexInterval late). Text search is exact either way.
@@ -105,6 +115,7 @@ class SqliteStore final : public Store {
   };
 
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
+  DerivedOptions Derived() const { return {options_.utc_offset_minutes, options_.rollups}; }
   Status Start();
   // Queues `fn` for the writer and waits until its batch is durably committed (or failed).
   Status Write(WriteFn fn);
