@@ -179,6 +179,12 @@ TEST_F(CliTest, DemoHistoryAndMonthlyReport) {
                 .code,
             2);
   EXPECT_EQ(Jiesu("report weekly").code, 2);
+  // The rollups (and the other derived tables) can be recomputed from the event log.
+  CliRun rebuilt = Jiesu("rebuild-rollups --config " + Config() + " --db " + db);
+  EXPECT_EQ(rebuilt.code, 0) << rebuilt.out;
+  EXPECT_TRUE(std::regex_search(rebuilt.out, std::regex("histories of [1-9][0-9]+ orders")))
+      << rebuilt.out;
+  EXPECT_EQ(Jiesu("rebuild-rollups --config " + Config() + " --db /nonexistent/x.db").code, 2);
 }
 
 // The README's curl walk-through, run as written against a demo server.

@@ -631,6 +631,49 @@ TEST_F(HttpTest, JointSupervisionOrderOverHttp) {
   EXPECT_EQ(ok(supervisor->Get("/api/v1/supervisions")).at("supervisions").as_array().size(), 1u);
 }
 
+TEST_F(HttpTest, AnalyticsBreakdownsOverHttp) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto analyst = As("analyst1");
+  auto chaoyang = As("chaoyang1");
+  auto ok = [](const Response& r, int status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return r.json();
+  };
+  const std::string today = FormatDate(LocalDate(SystemClock().Now(), 480));
+  const std::string range = "from=" + today + "&to=" + today;
+  auto figures = [&] {
+    json::value by_cat = ok(analyst->Get("/api/v1/analytics?" + range + "&by=category,district"));
+    std::pair<int64_t, int64_t> out{0, 0};
+    for (const auto& g : by_cat.at("groups").as_array()) {
+      if (g.at("category").as_string() == "0103" && g.at("district").as_string() == "110105") {
+        out = {g.at("received").as_int64(), g.at("completed").as_int64()};
+        EXPECT_EQ(g.at("category_name").as_string(), "市政设施");
+      }
+    }
+    return out;
+  };
+  const auto before = figures();  // the demo's own orders
+  for (int i = 0; i < 3; ++i) ok(agent->Post("/api/v1/orders", kIntake), 201);
+  const int64_t id = ok(agent->Post("/api/v1/orders", kIntake), 201).at("id").as_int64();
+  ok(agent->Post("/api/v1/orders/" + std::to_string(id) + "/answer", R"({"text":"已解答"})"));
+  const auto after = figures();
+  EXPECT_EQ(after.first - before.first, 4);
+  EXPECT_EQ(after.second - before.second, 1);
+  json::value days = ok(dispatcher->Get("/api/v1/analytics?" + range + "&by=day&category=01"));
+  ASSERT_EQ(days.at("groups").as_array().size(), 1u);
+  EXPECT_EQ(days.at("groups").at(0).at("day").as_string(), today);
+  // A unit sees its own unit's figures only.
+  EXPECT_EQ(chaoyang->Get("/api/v1/analytics?" + range + "&unit=bj.heat").status, 403);
+  ok(chaoyang->Get("/api/v1/analytics?" + range));
+  for (const std::string& bad : std::vector<std::string>{
+           "/api/v1/analytics?from=2026-13-01&to=" + today, "/api/v1/analytics?" + range + "&by=colour",
+           "/api/v1/analytics?from=" + today, "/api/v1/analytics?" + range + "&size=3",
+           "/api/v1/analytics?from=2026-02-01&to=2026-01-01"}) {
+    EXPECT_EQ(analyst->Get(bad).status, 400) << bad;
+  }
+}
+
 TEST_F(HttpTest, EveryFullViewOfACallerIsLogged) {
   auto agent = As("agent1");
   auto dispatcher = As("dispatcher1");

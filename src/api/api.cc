@@ -247,8 +247,12 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 }  // namespace
 
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
-         service::Supervisions& supervisions)
-    : auth_(auth), orders_(orders), evaluator_(evaluator), supervisions_(supervisions) {
+         service::Supervisions& supervisions, service::Analytics& analytics)
+    : auth_(auth),
+      orders_(orders),
+      evaluator_(evaluator),
+      supervisions_(supervisions),
+      analytics_(analytics) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -265,6 +269,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
       [this](Call& c) { return LegAction(c); });
   AddEvaluationRoutes();
   AddSupervisionRoutes();
+  Add("GET", "/api/v1/analytics", false, [this](Call& c) { return AnalyticsQuery(c); });
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});
   });

@@ -12,6 +12,7 @@
 
 #include "api/http.h"
 #include "base/result.h"
+#include "service/analytics.h"
 #include "service/auth.h"
 #include "service/evaluation.h"
 #include "service/orders.h"
@@ -22,7 +23,7 @@ namespace jiesu::api {
 class Api {
  public:
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
-      service::Supervisions& supervisions);
+      service::Supervisions& supervisions, service::Analytics& analytics);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -87,10 +88,14 @@ class Api {
   Result<HttpResponse> GetSupervision(Call& c);
   Result<HttpResponse> SupervisionAction(Call& c);
 
+  // Analytics over the rollups (api_analytics.cc).
+  Result<HttpResponse> AnalyticsQuery(Call& c);
+
   service::Auth& auth_;
   service::Orders& orders_;
   service::Evaluator& evaluator_;
   service::Supervisions& supervisions_;
+  service::Analytics& analytics_;
   std::vector<Route> routes_;
 };
 

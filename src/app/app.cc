@@ -70,8 +70,9 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Scheduler>(*app->store_, app->clock_, options.scheduler_options);
   app->supervisions_ =
       std::make_unique<service::Supervisions>(*app->store_, *app->jurisdiction_, app->clock_);
+  app->analytics_ = std::make_unique<service::Analytics>(*app->store_, *app->jurisdiction_);
   app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
-                                         *app->supervisions_);
+                                         *app->supervisions_, *app->analytics_);
   app->options_ = std::move(options);
   return app;
 }

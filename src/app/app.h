@@ -57,6 +57,8 @@ class App {
   service::Scheduler& scheduler() { return *scheduler_; }
   api::Api& api() { return *api_; }
   const service::CallerHasher* hasher() const { return hasher_.get(); }
+  // Recomputes every derived table (rollups included) from the event log.
+  Result<int64_t> RebuildDerived() { return store_->RebuildDerivedTables(); }
   storage::Store& store() { return *store_; }
 
  private:
@@ -72,6 +74,7 @@ class App {
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;
   std::unique_ptr<service::Supervisions> supervisions_;
+  std::unique_ptr<service::Analytics> analytics_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
 };

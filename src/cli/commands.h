@@ -13,5 +13,6 @@ int CheckConfig(const std::vector<std::string>& args);
 int UserAdd(const std::vector<std::string>& args);
 int Report(const std::vector<std::string>& args);
 int Import(const std::vector<std::string>& args);
+int RebuildRollups(const std::vector<std::string>& args);
 
 }  // namespace jiesu::cli

@@ -28,6 +28,8 @@ commands:
                   [--display-name TEXT]
   import        bring another system's cases (CSV or .csv.gz) in through a mapping file
                   --config DIR --db PATH --mapping FILE [--rejects FILE] [--writers N] FILE
+  rebuild-rollups  recompute the rollups (and other derived tables) from the event log
+                  --config DIR --db PATH
   report monthly  write the month's unit scores and rankings as .xlsx and CSV
                   --config DIR --db PATH --period YYYY-MM [--out DIR (default .)]
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
   if (cmd == "report") return jiesu::cli::Report(rest);
   if (cmd == "import") return jiesu::cli::Import(rest);
+  if (cmd == "rebuild-rollups") return jiesu::cli::RebuildRollups(rest);
   if (cmd == "user") {
     if (!rest.empty() && rest[0] == "add")
       return jiesu::cli::UserAdd({rest.begin() + 1, rest.end()});
