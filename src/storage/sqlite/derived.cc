@@ -1,6 +1,7 @@
 #include "storage/sqlite/derived.h"
 
 #include <map>
+#include <tuple>
 
 #include "domain/alarms.h"
 #include "domain/rollup.h"
@@ -39,6 +40,16 @@ INSERT INTO rollup_daily (day, category, district, unit, channel, received, comp
                           completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
 ON CONFLICT (day, category, district, unit, channel) DO UPDATE SET
+  received = received + excluded.received, completed = completed + excluded.completed,
+  completed_ms = completed_ms + excluded.completed_ms,
+  completed_on_time = completed_on_time + excluded.completed_on_time,
+  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
+  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+constexpr Query kUpsertRollupArea{"upsert_rollup_area", R"sql(
+INSERT INTO rollup_area (day, category, district, received, completed, completed_ms,
+                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT (day, category, district) DO UPDATE SET
   received = received + excluded.received, completed = completed + excluded.completed,
   completed_ms = completed_ms + excluded.completed_ms,
   completed_on_time = completed_on_time + excluded.completed_on_time,
@@ -139,6 +150,23 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
     for (const auto& r : was.rows) delta[r.key] += r.m.Negated();
     for (const auto& t : was.tags) tags[t] -= 1;
   }
+  std::map<std::tuple<int32_t, std::string, std::string>, domain::RollupMeasures> area;
+  for (const auto& [k, m] : delta) area[{k.day, k.category, k.district}] += m;
+  for (const auto& [k, m] : area) {
+    if (m == domain::RollupMeasures{}) continue;
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollupArea));
+    st->Bind(1, int64_t{std::get<0>(k)})
+        .Bind(2, std::get<1>(k))
+        .Bind(3, std::get<2>(k))
+        .Bind(4, m.received)
+        .Bind(5, m.completed)
+        .Bind(6, m.completed_ms)
+        .Bind(7, m.completed_on_time);
+    for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
+      st->Bind(static_cast<int>(8 + b), m.buckets[b]);
+    }
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
   for (const auto& [k, m] : delta) {
     if (m == domain::RollupMeasures{}) continue;
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollup));
@@ -182,7 +210,8 @@ Result<int64_t> RebuildDerivedIn(Connection& c,
                                  const DerivedOptions& options) {
   JIESU_RETURN_IF_ERROR(
       c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "
-             "DELETE FROM score_visits; DELETE FROM rollup_daily; DELETE FROM rollup_tags;"));
+             "DELETE FROM score_visits; DELETE FROM rollup_daily; DELETE FROM rollup_area; "
+             "DELETE FROM rollup_tags;"));
   int64_t last = 0, n = 0;
   while (true) {
     std::vector<int64_t> ids;

@@ -28,12 +28,16 @@ Result<std::vector<RollupGroup>> SqliteStore::QueryRollups(const RollupQuery& q)
     }
     keys += (keys.empty() ? "" : ", ") + it->second;
   }
+  // The smaller table serves every query that needs neither unit nor channel.
+  bool coarse = q.unit.empty() && q.channel.empty();
+  for (const auto& g : q.group_by) coarse = coarse && g != "unit" && g != "channel";
   std::string sql = "SELECT ";
   if (!keys.empty()) sql += keys + ", ";
   sql +=
       "sum(received), sum(completed), sum(completed_ms), sum(completed_on_time), sum(b0), "
-      "sum(b1), sum(b2), sum(b3), sum(b4), sum(b5), sum(b6), sum(b7) FROM rollup_daily "
-      "WHERE day >= ?1 AND day < ?2";
+      "sum(b1), sum(b2), sum(b3), sum(b4), sum(b5), sum(b6), sum(b7) FROM ";
+  sql += coarse ? "rollup_area" : "rollup_daily";
+  sql += " WHERE day >= ?1 AND day < ?2";
   if (!q.category_prefix.empty()) sql += " AND substr(category, 1, length(?3)) = ?3";
   if (!q.district.empty()) sql += " AND district = ?4";
   if (!q.unit.empty()) sql += " AND unit = ?5";

@@ -238,6 +238,20 @@ CREATE TABLE rollup_daily (
   b4 INTEGER NOT NULL, b5 INTEGER NOT NULL, b6 INTEGER NOT NULL, b7 INTEGER NOT NULL,
   PRIMARY KEY (day, category, district, unit, channel)
 ) WITHOUT ROWID;
+-- The same measures by day, category and district only: breakdowns by those dimensions read
+-- this smaller table.
+CREATE TABLE rollup_area (
+  day INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  received INTEGER NOT NULL,
+  completed INTEGER NOT NULL,
+  completed_ms INTEGER NOT NULL,
+  completed_on_time INTEGER NOT NULL,
+  b0 INTEGER NOT NULL, b1 INTEGER NOT NULL, b2 INTEGER NOT NULL, b3 INTEGER NOT NULL,
+  b4 INTEGER NOT NULL, b5 INTEGER NOT NULL, b6 INTEGER NOT NULL, b7 INTEGER NOT NULL,
+  PRIMARY KEY (day, category, district)
+) WITHOUT ROWID;
 CREATE TABLE rollup_tags (
   day INTEGER NOT NULL,
   tag TEXT NOT NULL,
