@@ -69,6 +69,10 @@ json::object EncodeLeg(const Leg& l) {
   return o;
 }
 
+json::object EncodeActor(const Actor& a) {
+  return {{"id", a.user_id}, {"username", a.username}, {"role", a.role}, {"unit", a.unit_id}};
+}
+
 json::object EncodeVisit(const Visit& v) {
   json::object o{{"at", ToUnixMillis(v.at)}, {"visitor", v.visitor_id},
                  {"reached", v.reached},     {"contacted", v.contacted},
@@ -261,10 +265,7 @@ std::string EncodeEvent(const Event& e) {
   json::object o{
       {"type", Name(e.type)},
       {"leg", e.leg},
-      {"actor", json::object{{"id", e.actor.user_id},
-                             {"username", e.actor.username},
-                             {"role", e.actor.role},
-                             {"unit", e.actor.unit_id}}},
+      {"actor", EncodeActor(e.actor)},
       {"at", ToUnixMillis(e.at)},
       {"from", e.from_state},
       {"to", e.to_state},
@@ -352,10 +353,7 @@ std::string EncodeSupervisionEvent(const domain::SupervisionEvent& e) {
   json::object o{
       {"step", domain::Name(e.step)},
       {"unit", e.unit_id},
-      {"actor", json::object{{"id", e.actor.user_id},
-                             {"username", e.actor.username},
-                             {"role", e.actor.role},
-                             {"unit", e.actor.unit_id}}},
+      {"actor", EncodeActor(e.actor)},
       {"at", ToUnixMillis(e.at)},
       {"from", e.from_state},
       {"to", e.to_state},

@@ -138,6 +138,17 @@ Status WriteTimerAndFacts(Connection& c, const Order& o, bool is_new) {
   return Ok();
 }
 
+// Binds the measures to parameters first, first + 1, … (received … the last bucket).
+void BindMeasures(Statement& st, int first, const domain::RollupMeasures& m) {
+  st.Bind(first, m.received)
+      .Bind(first + 1, m.completed)
+      .Bind(first + 2, m.completed_ms)
+      .Bind(first + 3, m.completed_on_time);
+  for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
+    st.Bind(first + 4 + static_cast<int>(b), m.buckets[b]);
+  }
+}
+
 // Adds after − before to the rollups.
 Status WriteRollups(Connection& c, const Order* before, const Order& after, int offset) {
   std::map<domain::RollupKey, domain::RollupMeasures> delta;
@@ -155,16 +166,8 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
   for (const auto& [k, m] : area) {
     if (m == domain::RollupMeasures{}) continue;
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollupArea));
-    st->Bind(1, int64_t{std::get<0>(k)})
-        .Bind(2, std::get<1>(k))
-        .Bind(3, std::get<2>(k))
-        .Bind(4, m.received)
-        .Bind(5, m.completed)
-        .Bind(6, m.completed_ms)
-        .Bind(7, m.completed_on_time);
-    for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
-      st->Bind(static_cast<int>(8 + b), m.buckets[b]);
-    }
+    st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
+    BindMeasures(*st, 4, m);
     JIESU_RETURN_IF_ERROR(st->Run());
   }
   for (const auto& [k, m] : delta) {
@@ -174,14 +177,8 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
         .Bind(2, k.category)
         .Bind(3, k.district)
         .Bind(4, k.unit)
-        .Bind(5, k.channel)
-        .Bind(6, m.received)
-        .Bind(7, m.completed)
-        .Bind(8, m.completed_ms)
-        .Bind(9, m.completed_on_time);
-    for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
-      st->Bind(static_cast<int>(10 + b), m.buckets[b]);
-    }
+        .Bind(5, k.channel);
+    BindMeasures(*st, 6, m);
     JIESU_RETURN_IF_ERROR(st->Run());
   }
   for (const auto& [t, n] : tags) {
