@@ -5,8 +5,9 @@
 //     50 random 30-day windows each, warm. The database (orders rows in the store's schema and
 //     the rollups those orders give) is generated once into build/bench-data and reused; the
 //     orders' event log, which neither query reads, is not generated.
-//  2. What keeping the rollups costs intake: 64 threads creating orders in the store (durable,
-//     demo jurisdiction) with rollups on and off, alternating, best of two runs each.
+//  2. What keeping the rollups costs intake: durable intake over HTTP (the real server, 64
+//     keep-alive clients) with rollups on and off, alternating, best of two runs each; and the
+//     same for the store alone (64 threads), which is stricter.
 //  3. Importing the whole Boston 311 2015 file (121,145 cases) through
 //     config/import/boston311-2015.yaml into a fresh durable store; needs ../shared/data (or
 //     JIESU_DATA_DIR) and is skipped with a message otherwise.
@@ -21,11 +22,14 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <vector>
 
+#include "app/app.h"
 #include "config/loader.h"
+#include "http_client.h"
 #include "domain/lifecycle.h"
 #include "domain/rollup.h"
 #include "importer/importer.h"
@@ -283,6 +287,56 @@ double IntakeRate(const domain::Jurisdiction& j, bool rollups, int seconds) {
   return static_cast<double>(done.load()) / (Ms(t0) / 1000);
 }
 
+// Durable intake over HTTP: the real server, 64 keep-alive clients posting requests.
+double HttpIntakeRate(bool rollups, int seconds) {
+  const std::string dir = "build/bench-data/rollup-http";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  app::AppOptions o;
+  o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
+  o.db_path = dir + "/j.db";
+  o.server.port = 0;
+  o.scheduler = false;
+  o.rollups = rollups;
+  o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  auto app = app::App::Create(o);
+  if (!app.ok()) std::exit(1);
+  std::ostringstream log;
+  if (!(*app)->SeedDemo(log).ok()) std::exit(1);
+  auto port = (*app)->Start();
+  if (!port.ok()) std::exit(1);
+  std::string token;
+  {
+    testing::Client c(*port);
+    auto r = c.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})");
+    token = std::string(r.json().at("token").as_string());
+  }
+  std::atomic<int64_t> done{0};
+  const auto t0 = Steady::now();
+  const auto end = t0 + std::chrono::seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 64; ++t) {
+    threads.emplace_back([&, t] {
+      testing::Client c(*port);
+      c.set_token(token);
+      int i = 0;
+      while (Steady::now() < end) {
+        const std::string body =
+            R"({"channel":"phone","category":")" + std::string(i % 2 ? "0103" : "0201") +
+            R"(","content":"市民反映小区路灯不亮，夜间出行不便，请尽快处理。","location":{"street_code":")" +
+            std::string(t % 2 ? "110105001" : "110108001") + R"("}})";
+        if (c.Post("/api/v1/orders", body).status == 201) ++done;
+        ++i;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double rate = static_cast<double>(done.load()) / (Ms(t0) / 1000);
+  (*app)->Stop();
+  return rate;
+}
+
 void Import(const domain::Jurisdiction& boston, const std::string& src) {
   const fs::path data = std::getenv("JIESU_DATA_DIR") ? fs::path(std::getenv("JIESU_DATA_DIR"))
                                                       : fs::path(src) / ".." / "shared" / "data";
@@ -337,14 +391,22 @@ int main(int argc, char** argv) {
   fs::create_directories("build/bench-data");
   Breakdown(*beijing, orders);
 
-  double on = 0, off = 0;
+  // Intake cost with and without rollups, alternating, best of two runs each: over HTTP (the
+  // product's intake) and, stricter, the store alone.
+  double on = 0, off = 0, store_on = 0, store_off = 0;
   for (int round = 0; round < 2; ++round) {
-    off = std::max(off, IntakeRate(*beijing, false, 8));
-    on = std::max(on, IntakeRate(*beijing, true, 8));
+    off = std::max(off, HttpIntakeRate(false, 8));
+    on = std::max(on, HttpIntakeRate(true, 8));
+    store_off = std::max(store_off, IntakeRate(*beijing, false, 8));
+    store_on = std::max(store_on, IntakeRate(*beijing, true, 8));
   }
-  std::printf("store intake, 64 threads, durable: %.0f orders/s with rollups, %.0f without\n", on,
-              off);
+  std::printf("intake over HTTP, 64 connections, durable: %.0f orders/s with rollups, %.0f "
+              "without\n",
+              on, off);
+  std::printf("store alone, 64 threads, durable: %.0f orders/s with rollups, %.0f without\n",
+              store_on, store_off);
   std::printf("rollup_intake_overhead_pct=%.1f\n", (off - on) / off * 100);
+  std::printf("rollup_store_overhead_pct=%.1f\n", (store_off - store_on) / store_off * 100);
 
   Import(*boston, src);
   return 0;

@@ -56,6 +56,7 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
   storage::sqlite::Options store_options;
   store_options.path = options.db_path;
   store_options.utc_offset_minutes = app->jurisdiction_->utc_offset_minutes;
+  store_options.rollups = options.rollups;
   JIESU_ASSIGN_OR_RETURN(app->store_, storage::sqlite::SqliteStore::Open(store_options));
   if (options.key_file.empty()) options.key_file = options.db_path + ".key";
   JIESU_ASSIGN_OR_RETURN(std::string key, LoadOrCreateKey(options.key_file));

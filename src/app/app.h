@@ -32,6 +32,8 @@ struct AppOptions {
   // drive it themselves).
   bool scheduler = true;
   service::SchedulerOptions scheduler_options;
+  // Keep the rollups with every write (off only to measure what they cost).
+  bool rollups = true;
 };
 
 class App {
