@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -660,6 +661,17 @@ TEST_F(HttpTest, AnalyticsBreakdownsOverHttp) {
   const auto after = figures();
   EXPECT_EQ(after.first - before.first, 4);
   EXPECT_EQ(after.second - before.second, 1);
+  // 万人诉求比 for 朝阳区 (3,452,000 residents in the demo's census figures).
+  json::value by_district = ok(analyst->Get("/api/v1/analytics?" + range + "&by=district"));
+  bool seen = false;
+  for (const auto& g : by_district.at("groups").as_array()) {
+    if (g.at("district").as_string() != "110105") continue;
+    seen = true;
+    const double expected =
+        std::round(static_cast<double>(g.at("received").as_int64()) * 1e4 / 3452000 * 100) / 100;
+    EXPECT_DOUBLE_EQ(g.at("per_10k_residents").to_number<double>(), expected);
+  }
+  EXPECT_TRUE(seen);
   json::value days = ok(dispatcher->Get("/api/v1/analytics?" + range + "&by=day&category=01"));
   ASSERT_EQ(days.at("groups").as_array().size(), 1u);
   EXPECT_EQ(days.at("groups").at(0).at("day").as_string(), today);

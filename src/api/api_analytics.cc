@@ -1,6 +1,7 @@
 // GET /api/v1/analytics: breakdowns, daily series and completion-time distributions over the
 // rollups.
 #include <algorithm>
+#include <cmath>
 
 #include "api/api.h"
 #include "api/views.h"
@@ -61,6 +62,15 @@ Result<HttpResponse> Api::AnalyticsQuery(Call& c) {
       }
     }
     row["received"] = g.m.received;
+    // 万人诉求比: requests per 10,000 residents, where the group is one district of known size.
+    for (size_t i = 0; i < q.by.size() && i < g.keys.size(); ++i) {
+      if (q.by[i] != "district") continue;
+      const domain::Area* a = j.FindArea(g.keys[i]);
+      if (a != nullptr && a->population > 0) {
+        row["per_10k_residents"] =
+            std::round(static_cast<double>(g.m.received) * 1e4 / a->population * 100) / 100;
+      }
+    }
     row["completed"] = g.m.completed;
     row["completed_on_time"] = g.m.completed_on_time;
     row["mean_hours_to_complete"] =

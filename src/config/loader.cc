@@ -183,7 +183,8 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
     if (r.ok()) {
       ForEachItem(r, "areas", [&](MapReader& a) {
         domain::Area area{a.String("code", true), a.String("name", true),
-                          a.String("parent", false)};
+                          a.String("parent", false),
+                          a.Number<int64_t>("population", 0, 0, 2'000'000'000)};
         if (area.code.empty()) return;
         if (!IsDigits(area.code) ||
             (area.code.size() != 6 && area.code.size() != 9 && area.code.size() != 12)) {

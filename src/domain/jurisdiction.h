@@ -22,6 +22,7 @@ struct Area {
   std::string code;
   std::string name;
   std::string parent_code;  // empty for the top level of the jurisdiction
+  int64_t population = 0;   // residents, for 万人诉求比; 0 = unknown
 };
 
 struct Unit {
