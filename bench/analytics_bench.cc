@@ -358,10 +358,9 @@ void Import(const domain::Jurisdiction& boston, const std::string& src) {
   o.utc_offset_minutes = boston.utc_offset_minutes;
   auto store = storage::sqlite::SqliteStore::Open(o);
   if (!store.ok()) std::exit(1);
-  service::CallerHasher hasher(std::string(32, 'k'));
   importer::Options io;
   io.rejects_path = (dir / "rejects.csv").string();
-  auto sum = importer::Import(**store, boston, hasher, *m, file.string(), io);
+  auto sum = importer::Import(**store, boston, *m, file.string(), io);
   if (!sum.ok()) {
     std::fprintf(stderr, "%s\n", sum.error().ToString().c_str());
     std::exit(1);

@@ -58,7 +58,6 @@ class App {
   service::Evaluator& evaluator() { return *evaluator_; }
   service::Scheduler& scheduler() { return *scheduler_; }
   api::Api& api() { return *api_; }
-  const service::CallerHasher* hasher() const { return hasher_.get(); }
   // Recomputes every derived table (rollups included) from the event log.
   Result<int64_t> RebuildDerived() { return store_->RebuildDerivedTables(); }
   storage::Store& store() { return *store_; }

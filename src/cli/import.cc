@@ -56,8 +56,7 @@ int Import(const std::vector<std::string>& args) {
                    s.seconds > 0 ? static_cast<double>(s.rows) / s.seconds : 0.0);
     };
   }
-  auto sum = importer::Import((*app)->store(), (*app)->jurisdiction(), *(*app)->hasher(), *mapping,
-                              input, opt);
+  auto sum = importer::Import((*app)->store(), (*app)->jurisdiction(), *mapping, input, opt);
   if (tty) std::fputs("\n", stderr);
   if (!sum.ok()) return fail(sum.error(), sum.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   std::printf("%s: %lld rows in %.1f s: %lld imported, %lld already imported, %lld rejected (%s)\n",

@@ -205,10 +205,8 @@ struct Job {
 
 }  // namespace
 
-Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j,
-                       const service::CallerHasher& hasher, const Mapping& m,
+Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, const Mapping& m,
                        const std::string& input, const Options& options) {
-  (void)hasher;  // imported cases carry no caller identity
   const auto start = Steady::now();
   const std::string rejects_path =
       options.rejects_path.empty()

@@ -14,7 +14,6 @@
 #include "base/result.h"
 #include "domain/jurisdiction.h"
 #include "importer/mapping.h"
-#include "service/auth.h"
 #include "storage/store.h"
 
 namespace jiesu::importer {
@@ -34,8 +33,8 @@ struct Options {
   std::function<void(const Summary&)> progress;
 };
 
+// Imported cases carry no caller identity (the public files have none).
 Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j,
-                       const service::CallerHasher& hasher, const Mapping& mapping,
-                       const std::string& input, const Options& options);
+                       const Mapping& mapping, const std::string& input, const Options& options);
 
 }  // namespace jiesu::importer

@@ -51,7 +51,7 @@ class ImporterTest : public ::testing::Test {
     Options o;
     o.rejects_path = (dir_ / "rejects.csv").string();
     o.writers = writers;
-    return Import(*store_, j_, hasher_, mapping_, input, o);
+    return Import(*store_, j_, mapping_, input, o);
   }
   std::string Rejects() {
     std::ifstream in(dir_ / "rejects.csv");
@@ -62,7 +62,6 @@ class ImporterTest : public ::testing::Test {
   fs::path dir_;
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   Mapping mapping_;
-  service::CallerHasher hasher_{std::string(32, 'k')};
 };
 
 const char* kHeader =
