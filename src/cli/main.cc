@@ -14,8 +14,8 @@ commands:
                   --config DIR        jurisdiction configuration (required)
                   --db PATH           SQLite database file, created if missing (required)
                   --listen HOST:PORT  default 127.0.0.1:8345 (port 0 picks a free one)
-                  --demo              on a new database: demo accounts, orders and last
-                                      month's history (for the scores)
+                  --demo              create missing demo accounts; on a new database also
+                                      demo orders and last month's history (for the scores)
                   --io-threads N      default 2
                   --handler-threads N default 64
                   --body-limit BYTES  default 1048576
