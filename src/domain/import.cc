@@ -55,18 +55,21 @@ Result<std::vector<Event>> DecideImport(int64_t id, const std::string& code,
     JIESU_ASSIGN_OR_RETURN(const LimitRule* rule, j.limits.Find(Stage::kReply, subject));
     leg.reply_due = Deadline(j.calendar, t0, rule->limit);
   }
+  std::optional<TimePoint> closed;
+  if (c.closed_at) {
+    // The unit's reply is the source's closure: recorded on the leg, then the order closes.
+    closed = std::max(*c.closed_at, t0);
+    leg.state = leg.prior_state = LegState::kReplied;
+    leg.replied_at = closed;
+    leg.reply_text = c.reply_text;
+    leg.reply_result = ReplyResult::kResolved;
+  }
   Event& dispatched = add(EventType::kDispatched, t0, 0, "received", "in_progress");
   dispatched.new_legs.push_back(leg);
   dispatched.text = draft.category;
   dispatched.reason = "imported: handled by " + c.unit;
-  if (c.closed_at) {
-    const TimePoint closed = std::max(*c.closed_at, t0);
-    Event& replied = add(EventType::kLegReplied, closed, 1, "handling", "replied");
-    replied.text = c.reply_text;
-    replied.reply_result = ReplyResult::kResolved;
-    add(EventType::kOrderReplied, closed, 0, "in_progress", "replied");
-    add(EventType::kClosed, closed, 0, "replied", "closed").reason =
-        "closed in " + c.source;
+  if (closed) {
+    add(EventType::kClosed, *closed, 0, "in_progress", "closed").reason = "closed in " + c.source;
   }
   return events;
 }

@@ -1,7 +1,7 @@
 // Orders brought in from another system's history (issue 5, `jiesu import`): one case becomes
 // an order whose history says what the source said — received, dispatched to the unit that
-// handled it (its leg signed and contacted at once: the source does not record those steps),
-// and, for a case closed there, replied and closed at the source's closing time. Pure.
+// handled it (its leg signed and contacted at once: the source does not record those steps;
+// for a case closed there, replied at the source's closing time), then closed. Pure.
 #pragma once
 
 #include <optional>

@@ -66,6 +66,9 @@ json::object EncodeLeg(const Leg& l) {
   // Set on a new leg only by imports, which record the source's history in one event.
   if (l.signed_at) o["signed_at"] = ToUnixMillis(*l.signed_at);
   if (l.contacted_at) o["contacted_at"] = ToUnixMillis(*l.contacted_at);
+  if (l.replied_at) o["replied_at"] = ToUnixMillis(*l.replied_at);
+  if (!l.reply_text.empty()) o["reply_text"] = l.reply_text;
+  if (l.reply_result) o["reply_result"] = Name(*l.reply_result);
   return o;
 }
 
@@ -224,6 +227,11 @@ Leg DecodeLeg(Reader& r) {
   l.reply_from = r.Has("reply_from") ? r.Time("reply_from") : l.dispatched_at;
   if (r.Has("signed_at")) l.signed_at = r.Time("signed_at");
   if (r.Has("contacted_at")) l.contacted_at = r.Time("contacted_at");
+  if (r.Has("replied_at")) l.replied_at = r.Time("replied_at");
+  l.reply_text = r.Str("reply_text");
+  if (r.Has("reply_result")) {
+    l.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
+  }
   if (const json::object* w = r.Obj("warn")) {
     Reader wr(w);
     l.warn.yellow_before_ms = wr.Int("yellow_before");
