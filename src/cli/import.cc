@@ -33,7 +33,7 @@ int Import(const std::vector<std::string>& args) {
   if (!std::filesystem::exists(input)) {
     return fail(InvalidArgument(input + ": no such file"), 2);
   }
-  auto writers = flags->Int("writers", 128, 1, 512);
+  auto writers = flags->Int("writers", 512, 1, 1024);
   if (!writers.ok()) return fail(writers.error(), 2);
   app::AppOptions o;
   o.config_dir = *config;

@@ -28,7 +28,7 @@ struct Summary {
 
 struct Options {
   std::string rejects_path;  // "" = <input>.rejects.csv in the current directory
-  int writers = 128;  // concurrent writes: more share each fsync (group commit)
+  int writers = 512;  // concurrent writes: the store commits up to 512 together (group commit)
   // Called about every 200 ms while importing, and once at the end.
   std::function<void(const Summary&)> progress;
 };
