@@ -68,6 +68,10 @@ Result<int64_t> PositiveId(const std::string& s, const char* what) {
   return v;
 }
 
+boost::json::value Cursor(int64_t next) {
+  return next == 0 ? json::value(nullptr) : json::value(std::to_string(next));
+}
+
 namespace {
 
 std::vector<std::string> Split(const std::string& path) {
@@ -521,9 +525,7 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
   for (const auto& s : page.orders) items.emplace_back(SummaryJson(s, j, now));
   return JsonResponse(
       200, json::object{{"orders", std::move(items)},
-                        {"next_cursor", page.next_cursor == 0
-                                            ? json::value(nullptr)
-                                            : json::value(std::to_string(page.next_cursor))}});
+                        {"next_cursor", Cursor(page.next_cursor)}});
 }
 
 Result<HttpResponse> Api::AccessLog(Call& c) {

@@ -106,5 +106,7 @@ HttpResponse ErrorResponse(const Error& e);
 // Helpers shared by the handler files.
 HttpResponse JsonResponse(int status, const boost::json::value& v);
 Result<int64_t> PositiveId(const std::string& s, const char* what);
+// A list's next_cursor: the id as a string, or null when there is no next page (0).
+boost::json::value Cursor(int64_t next);
 
 }  // namespace jiesu::api

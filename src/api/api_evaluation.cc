@@ -41,10 +41,6 @@ Result<int> Limit(const std::string& v, int fallback, int max) {
   return static_cast<int>(n);
 }
 
-json::value Cursor(int64_t next) {
-  return next == 0 ? json::value(nullptr) : json::value(std::to_string(next));
-}
-
 json::object ClaimJson(const storage::Claim& c, const domain::Jurisdiction& j) {
   json::object o{{"id", c.id},
                  {"kind", storage::Name(c.kind)},

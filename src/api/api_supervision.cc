@@ -117,8 +117,7 @@ Result<HttpResponse> Api::ListSupervisions(Call& c) {
   json::array items;
   for (const auto& s : list) items.emplace_back(SupervisionJson(s, nullptr, j, now));
   return JsonResponse(200, json::object{{"supervisions", std::move(items)},
-                                        {"next_cursor", next == 0 ? json::value(nullptr)
-                                                                  : json::value(std::to_string(next))}});
+                                        {"next_cursor", Cursor(next)}});
 }
 
 Result<HttpResponse> Api::GetSupervision(Call& c) {

@@ -256,6 +256,10 @@ Visit DecodeVisit(Reader& r) {
   return v;
 }
 
+Actor DecodeActor(Reader& a) {
+  return Actor{a.Int("id"), a.Str("username"), a.Str("role"), a.Str("unit")};
+}
+
 Card DecodeCard(Reader& r) {
   Card c;
   c.kind = r.Enum("kind", ParseCardKind, CardKind::kSignYellow);
@@ -313,7 +317,7 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
   e.type = r.Enum("type", ParseEventType, EventType::kReceived);
   e.leg = static_cast<int>(r.Int("leg"));
   Reader a(r.Obj("actor"));
-  e.actor = Actor{a.Int("id"), a.Str("username"), a.Str("role"), a.Str("unit")};
+  e.actor = DecodeActor(a);
   e.at = r.Time("at");
   e.from_state = r.Str("from");
   e.to_state = r.Str("to");
@@ -398,7 +402,7 @@ Result<domain::SupervisionEvent> DecodeSupervisionEvent(int64_t supervision_id, 
   e.step = r.Enum("step", domain::ParseSupervisionStep, domain::SupervisionStep::kOpened);
   e.unit_id = r.Str("unit");
   Reader a(r.Obj("actor"));
-  e.actor = Actor{a.Int("id"), a.Str("username"), a.Str("role"), a.Str("unit")};
+  e.actor = DecodeActor(a);
   e.at = r.Time("at");
   e.from_state = r.Str("from");
   e.to_state = r.Str("to");
