@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast format lint clean
+.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -53,6 +53,11 @@ bench-analytics: build-release
 eval-forecast: build-release
 	cmake --build --preset release -j $(JOBS) --target forecast_eval
 	./build/release/eval/forecast_eval
+
+# The text-understanding protocol of docs/TEXT.md on the Teddy Cup messages (needs
+# ../shared/data or JIESU_DATA_DIR): train on the allowed rows, score the held-out rows once.
+eval-text: build-release
+	./scripts/eval_text.sh test
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).
 bench-domain: build-release

@@ -216,5 +216,38 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
   EXPECT_NE(r.out.find("\"metric\":\"satisfaction\""), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, TrainsAndEvaluatesAClassifierFromCsv) {
+  const fs::path rows = dir_ / "rows.csv";
+  std::ofstream(rows) << "text,category\n"
+                         "暖气不热，室温十五度,供暖\n\"家里暖气片冰凉\",供暖\n暖气管道漏水不热,供暖\n"
+                         "公交车不按站停车,交通\n公交线路取消出行不便,交通\n出租车拒载绕路,交通\n";
+  const fs::path model = dir_ / "model.bin";
+  CliRun train = Jiesu("train-classifier --min-df 1 --out " + model.string() + " " + rows.string());
+  ASSERT_EQ(train.code, 0) << train.out;
+  EXPECT_NE(train.out.find("trained on 6 rows"), std::string::npos) << train.out;
+  CliRun eval = Jiesu("eval-classifier --model " + model.string() + " " + rows.string());
+  ASSERT_EQ(eval.code, 0) << eval.out;
+  EXPECT_NE(eval.out.find("macro_f1=1.0000\naccuracy=1.0000"), std::string::npos) << eval.out;
+
+  // Held-out rows keep their copies out of training.
+  const fs::path held = dir_ / "held.csv";
+  std::ofstream(held) << "text,category\n暖气管道漏水不热,供暖\n";
+  CliRun filtered = Jiesu("train-classifier --min-df 1 --out " + model.string() + " --holdout " +
+                          held.string() + " " + rows.string());
+  ASSERT_EQ(filtered.code, 0) << filtered.out;
+  EXPECT_NE(filtered.out.find("leak_dropped_rows=1"), std::string::npos) << filtered.out;
+
+  // Bad input: a file without the named columns, a damaged model, a bad number.
+  const auto before = fs::last_write_time(model);
+  CliRun missing = Jiesu("train-classifier --text detail --out " + model.string() + " " + rows.string());
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.out.find("has none of the text columns detail"), std::string::npos) << missing.out;
+  EXPECT_EQ(fs::last_write_time(model), before);
+  EXPECT_EQ(Jiesu("train-classifier --c abc --out " + model.string() + " " + rows.string()).code, 2);
+  CliRun not_model = Jiesu("eval-classifier --model " + rows.string() + " " + rows.string());
+  EXPECT_EQ(not_model.code, 2);
+  EXPECT_NE(not_model.out.find("not a jiesu classifier model"), std::string::npos) << not_model.out;
+}
+
 }  // namespace
 }  // namespace jiesu

@@ -14,5 +14,7 @@ int UserAdd(const std::vector<std::string>& args);
 int Report(const std::vector<std::string>& args);
 int Import(const std::vector<std::string>& args);
 int RebuildRollups(const std::vector<std::string>& args);
+int TrainClassifier(const std::vector<std::string>& args);
+int EvalClassifier(const std::vector<std::string>& args);
 
 }  // namespace jiesu::cli

@@ -31,6 +31,15 @@ commands:
                   --config DIR --db PATH --mapping FILE [--rejects FILE] [--writers N] FILE
   rebuild-rollups  recompute the rollups (and other derived tables) from the event log
                   --config DIR --db PATH
+  train-classifier  train the category classifier from labelled CSV rows
+                  --out MODEL [--text COLS (default text; 'a+b' joins, ',' alternatives)]
+                  [--label COL (default category)] [--where COL=V] [--where-not COL=V]
+                  [--holdout FILE [--holdout-text COLS] [--holdout-where COL=V]
+                   [--holdout-where-not COL=V] [--leak-threshold 0.7]]
+                  [--c 4] [--min-df 2] [--ngrams 2] FILE...
+  eval-classifier  accuracy, macro-F1, per-class figures and confusion matrix on labelled rows
+                  --model MODEL [--text COLS] [--label COL] [--where COL=V] [--where-not COL=V]
+                  FILE...
   report monthly  write the month's unit scores and rankings as .xlsx and CSV
                   --config DIR --db PATH --period YYYY-MM [--out DIR (default .)]
 
@@ -58,6 +67,8 @@ int main(int argc, char** argv) {
   if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
   if (cmd == "report") return jiesu::cli::Report(rest);
   if (cmd == "import") return jiesu::cli::Import(rest);
+  if (cmd == "train-classifier") return jiesu::cli::TrainClassifier(rest);
+  if (cmd == "eval-classifier") return jiesu::cli::EvalClassifier(rest);
   if (cmd == "rebuild-rollups") return jiesu::cli::RebuildRollups(rest);
   if (cmd == "user") {
     if (!rest.empty() && rest[0] == "add")

@@ -1,0 +1,171 @@
+// jiesu train-classifier and jiesu eval-classifier: the category classifier from a
+// jurisdiction's own labelled history (docs/TEXT.md).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "text/classifier.h"
+#include "text/leak_filter.h"
+#include "text/training_data.h"
+
+namespace jiesu::cli {
+
+namespace {
+
+int Fail(const char* cmd, const Error& e, int code) {
+  std::fprintf(stderr, "jiesu %s: %s\n", cmd, e.ToString().c_str());
+  return code;
+}
+
+int ExitFor(const Error& e) { return e.code == ErrorCode::kInvalidArgument ? 2 : 1; }
+
+// The row selection flags shared by both commands.
+Result<text::CsvSelection> Selection(const Flags& f, const std::string& prefix) {
+  text::CsvSelection s;
+  s.text = f.Get(prefix + "text", "text");
+  s.label = f.Get("label", "category");
+  if (f.Has(prefix + "where")) {
+    auto c = text::ParseCondition(f.Get(prefix + "where"));
+    if (!c.ok()) return c.error();
+    s.where.push_back(*c);
+  }
+  if (f.Has(prefix + "where-not")) {
+    auto c = text::ParseCondition(f.Get(prefix + "where-not"));
+    if (!c.ok()) return c.error();
+    s.where_not.push_back(*c);
+  }
+  return s;
+}
+
+Result<double> Number(const Flags& f, const std::string& name, double fallback, double min, double max) {
+  if (!f.Has(name)) return fallback;
+  try {
+    size_t used = 0;
+    const std::string v = f.Get(name);
+    double d = std::stod(v, &used);
+    if (used != v.size() || d < min || d > max) throw std::invalid_argument(v);
+    return d;
+  } catch (const std::exception&) {
+    return InvalidArgument("--" + name + " must be a number in [" + std::to_string(min) + ", " +
+                               std::to_string(max) + "]",
+                           name);
+  }
+}
+
+}  // namespace
+
+int TrainClassifier(const std::vector<std::string>& args) {
+  const char* cmd = "train-classifier";
+  auto flags = Flags::Parse(args,
+                            {"out", "text", "label", "where", "where-not", "holdout", "holdout-text",
+                             "holdout-where", "holdout-where-not", "leak-threshold", "c", "min-df",
+                             "ngrams"},
+                            {});
+  if (!flags.ok()) return Fail(cmd, flags.error(), 2);
+  auto out = flags->Require("out");
+  if (!out.ok()) return Fail(cmd, out.error(), 2);
+  if (flags->positional().empty()) {
+    std::fputs("usage: jiesu train-classifier --out MODEL [--text COLS] [--label COL] "
+               "[--holdout FILE ...] FILE...\n",
+               stderr);
+    return 2;
+  }
+  auto sel = Selection(*flags, "");
+  if (!sel.ok()) return Fail(cmd, sel.error(), 2);
+  text::ClassifierOptions opt;
+  auto c = Number(*flags, "c", opt.c, 1e-4, 1e4);
+  auto threshold = Number(*flags, "leak-threshold", 0.7, 0.05, 1.0);
+  auto min_df = flags->Int("min-df", opt.min_df, 1, 1000);
+  auto ngrams = flags->Int("ngrams", opt.max_ngram, 1, 4);
+  if (!c.ok()) return Fail(cmd, c.error(), 2);
+  if (!threshold.ok()) return Fail(cmd, threshold.error(), 2);
+  if (!min_df.ok()) return Fail(cmd, min_df.error(), 2);
+  if (!ngrams.ok()) return Fail(cmd, ngrams.error(), 2);
+  opt.c = *c;
+  opt.min_df = *min_df;
+  opt.max_ngram = *ngrams;
+
+  auto normalizer = text::Normalizer::Create();
+  if (!normalizer.ok()) return Fail(cmd, normalizer.error(), 1);
+
+  std::unique_ptr<text::LeakFilter> filter;
+  if (flags->Has("holdout")) {
+    auto hsel = Selection(*flags, "holdout-");
+    if (!hsel.ok()) return Fail(cmd, hsel.error(), 2);
+    if (!flags->Has("holdout-text")) hsel->text = sel->text;
+    auto held = text::ReadLabelledCsv(flags->Get("holdout"), *hsel);
+    if (!held.ok()) return Fail(cmd, held.error(), ExitFor(held.error()));
+    std::vector<std::string> texts;
+    for (auto& r : held->rows) texts.push_back(std::move(r.text));
+    std::printf("held out: %zu rows of %s (column %s); training rows that are near-copies of them "
+                "(containment >= %.2f) are dropped\n",
+                texts.size(), flags->Get("holdout").c_str(), held->text_columns.c_str(), *threshold);
+    filter = std::make_unique<text::LeakFilter>(*normalizer, texts, *threshold);
+  }
+
+  std::vector<text::LabelledText> rows;
+  size_t dropped_total = 0;
+  for (const std::string& path : flags->positional()) {
+    auto read = text::ReadLabelledCsv(path, *sel);
+    if (!read.ok()) return Fail(cmd, read.error(), ExitFor(read.error()));
+    size_t dropped = 0;
+    for (auto& r : read->rows) {
+      if (filter && filter->IsCopy(r.text)) {
+        ++dropped;
+        continue;
+      }
+      rows.push_back(std::move(r));
+    }
+    dropped_total += dropped;
+    std::printf("%s: %zu rows (column %s), %lld filtered out, %lld empty, %zu dropped as copies "
+                "of held-out rows\n",
+                path.c_str(), read->rows.size(), read->text_columns.c_str(),
+                static_cast<long long>(read->filtered), static_cast<long long>(read->empty), dropped);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto model = text::Classifier::Train(*normalizer, rows, opt);
+  if (!model.ok()) return Fail(cmd, model.error(), ExitFor(model.error()));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (auto s = (*model)->Save(*out); !s.ok()) return Fail(cmd, s.error(), 1);
+  std::printf("trained on %zu rows (%zu dropped as held-out copies), %zu labels, %zu features, "
+              "in %.1f s → %s\n",
+              rows.size(), dropped_total, (*model)->labels().size(), (*model)->feature_count(), secs,
+              out->c_str());
+  std::printf("leak_dropped_rows=%zu\n", dropped_total);
+  return 0;
+}
+
+int EvalClassifier(const std::vector<std::string>& args) {
+  const char* cmd = "eval-classifier";
+  auto flags = Flags::Parse(args, {"model", "text", "label", "where", "where-not"}, {});
+  if (!flags.ok()) return Fail(cmd, flags.error(), 2);
+  auto model_path = flags->Require("model");
+  if (!model_path.ok()) return Fail(cmd, model_path.error(), 2);
+  if (flags->positional().empty()) {
+    std::fputs("usage: jiesu eval-classifier --model MODEL [--text COLS] [--label COL] FILE...\n", stderr);
+    return 2;
+  }
+  auto sel = Selection(*flags, "");
+  if (!sel.ok()) return Fail(cmd, sel.error(), 2);
+  auto normalizer = text::Normalizer::Create();
+  if (!normalizer.ok()) return Fail(cmd, normalizer.error(), 1);
+  auto model = text::Classifier::Load(*normalizer, *model_path);
+  if (!model.ok()) return Fail(cmd, model.error(), ExitFor(model.error()));
+  std::vector<std::string> gold, predicted;
+  for (const std::string& path : flags->positional()) {
+    auto read = text::ReadLabelledCsv(path, *sel);
+    if (!read.ok()) return Fail(cmd, read.error(), ExitFor(read.error()));
+    std::printf("%s: %zu rows (column %s), %lld filtered out\n", path.c_str(), read->rows.size(),
+                read->text_columns.c_str(), static_cast<long long>(read->filtered));
+    for (const auto& r : read->rows) {
+      gold.push_back(r.label);
+      predicted.push_back((*model)->Predict(r.text, 1).front().label);
+    }
+  }
+  std::fputs(text::FormatReport(text::Score(gold, predicted)).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace jiesu::cli
