@@ -57,6 +57,7 @@ eval-forecast: build-release
 # The text-understanding protocol of docs/TEXT.md on the Teddy Cup messages (needs
 # ../shared/data or JIESU_DATA_DIR): train on the allowed rows, score the held-out rows once.
 eval-text: build-release
+	cmake --build --preset release -j $(JOBS) --target text_eval
 	./scripts/eval_text.sh test
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).

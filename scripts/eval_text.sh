@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The text-understanding evaluation protocol of docs/TEXT.md, from a clean state:
-#   scripts/eval_text.sh        train on every allowed row, report the held-out test figures
+#   scripts/eval_text.sh        train on every allowed row, report the held-out test figures,
+#                               then the duplicate and gazetteer evaluations (eval/text_eval.cc)
 #   scripts/eval_text.sh dev    tuning run: hold out test and dev rows, report on the dev rows
 # Needs the Teddy Cup files (../shared/data or JIESU_DATA_DIR); skips with a message otherwise.
 set -euo pipefail
@@ -40,3 +41,6 @@ case $mode in
     ;;
   *) echo "usage: scripts/eval_text.sh [test|dev]" >&2; exit 2 ;;
 esac
+echo
+# Duplicates and masked place names on 附件3.
+"${JIESU_TEXT_EVAL:-./build/release/eval/text_eval}"
