@@ -251,12 +251,14 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 }  // namespace
 
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
-         service::Supervisions& supervisions, service::Analytics& analytics)
+         service::Supervisions& supervisions, service::Analytics& analytics,
+         service::Suggester* suggester)
     : auth_(auth),
       orders_(orders),
       evaluator_(evaluator),
       supervisions_(supervisions),
-      analytics_(analytics) {
+      analytics_(analytics),
+      suggester_(suggester) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -273,6 +275,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
       [this](Call& c) { return LegAction(c); });
   AddEvaluationRoutes();
   AddSupervisionRoutes();
+  AddTextRoutes();
   Add("GET", "/api/v1/analytics", false, [this](Call& c) { return AnalyticsQuery(c); });
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});

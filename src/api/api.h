@@ -16,14 +16,17 @@
 #include "service/auth.h"
 #include "service/evaluation.h"
 #include "service/orders.h"
+#include "service/suggest.h"
 #include "service/supervisions.h"
 
 namespace jiesu::api {
 
 class Api {
  public:
+  // `suggester` may be null (text understanding off): its routes then answer 503.
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
-      service::Supervisions& supervisions, service::Analytics& analytics);
+      service::Supervisions& supervisions, service::Analytics& analytics,
+      service::Suggester* suggester = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -83,6 +86,11 @@ class Api {
 
   // 督办 supervision orders (api_supervision.cc).
   void AddSupervisionRoutes();
+
+  // Text understanding: suggestions for a draft, 一类事 clusters (api_text.cc).
+  void AddTextRoutes();
+  Result<HttpResponse> Suggest(Call& c);
+  Result<HttpResponse> Clusters(Call& c);
   Result<HttpResponse> OpenSupervision(Call& c);
   Result<HttpResponse> ListSupervisions(Call& c);
   Result<HttpResponse> GetSupervision(Call& c);
@@ -96,6 +104,7 @@ class Api {
   service::Evaluator& evaluator_;
   service::Supervisions& supervisions_;
   service::Analytics& analytics_;
+  service::Suggester* suggester_;
   std::vector<Route> routes_;
 };
 

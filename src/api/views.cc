@@ -187,6 +187,22 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
       {"visits", std::move(visits)},
       {"cards", std::move(cards)},
   };
+  // What text understanding suggested at intake, beside what the agent chose.
+  if (d.suggested.present) {
+    const domain::Suggested& sg = d.suggested;
+    json::array dups;
+    for (int64_t id : sg.duplicates) dups.emplace_back(id);
+    out["suggested"] = json::object{{"category", sg.category},
+                                    {"category_confidence", sg.category_confidence},
+                                    {"request_type", sg.request_type},
+                                    {"urgency", sg.urgency},
+                                    {"district_code", sg.district_code},
+                                    {"street_code", sg.street_code},
+                                    {"lead_unit", sg.lead_unit},
+                                    {"duplicates", std::move(dups)}};
+  } else {
+    out["suggested"] = nullptr;
+  }
   // First and final satisfaction of the visits that reached the caller (they differ when a
   // reopened order was visited again).
   const Visit* first = nullptr;

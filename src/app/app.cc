@@ -65,6 +65,12 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Auth>(*app->store_, *app->jurisdiction_, app->clock_, options.auth);
   app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_,
                                                    *app->hasher_);
+  if (options.text) {
+    JIESU_ASSIGN_OR_RETURN(app->suggester_,
+                           service::Suggester::Create(*app->jurisdiction_, options.suggester));
+    JIESU_RETURN_IF_ERROR(app->suggester_->Warm(*app->store_, app->clock_.Now()));
+    app->orders_->set_suggester(app->suggester_.get());
+  }
   app->evaluator_ =
       std::make_unique<service::Evaluator>(*app->store_, *app->jurisdiction_, app->clock_);
   app->scheduler_ =
@@ -73,7 +79,8 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Supervisions>(*app->store_, *app->jurisdiction_, app->clock_);
   app->analytics_ = std::make_unique<service::Analytics>(*app->store_, *app->jurisdiction_);
   app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
-                                         *app->supervisions_, *app->analytics_);
+                                         *app->supervisions_, *app->analytics_,
+                                         app->suggester_.get());
   app->options_ = std::move(options);
   return app;
 }

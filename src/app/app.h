@@ -17,6 +17,7 @@
 #include "service/evaluation.h"
 #include "service/orders.h"
 #include "service/scheduler.h"
+#include "service/suggest.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu::app {
@@ -34,6 +35,10 @@ struct AppOptions {
   service::SchedulerOptions scheduler_options;
   // Keep the rollups with every write (off only to measure what they cost).
   bool rollups = true;
+  // Text understanding (suggestions at intake, duplicates, clusters): `jiesu serve` turns it
+  // on; tools that do not take requests leave it off (it loads the gazetteer, ~0.3 s).
+  bool text = false;
+  service::SuggesterOptions suggester;
 };
 
 class App {
@@ -58,6 +63,7 @@ class App {
   service::Evaluator& evaluator() { return *evaluator_; }
   service::Scheduler& scheduler() { return *scheduler_; }
   api::Api& api() { return *api_; }
+  service::Suggester* suggester() { return suggester_.get(); }
   // Recomputes every derived table (rollups included) from the event log.
   Result<int64_t> RebuildDerived() { return store_->RebuildDerivedTables(); }
   storage::Store& store() { return *store_; }
@@ -71,6 +77,7 @@ class App {
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   std::unique_ptr<service::CallerHasher> hasher_;
   std::unique_ptr<service::Auth> auth_;
+  std::unique_ptr<service::Suggester> suggester_;  // before orders_, which uses it
   std::unique_ptr<service::Orders> orders_;
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;

@@ -20,6 +20,11 @@ commands:
                   --handler-threads N default 64
                   --body-limit BYTES  default 1048576
                   --token-ttl-minutes N  default 480
+                  --classifier MODEL  category model from train-classifier (default: none;
+                                      suggestions then carry no category and say so)
+                  --divisions DIR     national division codes for the gazetteer
+                                      (default data/divisions)
+                  --no-text           no suggestions, duplicate index or clusters
   migrate       apply pending schema migrations
                   --db PATH (required)
   check-config  validate a configuration directory and report every problem

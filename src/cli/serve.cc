@@ -39,8 +39,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
 int Serve(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args,
                             {"config", "db", "listen", "io-threads", "handler-threads",
-                             "body-limit", "token-ttl-minutes"},
-                            {"demo"});
+                             "body-limit", "token-ttl-minutes", "classifier", "divisions"},
+                            {"demo", "no-text"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
   auto config = flags->Require("config");
@@ -65,6 +65,9 @@ int Serve(const std::vector<std::string>& args) {
   o.server.handler_threads = *handlers;
   o.server.body_limit = static_cast<size_t>(*body);
   o.auth.token_ttl = std::chrono::minutes(*ttl);
+  o.text = !flags->Has("no-text");
+  o.suggester.classifier_path = flags->Get("classifier");
+  o.suggester.divisions_dir = flags->Get("divisions", "data/divisions");
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;

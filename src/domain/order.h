@@ -28,6 +28,20 @@ struct Location {
   std::optional<double> lon;
 };
 
+// What jiesu's text understanding suggested when the order was taken (service/suggest.h),
+// kept beside what the agent chose so that agreement can be measured.
+struct Suggested {
+  bool present = false;
+  std::string category;  // taxonomy code of the top category; empty without a classifier
+  double category_confidence = 0;
+  std::string request_type;  // 咨询/求助/投诉/举报/建议/表扬, or empty
+  std::string urgency;       // 特急/紧急, or empty
+  std::string district_code;
+  std::string street_code;
+  std::string lead_unit;
+  std::vector<int64_t> duplicates;  // likely duplicate orders, best first
+};
+
 // What the agent records at intake: SPEC §1's five elements and the classifying fields.
 struct OrderDraft {
   Channel channel = Channel::kPhone;
@@ -43,6 +57,7 @@ struct OrderDraft {
   std::string call_id;
   std::string recording_id;
   std::optional<TimePoint> occurred_at;  // when it happened, if the caller said
+  Suggested suggested;                   // set by intake, never by the client
 };
 
 struct Actor {

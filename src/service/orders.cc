@@ -29,11 +29,19 @@ Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::Orde
   if (!idempotency_key.empty())
     key = storage::IdempotencyKey{actor.user_id, idempotency_key, request_hash};
   const TimePoint now = clock_.Now();
+  draft.suggested = {};
+  if (suggester_ != nullptr) {
+    draft.suggested = suggester_->Summarize(
+        suggester_->Suggest(draft.title + " " + draft.content, draft.location.address, now));
+  }
   auto created = store_.CreateOrder(key, [&](int64_t id) {
     return domain::DecideIntake(id, CodeFor(id, now), draft, actor, domain::Context{j_, now});
   });
   if (created.ok() && created->replayed && !Visible(actor, created->order)) {
     return NotFound("order not found");
+  }
+  if (created.ok() && !created->replayed && suggester_ != nullptr) {
+    suggester_->Remember(created->order.id, created->order.draft, created->order.created_at);
   }
   return created;
 }

@@ -11,6 +11,7 @@
 #include "domain/jurisdiction.h"
 #include "domain/lifecycle.h"
 #include "service/auth.h"
+#include "service/suggest.h"
 #include "storage/store.h"
 
 namespace jiesu::service {
@@ -20,6 +21,10 @@ class Orders {
   Orders(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
          const CallerHasher& hasher)
       : store_(store), j_(j), clock_(clock), hasher_(hasher) {}
+
+  // With a suggester, intake stores its suggestion in the order (OrderDraft::suggested) and
+  // adds the order to its duplicate index. Set once, before serving.
+  void set_suggester(Suggester* s) { suggester_ = s; }
 
   // Records a new order. `idempotency_key` (may be empty) with `request_hash` makes a retry
   // return the first order (Created::replayed).
@@ -60,6 +65,7 @@ class Orders {
   const domain::Jurisdiction& j_;
   const Clock& clock_;
   const CallerHasher& hasher_;
+  Suggester* suggester_ = nullptr;
 };
 
 }  // namespace jiesu::service

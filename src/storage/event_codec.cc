@@ -41,6 +41,19 @@ json::object EncodeDraft(const OrderDraft& d) {
   for (const auto& t : d.requester_tags) tags.emplace_back(t);
   o["tags"] = std::move(tags);
   if (d.occurred_at) o["occurred_at"] = ToUnixMillis(*d.occurred_at);
+  if (d.suggested.present) {
+    const Suggested& s = d.suggested;
+    json::array dups;
+    for (int64_t id : s.duplicates) dups.emplace_back(id);
+    o["suggested"] = json::object{{"category", s.category},
+                                  {"confidence", s.category_confidence},
+                                  {"request_type", s.request_type},
+                                  {"urgency", s.urgency},
+                                  {"district", s.district_code},
+                                  {"street", s.street_code},
+                                  {"lead_unit", s.lead_unit},
+                                  {"duplicates", std::move(dups)}};
+  }
   return o;
 }
 
@@ -204,6 +217,27 @@ OrderDraft DecodeDraft(Reader& r) {
     }
   }
   if (r.Has("occurred_at")) d.occurred_at = r.Time("occurred_at");
+  if (r.Has("suggested")) {
+    Reader s(r.Obj("suggested"));
+    d.suggested.present = true;
+    d.suggested.category = s.Str("category");
+    d.suggested.category_confidence = s.Double("confidence").value_or(0);
+    d.suggested.request_type = s.Str("request_type");
+    d.suggested.urgency = s.Str("urgency");
+    d.suggested.district_code = s.Str("district");
+    d.suggested.street_code = s.Str("street");
+    d.suggested.lead_unit = s.Str("lead_unit");
+    if (const json::array* dups = s.Arr("duplicates")) {
+      for (const auto& v : *dups) {
+        if (!v.is_int64()) {
+          r.Fail();
+          break;
+        }
+        d.suggested.duplicates.push_back(v.as_int64());
+      }
+    }
+    if (!s.ok()) r.Fail();
+  }
   if (!c.ok() || !loc.ok()) r.Fail();
   return d;
 }

@@ -1,0 +1,145 @@
+// POST /api/v1/suggest and GET /api/v1/clusters: text understanding for agents and analysts.
+#include "api/api.h"
+#include "api/json_input.h"
+#include "api/views.h"
+#include "base/utf8.h"
+
+namespace jiesu::api {
+
+namespace json = boost::json;
+
+void Api::AddTextRoutes() {
+  Add("POST", "/api/v1/suggest", false, [this](Call& c) { return Suggest(c); });
+  Add("GET", "/api/v1/clusters", false, [this](Call& c) { return Clusters(c); });
+}
+
+namespace {
+
+Status TextOn(const service::Suggester* s) {
+  if (s == nullptr) return Unavailable("text understanding is off on this server");
+  return {};
+}
+
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+}  // namespace
+
+Result<HttpResponse> Api::Suggest(Call& c) {
+  JIESU_RETURN_IF_ERROR(TextOn(suggester_));
+  const auto& j = orders_.jurisdiction();
+  if (!j.roles.Allows(c.actor.role, domain::Action::kIntake) &&
+      !j.roles.Allows(c.actor.role, domain::Action::kDispatch)) {
+    return Forbidden("only the hotline's agents and dispatchers ask for suggestions");
+  }
+  JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
+  JsonReader r(body);
+  const std::string text = r.String("text", true);
+  const std::string address = r.String("address");
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  if (Utf8Length(text) > static_cast<size_t>(j.policy.max_content_chars)) {
+    return Error{ErrorCode::kTooLarge,
+                 "text is longer than " + std::to_string(j.policy.max_content_chars) + " characters",
+                 "text"};
+  }
+  const service::Suggestion s = suggester_->Suggest(text, address, orders_.clock().Now());
+
+  json::array categories;
+  for (const auto& cat : s.categories) {
+    categories.emplace_back(json::object{{"code", cat.code},
+                                         {"name", cat.name},
+                                         {"label", cat.label},
+                                         {"confidence", cat.confidence}});
+  }
+  json::array mentions;
+  for (const auto& m : s.location.mentions) {
+    mentions.emplace_back(json::object{{"code", m.place->code},
+                                       {"name", m.place->name},
+                                       {"level", text::PlaceLevelName(m.place->level)},
+                                       {"text", s.location_source == "address" ? "" : s.normalized.substr(m.begin, m.end - m.begin)},
+                                       {"begin", m.begin},
+                                       {"end", m.end},
+                                       {"abbreviated", m.abbreviated},
+                                       {"reason", m.reason}});
+  }
+  json::array units;
+  for (const auto& u : s.units) {
+    units.emplace_back(json::object{{"unit_id", u.unit_id},
+                                    {"name", u.name},
+                                    {"role", u.role},
+                                    {"category", u.category},
+                                    {"reason", u.reason}});
+  }
+  json::array dups;
+  for (const auto& d : s.duplicates) {
+    dups.emplace_back(json::object{{"order_id", d.order_id},
+                                   {"similarity", d.similarity},
+                                   {"same_district", d.same_area},
+                                   {"same_category", d.same_category},
+                                   {"days_apart", d.days_apart}});
+  }
+  json::object out{
+      {"categories", std::move(categories)},
+      {"request_type", json::object{{"value", s.request_type.value}, {"cues", Strings(s.request_type.cues)}}},
+      {"urgency", json::object{{"value", s.urgency.value}, {"cues", Strings(s.urgency.cues)}}},
+      {"location", json::object{{"source", s.location_source},
+                                {"district_code", s.district_code},
+                                {"street_code", s.street_code},
+                                {"community_code", s.community_code},
+                                {"mentions", std::move(mentions)}}},
+      {"units", std::move(units)},
+      {"duplicates", std::move(dups)},
+      {"words", Strings(s.words)},
+      {"normalized", s.normalized},
+  };
+  if (!s.classifier_note.empty()) out["classifier_note"] = s.classifier_note;
+  return JsonResponse(200, out);
+}
+
+Result<HttpResponse> Api::Clusters(Call& c) {
+  JIESU_RETURN_IF_ERROR(TextOn(suggester_));
+  const auto& j = orders_.jurisdiction();
+  const domain::RoleDef* role = j.roles.Find(c.actor.role);
+  if (role == nullptr || role->unit_scoped) {
+    return Forbidden("clusters are for the hotline's staff and analysts");
+  }
+  int64_t min_size = 2, days = 30, limit = 50;
+  for (const auto& [k, v] : c.req.query) {
+    if (k == "min_size") {
+      JIESU_ASSIGN_OR_RETURN(min_size, PositiveId(v, "min_size"));
+    } else if (k == "days") {
+      JIESU_ASSIGN_OR_RETURN(days, PositiveId(v, "days"));
+    } else if (k == "limit") {
+      JIESU_ASSIGN_OR_RETURN(limit, PositiveId(v, "limit"));
+    } else {
+      return InvalidArgument("unknown query parameter '" + k + "'", k);
+    }
+  }
+  days = std::min<int64_t>(days, 3660);
+  limit = std::min<int64_t>(limit, 500);
+  const TimePoint since = orders_.clock().Now() - std::chrono::hours(24) * days;
+  json::array out;
+  for (const auto& cl : suggester_->Clusters(static_cast<size_t>(std::max<int64_t>(min_size, 2)), since,
+                                              static_cast<size_t>(limit))) {
+    const domain::Area* area = j.FindArea(cl.area);
+    const domain::Category* cat = j.taxonomy.Find(cl.category);
+    json::array orders;
+    for (int64_t id : cl.orders) orders.emplace_back(id);
+    out.emplace_back(json::object{
+        {"id", cl.id},
+        {"district_code", cl.area},
+        {"district_name", area ? area->name : ""},
+        {"category", cl.category},
+        {"category_name", cat ? cat->name : ""},
+        {"first_day", FormatDate(Date(std::chrono::days(cl.first_day)))},
+        {"last_day", FormatDate(Date(std::chrono::days(cl.last_day)))},
+        {"size", cl.orders.size()},
+        {"orders", std::move(orders)}});
+  }
+  return JsonResponse(200, json::object{{"clusters", std::move(out)}});
+}
+
+}  // namespace jiesu::api

@@ -1,0 +1,206 @@
+#include "service/suggest.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+namespace jiesu::service {
+
+namespace {
+
+bool IsDivisionCode(const std::string& code) {
+  return (code.size() == 6 || code.size() == 9 || code.size() == 12) &&
+         std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+text::PlaceLevel LevelOf(const domain::Jurisdiction& j, const domain::Area& a) {
+  int depth = 0;
+  for (const domain::Area* p = &a; p != nullptr && !p->parent_code.empty() && depth < 3;
+       p = j.FindArea(p->parent_code)) {
+    ++depth;
+  }
+  return depth == 0 ? text::PlaceLevel::kDistrict
+         : depth == 1 ? text::PlaceLevel::kStreet
+                      : text::PlaceLevel::kCommunity;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction& j,
+                                                     const SuggesterOptions& o) {
+  std::unique_ptr<Suggester> s(new Suggester(j));
+  JIESU_ASSIGN_OR_RETURN(s->normalizer_, text::Normalizer::Create());
+  // The gazetteer: the national codes when the jurisdiction uses them and they are there,
+  // with the jurisdiction's provinces as context; otherwise the jurisdiction's own areas.
+  std::set<std::string> provinces;
+  bool chinese = !j.areas.empty();
+  for (const auto& [code, area] : j.areas) {
+    chinese = chinese && IsDivisionCode(code);
+    if (chinese) provinces.insert(code.substr(0, 2));
+  }
+  if (chinese && std::filesystem::exists(std::filesystem::path(o.divisions_dir) / "areas.csv")) {
+    JIESU_ASSIGN_OR_RETURN(s->gazetteer_,
+                           text::Gazetteer::Load(s->normalizer_, o.divisions_dir,
+                                                 {provinces.begin(), provinces.end()}));
+  } else {
+    std::vector<text::Place> places;
+    std::vector<std::string> context;
+    for (const auto& [code, area] : j.areas) {
+      places.push_back({code, area.name, LevelOf(j, area), area.parent_code});
+      context.push_back(code);
+    }
+    s->gazetteer_ = text::Gazetteer::FromPlaces(s->normalizer_, std::move(places), std::move(context));
+  }
+  std::vector<std::string> words = s->gazetteer_->ContextNames();
+  for (const auto& u : j.units.all()) words.push_back(s->normalizer_->Normalize(u.name));
+  JIESU_ASSIGN_OR_RETURN(s->segmenter_, text::Segmenter::Create(words));
+  if (o.classifier_path.empty()) {
+    s->classifier_note_ = "no classifier model loaded: train one with `jiesu train-classifier` "
+                          "and start the server with --classifier MODEL";
+  } else {
+    JIESU_ASSIGN_OR_RETURN(s->classifier_, text::Classifier::Load(s->normalizer_, o.classifier_path));
+  }
+  s->dups_ = std::make_unique<text::DuplicateIndex>(o.duplicates);
+  s->window_days_ = o.duplicates.window_days;
+  return s;
+}
+
+int32_t Suggester::LocalDay(TimePoint t) const {
+  const int64_t ms = ToUnixMillis(t) + static_cast<int64_t>(j_.utc_offset_minutes) * 60000;
+  return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
+}
+
+Suggestion Suggester::Suggest(const std::string& text, const std::string& address, TimePoint now) const {
+  Suggestion s;
+  s.normalized = normalizer_->Normalize(text);
+  const std::string content = normalizer_->Content(text);
+  for (const text::Token& t : segmenter_->Segment(s.normalized)) s.words.emplace_back(t.text);
+
+  if (classifier_) {
+    for (const auto& scored : classifier_->Predict(text, 3)) {
+      Suggestion::Category c;
+      c.label = scored.label;
+      c.confidence = scored.confidence;
+      if (const domain::Category* cat = j_.taxonomy.Find(scored.label)) {
+        c.code = cat->code;
+        c.name = cat->name;
+      } else {
+        // A model trained on names: the shortest code with that name.
+        for (const auto& cat2 : j_.taxonomy.all()) {
+          if (cat2.name == scored.label && (c.code.empty() || cat2.code.size() < c.code.size())) {
+            c.code = cat2.code;
+            c.name = cat2.name;
+          }
+        }
+      }
+      s.categories.push_back(std::move(c));
+    }
+  } else {
+    s.classifier_note = classifier_note_;
+  }
+  s.request_type = text::RequestTypeHint(s.normalized);
+  s.urgency = text::UrgencyHint(s.normalized);
+
+  if (!address.empty()) {
+    const std::string norm_address = normalizer_->Normalize(address);
+    s.location = gazetteer_->Locate(norm_address);
+    s.location_source = "address";
+    if (s.location.best == nullptr) s.location = {};
+  }
+  if (s.location.best == nullptr) {
+    s.location = gazetteer_->Locate(s.normalized);
+    s.location_source = s.location.best ? "text" : "";
+  }
+  auto known = [&](const std::string& code) { return !code.empty() && j_.FindArea(code) ? code : std::string(); };
+  s.district_code = known(s.location.district_code);
+  s.street_code = known(s.location.street_code);
+  s.community_code = known(s.location.community_code);
+  if (s.location.best && s.district_code.empty() && j_.FindArea(s.location.best->code)) {
+    s.district_code = s.location.best->code;  // jurisdictions with their own area codes
+  }
+
+  // Units for the top two categories (or, with none, the area's fallback).
+  const std::string area = !s.street_code.empty() ? s.street_code : s.district_code;
+  std::vector<std::string> cats;
+  for (const auto& c : s.categories) {
+    if (!c.code.empty() && cats.size() < 2) cats.push_back(c.code);
+  }
+  if (cats.empty()) cats.push_back("");
+  std::set<std::string> seen;
+  for (const std::string& cat : cats) {
+    auto d = j_.catalogue.Suggest(cat, area, j_.units);
+    if (!d.ok()) continue;
+    const domain::Category* cname = j_.taxonomy.Find(cat);
+    const domain::Area* aname = j_.FindArea(area);
+    auto unit_name = [&](const std::string& id) {
+      const domain::Unit* u = j_.units.Find(id);
+      return u ? u->name : id;
+    };
+    const std::string why = std::string(d->reason.rfind("catalogue", 0) == 0 ? "catalogue: " : "fallback: ") +
+                            (cname ? cname->name : "(no category)") + " × " +
+                            (aname ? aname->name : "(no area)") + " → " + unit_name(d->lead_unit);
+    if (seen.insert(d->lead_unit).second) {
+      s.units.push_back({d->lead_unit, unit_name(d->lead_unit), "lead", cat, why});
+    }
+    for (const auto& co : d->co_units) {
+      if (seen.insert(co).second) s.units.push_back({co, unit_name(co), "co", cat, why});
+    }
+  }
+  s.duplicates = dups_->Query(content, LocalDay(now), s.district_code,
+                              s.categories.empty() ? "" : s.categories[0].code, 5);
+  return s;
+}
+
+domain::Suggested Suggester::Summarize(const Suggestion& s) const {
+  domain::Suggested out;
+  out.present = true;
+  if (!s.categories.empty()) {
+    out.category = s.categories[0].code.empty() ? s.categories[0].label : s.categories[0].code;
+    out.category_confidence = s.categories[0].confidence;
+  }
+  out.request_type = s.request_type.value;
+  out.urgency = s.urgency.value;
+  out.district_code = s.district_code;
+  out.street_code = s.street_code;
+  for (const auto& u : s.units) {
+    if (u.role == "lead") {
+      out.lead_unit = u.unit_id;
+      break;
+    }
+  }
+  for (const auto& d : s.duplicates) out.duplicates.push_back(d.order_id);
+  return out;
+}
+
+void Suggester::Remember(int64_t id, const domain::OrderDraft& d, TimePoint created_at) {
+  // Where the agent left the district or category open, the suggestion's stand in.
+  dups_->Add(id, normalizer_->Content(d.title + " " + d.content), LocalDay(created_at),
+             d.location.district_code.empty() ? d.suggested.district_code : d.location.district_code,
+             d.category.empty() ? d.suggested.category : d.category);
+}
+
+Status Suggester::Warm(storage::Store& store, TimePoint now) {
+  storage::OrderFilter f;
+  f.created_from = now - std::chrono::hours(24) * window_days_;
+  f.limit = 200;
+  std::vector<storage::OrderSummary> all;
+  for (;;) {
+    JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store.ListOrders(f));
+    for (auto& o : page.orders) all.push_back(std::move(o));
+    if (page.next_cursor == 0) break;
+    f.before_id = page.next_cursor;
+  }
+  // Oldest first, so that chains and clusters run in time order.
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    dups_->Add(it->id, normalizer_->Content(it->title + " " + it->content), LocalDay(it->created_at),
+               it->district_code, it->category);
+  }
+  return {};
+}
+
+std::vector<text::DupCluster> Suggester::Clusters(size_t min_size, TimePoint since, size_t limit) const {
+  return dups_->Clusters(min_size, LocalDay(since), limit);
+}
+
+}  // namespace jiesu::service

@@ -1,0 +1,95 @@
+// What a trained dispatcher would suggest for a request as it is typed (SPEC §6, issue 3):
+// the category (top three with confidence), the request type and urgency hints, where it
+// happened (codes with the matched spans), the units to send it to with the catalogue's
+// reason, likely duplicates among recent orders, and the words of the text. Combines the
+// text/ library with the jurisdiction; keeps the duplicate index of recent orders, which
+// intake feeds. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "domain/jurisdiction.h"
+#include "domain/order.h"
+#include "storage/store.h"
+#include "text/classifier.h"
+#include "text/cues.h"
+#include "text/dup_index.h"
+#include "text/gazetteer.h"
+#include "text/normalize.h"
+#include "text/segment.h"
+
+namespace jiesu::service {
+
+struct SuggesterOptions {
+  // data/divisions (the national division codes); when missing, the gazetteer knows only the
+  // jurisdiction's own areas.
+  std::string divisions_dir = "data/divisions";
+  std::string classifier_path;  // empty: no classifier (intake works and says so)
+  text::DupOptions duplicates;
+};
+
+struct Suggestion {
+  struct Category {
+    std::string code;  // taxonomy code, empty when the model's label is not in the taxonomy
+    std::string name;
+    std::string label;  // the model's label
+    double confidence = 0;
+  };
+  struct Unit {
+    std::string unit_id;
+    std::string name;
+    std::string role;  // "lead" or "co"
+    std::string category;
+    std::string reason;  // "catalogue: 供暖 × 朝阳区 → 北京市热力集团"
+  };
+  std::vector<Category> categories;
+  std::string classifier_note;  // why there are no categories, when there are none
+  text::CueHint request_type;
+  text::CueHint urgency;
+  text::Location location;  // mentions point into the suggester's gazetteer
+  std::string location_source;  // "address" or "text"
+  std::string district_code, street_code, community_code;
+  std::vector<Unit> units;
+  std::vector<text::DupCandidate> duplicates;
+  std::vector<std::string> words;
+  std::string normalized;  // the text the spans refer to
+};
+
+class Suggester {
+ public:
+  static Result<std::unique_ptr<Suggester>> Create(const domain::Jurisdiction& j,
+                                                   const SuggesterOptions& options);
+
+  // `now` fixes the day for the duplicate window.
+  Suggestion Suggest(const std::string& text, const std::string& address, TimePoint now) const;
+  // The summary intake stores beside what the agent chose.
+  domain::Suggested Summarize(const Suggestion& s) const;
+  // Adds an order to the duplicate index (intake calls this after each new order); an open
+  // district or category is taken from the order's stored suggestion.
+  void Remember(int64_t id, const domain::OrderDraft& draft, TimePoint created_at);
+  // Fills the duplicate index with the orders of the last window_days (at start-up).
+  Status Warm(storage::Store& store, TimePoint now);
+  std::vector<text::DupCluster> Clusters(size_t min_size, TimePoint since, size_t limit) const;
+
+  bool has_classifier() const { return classifier_ != nullptr; }
+  const text::Normalizer& normalizer() const { return *normalizer_; }
+  const text::DuplicateIndex& duplicates() const { return *dups_; }
+  int32_t LocalDay(TimePoint t) const;
+
+ private:
+  Suggester(const domain::Jurisdiction& j) : j_(j) {}
+  const domain::Jurisdiction& j_;
+  std::shared_ptr<const text::Normalizer> normalizer_;
+  std::shared_ptr<const text::Segmenter> segmenter_;
+  std::shared_ptr<const text::Gazetteer> gazetteer_;
+  std::shared_ptr<const text::Classifier> classifier_;
+  std::string classifier_note_;
+  std::unique_ptr<text::DuplicateIndex> dups_;
+  int window_days_ = 90;
+};
+
+}  // namespace jiesu::service

@@ -1,0 +1,187 @@
+// Text understanding over HTTP: POST /api/v1/suggest, the suggestion stored at intake beside
+// what the agent chose, duplicates of earlier orders, and 一类事 clusters.
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "app/app.h"
+#include "http_client.h"
+#include "text/classifier.h"
+
+namespace jiesu {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using testing::Client;
+using testing::Response;
+
+class SuggestHttpTest : public ::testing::Test {
+ protected:
+  void Start(bool text, bool classifier) {
+    dir_ = fs::temp_directory_path() /
+           ("jiesu-suggest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    app::AppOptions o;
+    o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
+    o.db_path = (dir_ / "jiesu.db").string();
+    o.server.port = 0;
+    o.server.handler_threads = 4;
+    o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+    o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+    o.text = text;
+    o.suggester.divisions_dir = std::string(JIESU_SOURCE_DIR) + "/data/divisions";
+    if (classifier) {
+      // A tiny model labelled with the demo taxonomy's codes (供暖, 噪声污染, 公共交通).
+      auto norm = text::Normalizer::Create();
+      ASSERT_TRUE(norm.ok());
+      std::vector<text::LabelledText> rows = {
+          {"小区暖气不热，室温只有十五度", "010104"}, {"家里暖气片冰凉，供暖公司不管", "010104"},
+          {"暖气管道漏水，屋里不热", "010104"},       {"供暖温度不达标，暖气不热", "010104"},
+          {"楼下饭店夜里噪音太大", "0201"},           {"工地夜间施工噪音很大，无法休息", "0201"},
+          {"广场舞音响声音太吵", "0201"},             {"装修电钻噪音扰民", "0201"},
+          {"公交车不按站停车，司机态度差", "0301"},   {"公交线路取消，出行不便", "0301"},
+          {"公交车班次太少，等车一小时", "0301"},     {"公交站台被占用", "0301"},
+      };
+      text::ClassifierOptions co;
+      co.min_df = 1;
+      auto model = text::Classifier::Train(*norm, rows, co);
+      ASSERT_TRUE(model.ok());
+      o.suggester.classifier_path = (dir_ / "model.bin").string();
+      ASSERT_TRUE((*model)->Save(o.suggester.classifier_path).ok());
+    }
+    auto a = app::App::Create(o);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    app_ = std::move(*a);
+    std::ostringstream log;
+    ASSERT_TRUE(app_->SeedDemo(log).ok());
+    auto port = app_->Start();
+    ASSERT_TRUE(port.ok());
+    port_ = *port;
+  }
+  void TearDown() override {
+    app_.reset();
+    fs::remove_all(dir_);
+  }
+  std::unique_ptr<Client> As(const std::string& user) {
+    auto c = std::make_unique<Client>(port_);
+    Response r = c->Post("/api/v1/auth/login",
+                         json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    c->set_token(std::string(r.json().at("token").as_string()));
+    return c;
+  }
+  static std::string Str(const json::value& v, const char* key) {
+    return std::string(v.at(key).as_string());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<app::App> app_;
+  unsigned short port_ = 0;
+};
+
+const char* kDraft = R"({"text": "朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请问什么时候能修好？"})";
+
+TEST_F(SuggestHttpTest, SuggestsAndIntakeKeepsTheSuggestion) {
+  Start(true, true);
+  auto agent = As("agent1");
+  Response r = agent->Post("/api/v1/suggest", kDraft);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value s = r.json();
+  const json::array& cats = s.at("categories").as_array();
+  ASSERT_EQ(cats.size(), 3u);
+  EXPECT_EQ(Str(cats[0], "code"), "010104");
+  EXPECT_EQ(Str(cats[0], "name"), "供暖");
+  EXPECT_GT(cats[0].at("confidence").as_double(), cats[1].at("confidence").as_double());
+  EXPECT_EQ(Str(s.at("request_type"), "value"), "咨询");
+  EXPECT_EQ(Str(s.at("urgency"), "value"), "");
+  EXPECT_EQ(Str(s.at("location"), "district_code"), "110105");
+  EXPECT_EQ(Str(s.at("location"), "street_code"), "110105026");  // 望京街道
+  const json::array& units = s.at("units").as_array();
+  ASSERT_FALSE(units.empty());
+  // The demo catalogue: 供暖 in 朝阳区 → the heating company, with the district as co-unit.
+  EXPECT_EQ(Str(units[0], "unit_id"), "bj.heat");
+  EXPECT_EQ(Str(units[0], "role"), "lead");
+  EXPECT_EQ(Str(units[0], "reason").rfind("catalogue: 供暖 × 望京街道 → ", 0), 0u) << Str(units[0], "reason");
+  EXPECT_TRUE(s.at("duplicates").as_array().empty());
+  EXPECT_FALSE(s.as_object().contains("classifier_note"));
+
+  // Intake stores the suggestion beside what the agent chose (here another category).
+  Response created = agent->Post("/api/v1/orders", R"({"channel":"phone","category":"0103",
+      "title":"暖气不热","content":"朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度",
+      "location":{"address":"朝阳区望京西园三区12号楼"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t first = created.json().at("id").as_int64();
+  Response got = agent->Get("/api/v1/orders/" + std::to_string(first));
+  ASSERT_EQ(got.status, 200);
+  const json::value order = got.json();
+  const json::value& sug = order.at("suggested");
+  EXPECT_EQ(Str(sug, "category"), "010104");
+  EXPECT_EQ(Str(order, "category"), "0103");
+  EXPECT_EQ(Str(sug, "lead_unit"), "bj.heat");
+  EXPECT_EQ(Str(sug, "street_code"), "110105026");
+
+  // The next call about the same radiator finds the first order as a likely duplicate.
+  Response again = agent->Post("/api/v1/suggest", kDraft);
+  ASSERT_EQ(again.status, 200);
+  const json::value again_json = again.json();
+  const json::array& dups = again_json.at("duplicates").as_array();
+  ASSERT_FALSE(dups.empty()) << again.body;
+  EXPECT_EQ(dups[0].at("order_id").as_int64(), first);
+  EXPECT_TRUE(dups[0].at("same_district").as_bool());
+
+  // A second order about it joins the first's cluster (一类事).
+  Response second = agent->Post("/api/v1/orders", R"({"channel":"web",
+      "content":"朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请尽快修好"})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  const int64_t second_id = second.json().at("id").as_int64();
+  EXPECT_EQ(second.json().at("suggested").at("duplicates").as_array().at(0).as_int64(), first);
+  Response clusters = As("dispatcher1")->Get("/api/v1/clusters?min_size=2&days=7");
+  ASSERT_EQ(clusters.status, 200) << clusters.body;
+  const json::value clusters_json = clusters.json();
+  const json::array& list = clusters_json.at("clusters").as_array();
+  ASSERT_EQ(list.size(), 1u) << clusters.body;
+  EXPECT_EQ(list[0].at("size").as_int64(), 2);
+  EXPECT_EQ(list[0].at("orders").as_array().at(0).as_int64(), first);
+  EXPECT_EQ(list[0].at("orders").as_array().at(1).as_int64(), second_id);
+
+  // Bad input and the wrong roles change nothing and say why.
+  EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":"x","colour":"red"})").status, 400);
+  EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"address":"朝阳区"})").status, 400);
+  EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":12})").status, 400);
+  EXPECT_EQ(As("chaoyang1")->Post("/api/v1/suggest", kDraft).status, 403);
+  EXPECT_EQ(As("chaoyang1")->Get("/api/v1/clusters").status, 403);
+  EXPECT_EQ(As("dispatcher1")->Get("/api/v1/clusters?size=2").status, 400);
+}
+
+TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
+  Start(true, false);
+  auto agent = As("agent1");
+  Response r = agent->Post("/api/v1/suggest", kDraft);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value s = r.json();
+  EXPECT_TRUE(s.at("categories").as_array().empty());
+  EXPECT_NE(Str(s, "classifier_note").find("train-classifier"), std::string::npos);
+  EXPECT_EQ(Str(s.at("location"), "district_code"), "110105");
+  Response created = agent->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json::value order = created.json();
+  EXPECT_EQ(Str(order.at("suggested"), "category"), "");
+  EXPECT_EQ(Str(order.at("suggested"), "street_code"), "110105026");
+}
+
+TEST_F(SuggestHttpTest, TextOffAnswers503) {
+  Start(false, false);
+  EXPECT_EQ(As("agent1")->Post("/api/v1/suggest", kDraft).status, 503);
+  Response created = As("agent1")->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
+  ASSERT_EQ(created.status, 201);
+  EXPECT_TRUE(created.json().at("suggested").is_null());
+}
+
+}  // namespace
+}  // namespace jiesu
