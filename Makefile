@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text format lint clean
+.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text bench-text format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -59,6 +59,13 @@ eval-forecast: build-release
 eval-text: build-release
 	cmake --build --preset release -j $(JOBS) --target text_eval
 	./scripts/eval_text.sh test
+
+# Understanding a request as it is typed: pipeline throughput on one core with 1M orders in
+# the duplicate index, the suggestion API's p99 under 16 clients, the index's bytes per order.
+# BENCH_ARGS="--index-orders 200000" for a quicker run.
+bench-text: build-release
+	cmake --build --preset release -j $(JOBS) --target text_bench
+	./build/release/bench/text_bench $(BENCH_ARGS)
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).
 bench-domain: build-release
