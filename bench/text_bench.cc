@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
     auto s1 = Steady::now();
     sink += segmenter->Segment(norm).size();
     auto s2 = Steady::now();
-    sink += classifier->Predict(q, 3).size();
+    sink += classifier->PredictContent(content, 3).size();
     sink += text::RequestTypeHint(norm).cues.size() + text::UrgencyHint(norm).cues.size();
     auto s3 = Steady::now();
     sink += gazetteer->Locate(norm).mentions.size();

@@ -78,7 +78,7 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
   for (const text::Token& t : segmenter_->Segment(s.normalized)) s.words.emplace_back(t.text);
 
   if (classifier_) {
-    for (const auto& scored : classifier_->Predict(text, 3)) {
+    for (const auto& scored : classifier_->PredictContent(content, 3)) {
       Suggestion::Category c;
       c.label = scored.label;
       c.confidence = scored.confidence;

@@ -57,13 +57,49 @@ bool GetString(std::istream& in, std::string& s) {
 
 }  // namespace
 
+namespace {
+
+struct TransparentHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+uint64_t GramHash(std::string_view g) {
+  const uint64_t h = std::hash<std::string_view>{}(g);
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+}  // namespace
+
+void Classifier::BuildTable() {
+  size_t size = 16;
+  while (size < grams_.size() * 2) size *= 2;
+  table_.assign(size, {0, 0});
+  for (uint32_t f = 0; f < grams_.size(); ++f) {
+    const uint64_t h = GramHash(grams_[f]);
+    size_t i = h & (size - 1);
+    while (table_[i].first != 0) i = (i + 1) & (size - 1);
+    table_[i] = {h, f};
+  }
+}
+
+int64_t Classifier::Lookup(std::string_view gram) const {
+  // Two n-grams with one 64-bit hash would share a feature; at 10^6 features the chance that
+  // any pair does is about 3 in 10^8.
+  const uint64_t h = GramHash(gram);
+  const size_t mask = table_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (table_[i].first == h) return table_[i].second;
+    if (table_[i].first == 0) return -1;
+  }
+}
+
 void Classifier::Vectorize(std::string_view content,
                            std::vector<std::pair<uint32_t, float>>& out) const {
   out.clear();
   thread_local std::vector<std::string_view> chars;
   ForEachNgram(content, options_.max_ngram, chars, [&](std::string_view g) {
-    auto it = vocab_.find(g);
-    if (it != vocab_.end()) out.emplace_back(it->second, 1.0f);
+    if (const int64_t f = Lookup(g); f >= 0) out.emplace_back(static_cast<uint32_t>(f), 1.0f);
   });
   std::sort(out.begin(), out.end());
   size_t w = 0;
@@ -105,7 +141,7 @@ Result<std::shared_ptr<const Classifier>> Classifier::Train(
   std::vector<std::string> contents;
   contents.reserve(rows.size());
   for (const auto& r : rows) contents.push_back(normalizer->Content(r.text));
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> df;
+  std::unordered_map<std::string, uint32_t, TransparentHash, std::equal_to<>> df;
   std::vector<std::string_view> chars;
   std::set<std::string_view> seen;
   for (const std::string& c : contents) {
@@ -122,10 +158,11 @@ Result<std::shared_ptr<const Classifier>> Classifier::Train(
   }
   for (auto& [gram, count] : df) {
     if (count < static_cast<uint32_t>(options.min_df)) continue;
-    model->vocab_.emplace(gram, static_cast<uint32_t>(model->idf_.size()));
+    model->grams_.push_back(gram);
     model->idf_.push_back(Idf(rows.size(), count));
   }
   df.clear();
+  model->BuildTable();
 
   // liblinear's problem: 1-based feature indexes, each row ended by index -1.
   std::vector<std::vector<feature_node>> nodes(rows.size());
@@ -169,7 +206,10 @@ Result<std::shared_ptr<const Classifier>> Classifier::Train(
 }
 
 std::vector<ScoredLabel> Classifier::Predict(std::string_view text, size_t k) const {
-  const std::string content = normalizer_->Content(text);
+  return PredictContent(normalizer_->Content(text), k);
+}
+
+std::vector<ScoredLabel> Classifier::PredictContent(std::string_view content, size_t k) const {
   thread_local std::vector<std::pair<uint32_t, float>> vec;
   Vectorize(content, vec);
   const size_t n = labels_.size();
@@ -206,11 +246,9 @@ Status Classifier::Save(const std::string& path) const {
     Put(out, static_cast<uint64_t>(training_rows_));
     Put(out, static_cast<uint32_t>(labels_.size()));
     for (const auto& l : labels_) PutString(out, l);
-    std::vector<const std::string*> by_index(idf_.size());
-    for (const auto& [gram, idx] : vocab_) by_index[idx] = &gram;
     Put(out, static_cast<uint32_t>(idf_.size()));
     for (size_t f = 0; f < idf_.size(); ++f) {
-      PutString(out, *by_index[f]);
+      PutString(out, grams_[f]);
       Put(out, idf_[f]);
       out.write(reinterpret_cast<const char*>(&weights_[f * labels_.size()]),
                 static_cast<std::streamsize>(labels_.size() * sizeof(float)));
@@ -252,7 +290,7 @@ Result<std::shared_ptr<const Classifier>> Classifier::Load(
   if (ok) {
     model->idf_.reserve(nfeatures);
     model->weights_.resize(static_cast<size_t>(nfeatures) * nlabels);
-    model->vocab_.reserve(nfeatures);
+    model->grams_.reserve(nfeatures);
   }
   for (uint32_t f = 0; ok && f < nfeatures; ++f) {
     std::string gram;
@@ -261,9 +299,10 @@ Result<std::shared_ptr<const Classifier>> Classifier::Load(
          static_cast<bool>(in.read(reinterpret_cast<char*>(&model->weights_[static_cast<size_t>(f) * nlabels]),
                                    static_cast<std::streamsize>(nlabels * sizeof(float))));
     model->idf_.push_back(idf);
-    model->vocab_.emplace(std::move(gram), f);
+    model->grams_.push_back(std::move(gram));
   }
   if (!ok || in.peek() != EOF) return InvalidArgument(path + " is damaged (truncated or malformed)");
+  model->BuildTable();
   return std::shared_ptr<const Classifier>(std::move(model));
 }
 

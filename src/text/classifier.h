@@ -49,15 +49,13 @@ class Classifier {
 
   // The `k` most likely labels, best first.
   std::vector<ScoredLabel> Predict(std::string_view text, size_t k) const;
+  // The same for text already reduced by Normalizer::Content (saves normalising twice).
+  std::vector<ScoredLabel> PredictContent(std::string_view content, size_t k) const;
   const std::vector<std::string>& labels() const { return labels_; }
   size_t feature_count() const { return idf_.size(); }
   size_t training_rows() const { return training_rows_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   Classifier() = default;
   // Sparse TF-IDF vector of content text: (feature index, value), sorted by index.
   void Vectorize(std::string_view content, std::vector<std::pair<uint32_t, float>>& out) const;
@@ -65,7 +63,12 @@ class Classifier {
   std::shared_ptr<const Normalizer> normalizer_;
   ClassifierOptions options_;
   std::vector<std::string> labels_;
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> vocab_;
+  // The n-grams, by feature index, and an open-addressing table from an n-gram's 64-bit hash
+  // to its index (a flat probe instead of a node-based map: the lookups are the hot loop).
+  std::vector<std::string> grams_;
+  std::vector<std::pair<uint64_t, uint32_t>> table_;
+  void BuildTable();
+  int64_t Lookup(std::string_view gram) const;
   std::vector<float> idf_;
   std::vector<float> weights_;  // feature-major: weights_[f * labels + k]
   size_t training_rows_ = 0;

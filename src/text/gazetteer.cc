@@ -162,8 +162,15 @@ const Place* Gazetteer::Find(const std::string& code) const {
   return it == by_code_.end() ? nullptr : &places_[it->second];
 }
 
+uint32_t Gazetteer::Child(uint32_t node, int32_t c) const {
+  if (node == 0 && c >= 0 && c < 0x10000) return root_[static_cast<size_t>(c)];
+  auto it = edges_.find((static_cast<uint64_t>(node) << 32) | static_cast<uint32_t>(c));
+  return it == edges_.end() ? 0 : it->second;
+}
+
 void Gazetteer::Build() {
   terminal_.assign(1, {});
+  root_.assign(0x10000, 0);
   for (uint32_t i = 0; i < places_.size(); ++i) by_code_.emplace(places_[i].code, i);
   auto insert = [&](const std::string& raw, uint32_t place, bool abbreviated) {
     const std::string name = normalizer_->Normalize(raw);
@@ -177,6 +184,7 @@ void Gazetteer::Build() {
       const uint64_t key = (static_cast<uint64_t>(node) << 32) | static_cast<uint32_t>(c);
       auto [it, added] = edges_.emplace(key, static_cast<uint32_t>(terminal_.size()));
       if (added) terminal_.emplace_back();
+      if (node == 0 && c < 0x10000) root_[static_cast<size_t>(c)] = it->second;
       node = it->second;
     }
     if (node != 0) terminal_[node].push_back({place, abbreviated});
@@ -217,9 +225,8 @@ Location Gazetteer::Locate(std::string_view s) const {
       UChar32 c;
       U8_NEXT(s.data(), j, n, c);
       if (c < 0) break;
-      auto it = edges_.find((static_cast<uint64_t>(node) << 32) | static_cast<uint32_t>(c));
-      if (it == edges_.end()) break;
-      node = it->second;
+      node = Child(node, c);
+      if (node == 0) break;
       if (!terminal_[node].empty()) {
         last_end = j;
         last_node = node;

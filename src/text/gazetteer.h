@@ -83,7 +83,11 @@ class Gazetteer {
   std::vector<Place> places_;
   std::unordered_map<std::string, uint32_t> by_code_;
   // Code-point trie over the names: edges keyed by (node << 32 | code point).
+  // The root's children are an array over the BMP: most positions of a text start no name, and
+  // an array read answers that without hashing.
   std::unordered_map<uint64_t, uint32_t> edges_;
+  std::vector<uint32_t> root_;  // code point → node, 0 = none
+  uint32_t Child(uint32_t node, int32_t c) const;
   std::vector<std::vector<NameEntry>> terminal_;  // per node: the places named by it
 };
 

@@ -27,8 +27,16 @@ bool IsWordChar(UChar32 c) {
 
 struct Segmenter::Impl {
   std::unique_ptr<icu::BreakIterator> prototype;
-  // User words by their first code point, longest first.
-  std::unordered_map<UChar32, std::vector<std::string>> by_first;
+  // The user words as a code-point trie: edges keyed by (node << 32 | code point).
+  std::unordered_map<uint64_t, uint32_t> edges;
+  std::vector<bool> word_end{false};  // per node
+  std::vector<uint32_t> root = std::vector<uint32_t>(0x10000, 0);  // the root's children over the BMP
+
+  uint32_t Child(uint32_t node, UChar32 c) const {
+    if (node == 0 && c >= 0 && c < 0x10000) return root[static_cast<size_t>(c)];
+    auto it = edges.find((static_cast<uint64_t>(node) << 32) | static_cast<uint32_t>(c));
+    return it == edges.end() ? 0 : it->second;
+  }
   std::mutex clone_mu;
 
   icu::BreakIterator& ThreadIterator() {
@@ -57,62 +65,79 @@ Result<std::shared_ptr<const Segmenter>> Segmenter::Create(
   }
   size_t count = 0;
   for (const std::string& w : user_words) {
-    int32_t i = 0;
-    UChar32 first = NextChar(w, i);
-    if (first < 0 || static_cast<size_t>(i) >= w.size()) continue;  // empty or one character
-    auto& list = impl->by_first[first];
-    if (std::find(list.begin(), list.end(), w) != list.end()) continue;
-    list.push_back(w);
+    uint32_t node = 0;
+    int32_t i = 0, chars = 0;
+    const auto n = static_cast<int32_t>(w.size());
+    while (i < n) {
+      UChar32 c = NextChar(w, i);
+      if (c < 0) break;
+      ++chars;
+      const uint64_t key = (static_cast<uint64_t>(node) << 32) | static_cast<uint32_t>(c);
+      auto [it, added] = impl->edges.emplace(key, static_cast<uint32_t>(impl->word_end.size()));
+      if (added) impl->word_end.push_back(false);
+      if (node == 0 && c < 0x10000) impl->root[static_cast<size_t>(c)] = it->second;
+      node = it->second;
+    }
+    if (i < n || chars < 2 || impl->word_end[node]) continue;  // malformed, short or repeated
+    impl->word_end[node] = true;
     ++count;
-  }
-  for (auto& [c, list] : impl->by_first) {
-    std::sort(list.begin(), list.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   }
   return std::shared_ptr<const Segmenter>(new Segmenter(std::move(impl), count));
 }
 
-void Segmenter::SegmentGap(std::string_view text, uint32_t offset, std::vector<Token>& out) const {
-  if (text.empty()) return;
+std::vector<Token> Segmenter::Segment(std::string_view s) const {
+  // 1. User words: at each position the longest one, not overlapping.
+  std::vector<std::pair<uint32_t, uint32_t>> user;
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    uint32_t node = 0;
+    int32_t j = i, longest = -1;
+    while (j < n) {
+      UChar32 c = NextChar(s, j);
+      if (c < 0) break;
+      node = impl_->Child(node, c);
+      if (node == 0) break;
+      if (impl_->word_end[node]) longest = j;
+    }
+    if (longest > 0) {
+      user.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(longest));
+      i = longest;
+    } else {
+      NextChar(s, i);
+    }
+  }
+  // 2. ICU's words over the whole text, once. User words replace what they overlap; the parts
+  // of an ICU word outside every user word remain words.
+  std::vector<Token> out;
   icu::BreakIterator& it = impl_->ThreadIterator();
   UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return;
+  UText* ut = utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &status);
+  if (U_FAILURE(status)) return out;
   it.setText(ut, status);
+  auto emit = [&](uint32_t b, uint32_t e) {
+    std::string_view word = s.substr(b, e - b);
+    int32_t k = 0;
+    if (e > b && IsWordChar(NextChar(word, k))) out.push_back({word, b, e, false});
+  };
+  size_t u = 0;     // the next user word not yet emitted
+  uint32_t done = 0;  // bytes before this are covered
   // With a UTF-8 UText, ICU's boundaries are native (byte) indexes.
   int32_t start = it.first();
   for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
-    std::string_view word = text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
-    int32_t i = 0;
-    if (!IsWordChar(NextChar(word, i))) continue;  // spaces and punctuation
-    out.push_back({word, offset + static_cast<uint32_t>(start), offset + static_cast<uint32_t>(end),
-                   false});
+    auto b = std::max(static_cast<uint32_t>(start), done);
+    const auto e = static_cast<uint32_t>(end);
+    while (u < user.size() && user[u].first < e) {
+      if (user[u].first > b) emit(b, user[u].first);
+      out.push_back({s.substr(user[u].first, user[u].second - user[u].first), user[u].first,
+                     user[u].second, true});
+      done = user[u].second;
+      b = std::max(b, done);
+      ++u;
+    }
+    if (b < e) emit(b, e);
+    done = std::max(done, e);
   }
   utext_close(ut);
-}
-
-std::vector<Token> Segmenter::Segment(std::string_view s) const {
-  std::vector<Token> out;
-  size_t gap_begin = 0;
-  int32_t i = 0;
-  const auto n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    const int32_t at = i;
-    UChar32 c = NextChar(s, i);
-    auto found = impl_->by_first.find(c);
-    if (found == impl_->by_first.end()) continue;
-    for (const std::string& w : found->second) {
-      if (s.compare(static_cast<size_t>(at), w.size(), w) != 0) continue;
-      SegmentGap(s.substr(gap_begin, static_cast<size_t>(at) - gap_begin),
-                 static_cast<uint32_t>(gap_begin), out);
-      out.push_back({s.substr(static_cast<size_t>(at), w.size()), static_cast<uint32_t>(at),
-                     static_cast<uint32_t>(at + static_cast<int32_t>(w.size())), true});
-      i = at + static_cast<int32_t>(w.size());
-      gap_begin = static_cast<size_t>(i);
-      break;
-    }
-  }
-  SegmentGap(s.substr(gap_begin), static_cast<uint32_t>(gap_begin), out);
   return out;
 }
 

@@ -39,7 +39,6 @@ class Segmenter {
  private:
   struct Impl;
   Segmenter(std::unique_ptr<Impl> impl, size_t count);
-  void SegmentGap(std::string_view text, uint32_t offset, std::vector<Token>& out) const;
   std::unique_ptr<Impl> impl_;
   size_t user_word_count_ = 0;
 };
