@@ -2,7 +2,7 @@
 //
 //  1. One core: normalise + segment + classify + locate + duplicate lookup, per order of about
 //     220 characters (the median request), with 1,000,000 orders in the duplicate index, and
-//     the share each stage takes.
+//     the share each stage takes; best of three rounds.
 //  2. The suggestion API over HTTP (the real server, text on, the same index size) under 16
 //     concurrent keep-alive clients: p99 latency.
 //  3. The duplicate index's memory per order.
@@ -166,32 +166,42 @@ int main(int argc, char** argv) {
     queries.push_back(Compose(sentences, rng, 200));
     total_chars += Utf8Length(queries.back());
   }
-  double t_norm = 0, t_seg = 0, t_cls = 0, t_loc = 0, t_dup = 0;
+  // Three rounds over the same queries; the best round counts (this machine is shared and its
+  // speed drifts by tens of percent within a minute).
+  double t_norm = 0, t_seg = 0, t_cls = 0, t_loc = 0, t_dup = 0, total = 1e300;
   size_t sink = 0;
-  auto all0 = Steady::now();
-  for (const std::string& q : queries) {
-    auto s0 = Steady::now();
-    const std::string norm = normalizer->Normalize(q);
-    const std::string content = normalizer->Content(q);
-    auto s1 = Steady::now();
-    sink += segmenter->Segment(norm).size();
-    auto s2 = Steady::now();
-    sink += classifier->PredictContent(content, 3).size();
-    sink += text::RequestTypeHint(norm).cues.size() + text::UrgencyHint(norm).cues.size();
-    auto s3 = Steady::now();
-    sink += gazetteer->Locate(norm).mentions.size();
-    auto s4 = Steady::now();
-    sink += index.Query(content, 20090, "110105", "", 5).size();
-    auto s5 = Steady::now();
-    t_norm += std::chrono::duration<double>(s1 - s0).count();
-    t_seg += std::chrono::duration<double>(s2 - s1).count();
-    t_cls += std::chrono::duration<double>(s3 - s2).count();
-    t_loc += std::chrono::duration<double>(s4 - s3).count();
-    t_dup += std::chrono::duration<double>(s5 - s4).count();
+  for (int round = 0; round < 3; ++round) {
+    double r_norm = 0, r_seg = 0, r_cls = 0, r_loc = 0, r_dup = 0;
+    auto all0 = Steady::now();
+    for (const std::string& q : queries) {
+      auto s0 = Steady::now();
+      const std::string norm = normalizer->Normalize(q);
+      const std::string content = normalizer->Content(q);
+      auto s1 = Steady::now();
+      sink += segmenter->Segment(norm).size();
+      auto s2 = Steady::now();
+      sink += classifier->PredictContent(content, 3).size();
+      sink += text::RequestTypeHint(norm).cues.size() + text::UrgencyHint(norm).cues.size();
+      auto s3 = Steady::now();
+      sink += gazetteer->Locate(norm).mentions.size();
+      auto s4 = Steady::now();
+      sink += index.Query(content, 20090, "110105", "", 5).size();
+      auto s5 = Steady::now();
+      r_norm += std::chrono::duration<double>(s1 - s0).count();
+      r_seg += std::chrono::duration<double>(s2 - s1).count();
+      r_cls += std::chrono::duration<double>(s3 - s2).count();
+      r_loc += std::chrono::duration<double>(s4 - s3).count();
+      r_dup += std::chrono::duration<double>(s5 - s4).count();
+    }
+    const double took = Seconds(all0);
+    std::printf("  round %d: %.0f orders/s\n", round + 1, static_cast<double>(n) / took);
+    if (took < total) {
+      total = took;
+      t_norm = r_norm, t_seg = r_seg, t_cls = r_cls, t_loc = r_loc, t_dup = r_dup;
+    }
   }
-  const double total = Seconds(all0);
   const double per_s = static_cast<double>(n) / total;
-  std::printf("\none core, %zu orders of %.0f characters on average (checksum %zu):\n", n,
+  std::printf("\none core, best of 3 rounds, %zu orders of %.0f characters on average (checksum %zu):\n", n,
               static_cast<double>(total_chars) / static_cast<double>(n), sink);
   const double stages = t_norm + t_seg + t_cls + t_loc + t_dup;
   std::printf("  normalise %5.1f%%  segment %5.1f%%  classify+cues %5.1f%%  locate %5.1f%%  duplicates %5.1f%%\n",

@@ -25,11 +25,11 @@ namespace jiesu::text {
 
 struct DupOptions {
   uint32_t capacity = 1u << 20;  // orders kept (the most recent)
-  int bands = 12;
-  int rows = 2;                  // minima per band: a pair with Jaccard s meets in a band
+  int bands = 8;
+  int rows = 3;                  // minima per band: a pair with Jaccard s meets in a band
                                  // with probability s^rows
   int bucket_bits = 18;          // 2^bucket_bits chain heads per band
-  int max_chain = 64;            // entries examined per band and query
+  int max_chain = 24;            // entries examined per band and query (newest first)
   int window_days = 90;          // candidates older than this are not duplicates
   double min_similarity = 0.3;   // estimated Jaccard below this is not a candidate
   double cluster_similarity = 0.5;  // an order joins the cluster of its best match above this
