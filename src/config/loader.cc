@@ -165,6 +165,31 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         MapReader e(ev, r.file(), "evaluation", diag);
         if (e.ok()) LoadEvaluation(e, j.evaluation);
       }
+      // Synonym groups for knowledge-base search: [[暖气, 供暖, 供热], …].
+      YAML::Node syn = r.Get("synonyms");
+      if (syn.IsDefined() && !syn.IsNull()) {
+        if (!syn.IsSequence()) {
+          r.ErrorAt(syn, "synonyms", "expected a list of lists of words");
+        } else {
+          size_t i = 0;
+          for (const auto& group : syn) {
+            const std::string at = "synonyms[" + std::to_string(i++) + "]";
+            std::vector<std::string> words;
+            bool ok = group.IsSequence() && group.size() >= 2;
+            if (ok) {
+              for (const auto& w : group) {
+                if (!w.IsScalar() || w.Scalar().empty()) ok = false;
+                else words.push_back(w.Scalar());
+              }
+            }
+            if (!ok) {
+              r.ErrorAt(group, at, "expected a list of at least two words");
+              continue;
+            }
+            j.synonyms.push_back(std::move(words));
+          }
+        }
+      }
       r.RejectUnknownKeys();
     }
   }

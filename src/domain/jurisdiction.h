@@ -239,6 +239,8 @@ struct Jurisdiction {
   Roles roles;
   Policy policy;
   Evaluation evaluation;
+  // Words that mean the same to a citizen (暖气 = 供暖 = 供热), for knowledge-base search.
+  std::vector<std::vector<std::string>> synonyms;
 
   const Area* FindArea(const std::string& code) const;
 };

@@ -122,6 +122,26 @@ struct Notice {
   int number = 0;
 };
 
+// A knowledge point (知识点): a question citizens ask and the answer the hotline gives, with
+// its policy basis, the unit that owns it and how long it is valid.
+struct KnowledgePoint {
+  int64_t id = 0;
+  std::string question;
+  std::string answer;
+  std::string basis;       // 政策依据
+  std::string owner_unit;  // the unit responsible for the answer
+  std::optional<TimePoint> valid_from;
+  std::optional<TimePoint> valid_to;  // exclusive
+  std::string status = "published";   // draft | published | retired
+  TimePoint created_at{};
+  TimePoint updated_at{};
+};
+
+struct KnowledgeHit {
+  KnowledgePoint point;
+  double score = 0;  // higher is better (the negated BM25 rank)
+};
+
 // 考核申诉 (appeal) or 不合理诉求 (unreasonable request) claim by a unit about one order.
 enum class ClaimKind { kAppeal, kUnreasonable };
 enum class ClaimState { kPending, kUpheld, kDismissed };
@@ -286,6 +306,18 @@ class Store {
   // Newest first.
   virtual Result<std::vector<domain::Supervision>> ListSupervisions(
       const SupervisionFilter& filter) = 0;
+
+  // Knowledge base. `question_words` and `answer_words` are the texts' words separated by
+  // spaces (the segmenter's output): the store indexes them for full-text search. Saving with
+  // id 0 creates the point; otherwise replaces it (kNotFound when it does not exist).
+  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point, const std::string& question_words,
+                                               const std::string& answer_words) = 0;
+  virtual Result<KnowledgePoint> GetKnowledge(int64_t id) = 0;
+  virtual Status DeleteKnowledge(int64_t id) = 0;
+  // Points matching an FTS5 query over the indexed words, best first (BM25, question words
+  // weighted 3, answer 1); with `current_only`, published and valid at `now`.
+  virtual Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
+                                                            TimePoint now, int limit) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

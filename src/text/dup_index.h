@@ -25,8 +25,8 @@ namespace jiesu::text {
 
 struct DupOptions {
   uint32_t capacity = 1u << 20;  // orders kept (the most recent)
-  int bands = 8;
-  int rows = 3;                  // minima per band: a pair with Jaccard s meets in a band
+  int bands = 12;
+  int rows = 2;                  // minima per band: a pair with Jaccard s meets in a band
                                  // with probability s^rows
   int bucket_bits = 18;          // 2^bucket_bits chain heads per band
   int max_chain = 24;            // entries examined per band and query (newest first)

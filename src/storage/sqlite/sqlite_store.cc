@@ -261,6 +261,23 @@ CREATE TABLE rollup_tags (
   PRIMARY KEY (day, tag, category, district)
 ) WITHOUT ROWID;
 )sql"},
+    {6, "knowledge base", R"sql(
+CREATE TABLE knowledge (
+  id INTEGER PRIMARY KEY,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  owner_unit TEXT NOT NULL,
+  valid_from INTEGER,
+  valid_to INTEGER,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- The segmented words of each point (rowid = knowledge.id), tokenised by FTS5's unicode61 at
+-- the spaces the segmenter put in.
+CREATE VIRTUAL TABLE knowledge_fts USING fts5(question, answer, tokenize = 'unicode61');
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer

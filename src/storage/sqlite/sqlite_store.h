@@ -90,6 +90,12 @@ class SqliteStore final : public Store {
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
+  Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point, const std::string& question_words,
+                                       const std::string& answer_words) override;
+  Result<KnowledgePoint> GetKnowledge(int64_t id) override;
+  Status DeleteKnowledge(int64_t id) override;
+  Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
+                                                    TimePoint now, int limit) override;
 
   // Recomputes every derived table (timers, notices, evaluation facts, rollups) from the
   // event log, in one transaction. Returns the number of orders.
