@@ -159,6 +159,73 @@ TEST_F(SuggestHttpTest, SuggestsAndIntakeKeepsTheSuggestion) {
   EXPECT_EQ(As("dispatcher1")->Get("/api/v1/clusters?size=2").status, 400);
 }
 
+TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
+  Start(true, false);
+  auto dispatcher = As("dispatcher1");  // manage_knowledge in the demo roles
+  auto agent = As("agent1");
+  auto create = [&](const std::string& body) {
+    Response r = dispatcher->Post("/api/v1/knowledge", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().at("id").as_int64();
+  };
+  // Written with 供暖; citizens say 暖气 (synonyms in the demo's jurisdiction.yaml).
+  const int64_t heat = create(R"({"question":"家里供暖温度不达标怎么办？",
+      "answer":"室温低于18℃可向供热单位报修，24小时内上门检测。","basis":"《北京市供热采暖管理办法》",
+      "owner_unit":"bj.heat"})");
+  const int64_t fee = create(R"({"question":"供暖费怎么缴纳？","answer":"可在供热单位营业厅或网上缴纳。",
+      "owner_unit":"bj.heat"})");
+  const int64_t bus = create(R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到服务网点补办。"})");
+  const int64_t draft = create(R"({"question":"暖气片漏水谁来修？","answer":"草稿","status":"draft"})");
+
+  Response found = agent->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%BD%8E");  // 暖气不热温度低
+  ASSERT_EQ(found.status, 200) << found.body;
+  const json::value fj = found.json();
+  const json::array& points = fj.at("points").as_array();
+  ASSERT_GE(points.size(), 2u) << found.body;
+  EXPECT_EQ(points[0].at("id").as_int64(), heat);  // 供暖 + 温度 beat 供暖 alone
+  EXPECT_EQ(points[1].at("id").as_int64(), fee);
+  for (const auto& p : points) {
+    EXPECT_NE(p.at("id").as_int64(), bus);
+    EXPECT_NE(p.at("id").as_int64(), draft);  // agents see published points only
+  }
+  EXPECT_GT(points[0].at("score").as_double(), points[1].at("score").as_double());
+  EXPECT_EQ(Str(points[0], "owner_unit_name"), "北京市热力集团");
+
+  // The suggestion carries the top answers.
+  Response s = agent->Post("/api/v1/suggest", kDraft);
+  ASSERT_EQ(s.status, 200);
+  const json::value sj = s.json();
+  ASSERT_FALSE(sj.at("knowledge").as_array().empty()) << s.body;
+  EXPECT_EQ(sj.at("knowledge").as_array()[0].at("id").as_int64(), heat);
+
+  // Managers see drafts; a change re-indexes; delete removes.
+  EXPECT_EQ(agent->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94&all=true").status, 403);
+  Response all = dispatcher->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E7%89%87&all=true");  // 暖气片
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.json().at("points").as_array().at(0).at("id").as_int64(), draft);
+  Response put = dispatcher->Send("PUT", "/api/v1/knowledge/" + std::to_string(bus),
+                                  R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到任一服务网点补办，押金不退。","status":"retired"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Str(put.json(), "status"), "retired");
+  EXPECT_TRUE(agent->Get("/api/v1/knowledge?q=%E5%85%AC%E4%BA%A4%E5%8D%A1").json().at("points").as_array().empty());
+  EXPECT_EQ(dispatcher->Send("DELETE", "/api/v1/knowledge/" + std::to_string(fee)).status, 200);
+  EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(fee)).status, 404);
+  EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(heat)).status, 200);
+
+  // Refusals change nothing.
+  EXPECT_EQ(agent->Post("/api/v1/knowledge", R"({"question":"q","answer":"a"})").status, 403);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q"})").status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","owner_unit":"nope"})").status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","status":"old"})").status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","colour":1})").status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a",
+      "valid_from":"2026-03-01T00:00:00+08:00","valid_to":"2026-02-01T00:00:00+08:00"})").status, 400);
+  EXPECT_EQ(dispatcher->Send("DELETE", "/api/v1/knowledge/9999").status, 404);
+  EXPECT_EQ(agent->Get("/api/v1/knowledge").status, 400);
+  EXPECT_EQ(agent->Send("DELETE", "/api/v1/knowledge/" + std::to_string(heat)).status, 403);
+  EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(heat)).status, 200);
+}
+
 TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
   Start(true, false);
   auto agent = As("agent1");

@@ -234,6 +234,7 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
     case Action::kDecideClaim:
     case Action::kSupervise:
     case Action::kHandleSupervision:
+    case Action::kManageKnowledge:
       return InvalidArgument(std::string(domain::Name(action)) + " is not a transition");
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
@@ -252,13 +253,14 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
          service::Supervisions& supervisions, service::Analytics& analytics,
-         service::Suggester* suggester)
+         service::Suggester* suggester, service::Knowledge* knowledge)
     : auth_(auth),
       orders_(orders),
       evaluator_(evaluator),
       supervisions_(supervisions),
       analytics_(analytics),
-      suggester_(suggester) {
+      suggester_(suggester),
+      knowledge_(knowledge) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });

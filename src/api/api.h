@@ -16,6 +16,7 @@
 #include "service/auth.h"
 #include "service/evaluation.h"
 #include "service/orders.h"
+#include "service/knowledge.h"
 #include "service/suggest.h"
 #include "service/supervisions.h"
 
@@ -26,7 +27,7 @@ class Api {
   // `suggester` may be null (text understanding off): its routes then answer 503.
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
       service::Supervisions& supervisions, service::Analytics& analytics,
-      service::Suggester* suggester = nullptr);
+      service::Suggester* suggester = nullptr, service::Knowledge* knowledge = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -91,6 +92,10 @@ class Api {
   void AddTextRoutes();
   Result<HttpResponse> Suggest(Call& c);
   Result<HttpResponse> Clusters(Call& c);
+  Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);
+  Result<HttpResponse> GetKnowledge(Call& c);
+  Result<HttpResponse> DeleteKnowledge(Call& c);
+  Result<HttpResponse> SearchKnowledge(Call& c);
   Result<HttpResponse> OpenSupervision(Call& c);
   Result<HttpResponse> ListSupervisions(Call& c);
   Result<HttpResponse> GetSupervision(Call& c);
@@ -105,6 +110,7 @@ class Api {
   service::Supervisions& supervisions_;
   service::Analytics& analytics_;
   service::Suggester* suggester_;
+  service::Knowledge* knowledge_;
   std::vector<Route> routes_;
 };
 

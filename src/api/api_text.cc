@@ -11,6 +11,14 @@ namespace json = boost::json;
 void Api::AddTextRoutes() {
   Add("POST", "/api/v1/suggest", false, [this](Call& c) { return Suggest(c); });
   Add("GET", "/api/v1/clusters", false, [this](Call& c) { return Clusters(c); });
+  Add("POST", "/api/v1/knowledge", false, [this](Call& c) { return SaveKnowledge(c, 0); });
+  Add("GET", "/api/v1/knowledge", false, [this](Call& c) { return SearchKnowledge(c); });
+  Add("GET", "/api/v1/knowledge/{id}", false, [this](Call& c) { return GetKnowledge(c); });
+  Add("PUT", "/api/v1/knowledge/{id}", false, [this](Call& c) -> Result<HttpResponse> {
+    JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+    return SaveKnowledge(c, id);
+  });
+  Add("DELETE", "/api/v1/knowledge/{id}", false, [this](Call& c) { return DeleteKnowledge(c); });
 }
 
 namespace {
@@ -18,6 +26,23 @@ namespace {
 Status TextOn(const service::Suggester* s) {
   if (s == nullptr) return Unavailable("text understanding is off on this server");
   return {};
+}
+
+json::object KnowledgeJson(const storage::KnowledgePoint& p, const domain::Jurisdiction& j) {
+  const domain::Unit* unit = j.units.Find(p.owner_unit);
+  return json::object{
+      {"id", p.id},
+      {"question", p.question},
+      {"answer", p.answer},
+      {"basis", p.basis},
+      {"owner_unit", p.owner_unit},
+      {"owner_unit_name", unit ? unit->name : ""},
+      {"valid_from", p.valid_from ? json::value(Time(*p.valid_from, j)) : json::value(nullptr)},
+      {"valid_to", p.valid_to ? json::value(Time(*p.valid_to, j)) : json::value(nullptr)},
+      {"status", p.status},
+      {"created_at", Time(p.created_at, j)},
+      {"updated_at", Time(p.updated_at, j)},
+  };
 }
 
 json::array Strings(const std::vector<std::string>& v) {
@@ -96,6 +121,17 @@ Result<HttpResponse> Api::Suggest(Call& c) {
       {"normalized", s.normalized},
   };
   if (!s.classifier_note.empty()) out["classifier_note"] = s.classifier_note;
+  // The knowledge points that may let the agent answer on the spot.
+  json::array answers;
+  if (knowledge_ != nullptr) {
+    JIESU_ASSIGN_OR_RETURN(auto hits, knowledge_->Search(text, true, 3));
+    for (const auto& h : hits) {
+      json::object k = KnowledgeJson(h.point, j);
+      k["score"] = h.score;
+      answers.emplace_back(std::move(k));
+    }
+  }
+  out["knowledge"] = std::move(answers);
   return JsonResponse(200, out);
 }
 
@@ -140,6 +176,83 @@ Result<HttpResponse> Api::Clusters(Call& c) {
         {"orders", std::move(orders)}});
   }
   return JsonResponse(200, json::object{{"clusters", std::move(out)}});
+}
+
+}  // namespace jiesu::api
+
+namespace jiesu::api {
+
+Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
+  JsonReader r(body);
+  storage::KnowledgePoint p;
+  p.id = id;
+  p.question = r.String("question", true);
+  p.answer = r.String("answer", true);
+  p.basis = r.String("basis");
+  p.owner_unit = r.String("owner_unit");
+  p.status = r.String("status", false, "published");
+  for (const char* key : {"valid_from", "valid_to"}) {
+    const std::string v = r.String(key);
+    if (v.empty()) continue;
+    auto t = ParseRfc3339(v);
+    if (!t.ok()) return InvalidArgument(std::string(key) + ": " + t.error().message, key);
+    (std::string(key) == "valid_from" ? p.valid_from : p.valid_to) = *t;
+  }
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, knowledge_->Save(c.actor, p));
+  HttpResponse res = JsonResponse(id == 0 ? 201 : 200, KnowledgeJson(saved, orders_.jurisdiction()));
+  if (id == 0) res.headers.emplace_back("Location", "/api/v1/knowledge/" + std::to_string(saved.id));
+  return res;
+}
+
+Result<HttpResponse> Api::GetKnowledge(Call& c) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint p, knowledge_->Get(id));
+  return JsonResponse(200, KnowledgeJson(p, orders_.jurisdiction()));
+}
+
+Result<HttpResponse> Api::DeleteKnowledge(Call& c) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+  JIESU_RETURN_IF_ERROR(knowledge_->Delete(c.actor, id));
+  return JsonResponse(200, json::object{{"deleted", id}});
+}
+
+Result<HttpResponse> Api::SearchKnowledge(Call& c) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  std::string q;
+  int64_t limit = 10;
+  bool all = false;
+  for (const auto& [k, v] : c.req.query) {
+    if (!IsValidUtf8(v)) return InvalidArgument(k + " is not valid UTF-8", k);
+    if (k == "q") {
+      q = v;
+    } else if (k == "limit") {
+      JIESU_ASSIGN_OR_RETURN(limit, PositiveId(v, "limit"));
+    } else if (k == "all") {
+      if (v != "true" && v != "false") return InvalidArgument("all must be true or false", "all");
+      all = v == "true";
+    } else {
+      return InvalidArgument("unknown query parameter '" + k + "'", k);
+    }
+  }
+  if (q.empty()) return InvalidArgument("q is required", "q");
+  const auto& j = orders_.jurisdiction();
+  // Drafts, retired and expired points are for those who manage the knowledge base.
+  if (all && !j.roles.Allows(c.actor.role, domain::Action::kManageKnowledge)) {
+    return Forbidden("only roles with manage_knowledge see drafts and retired points");
+  }
+  JIESU_ASSIGN_OR_RETURN(auto hits, knowledge_->Search(q, !all, static_cast<int>(std::min<int64_t>(limit, 100))));
+  json::array out;
+  for (const auto& h : hits) {
+    json::object k = KnowledgeJson(h.point, j);
+    k["score"] = h.score;
+    out.emplace_back(std::move(k));
+  }
+  return JsonResponse(200, json::object{{"points", std::move(out)}});
 }
 
 }  // namespace jiesu::api

@@ -70,6 +70,8 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
                            service::Suggester::Create(*app->jurisdiction_, options.suggester));
     JIESU_RETURN_IF_ERROR(app->suggester_->Warm(*app->store_, app->clock_.Now()));
     app->orders_->set_suggester(app->suggester_.get());
+    app->knowledge_ = std::make_unique<service::Knowledge>(*app->store_, *app->jurisdiction_,
+                                                           app->clock_, *app->suggester_);
   }
   app->evaluator_ =
       std::make_unique<service::Evaluator>(*app->store_, *app->jurisdiction_, app->clock_);
@@ -80,7 +82,7 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
   app->analytics_ = std::make_unique<service::Analytics>(*app->store_, *app->jurisdiction_);
   app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
                                          *app->supervisions_, *app->analytics_,
-                                         app->suggester_.get());
+                                         app->suggester_.get(), app->knowledge_.get());
   app->options_ = std::move(options);
   return app;
 }

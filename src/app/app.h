@@ -17,6 +17,7 @@
 #include "service/evaluation.h"
 #include "service/orders.h"
 #include "service/scheduler.h"
+#include "service/knowledge.h"
 #include "service/suggest.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -78,6 +79,7 @@ class App {
   std::unique_ptr<service::CallerHasher> hasher_;
   std::unique_ptr<service::Auth> auth_;
   std::unique_ptr<service::Suggester> suggester_;  // before orders_, which uses it
+  std::unique_ptr<service::Knowledge> knowledge_;
   std::unique_ptr<service::Orders> orders_;
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;

@@ -91,7 +91,7 @@ constexpr Table<CardKind, 6> kCardKinds{{
     {CardKind::kReplyRed, "reply_red"},
     {CardKind::kUrge, "urge"},
 }};
-constexpr Table<Action, 24> kActions{{
+constexpr Table<Action, 25> kActions{{
     {Action::kIntake, "intake"},
     {Action::kAnswer, "answer"},
     {Action::kReject, "reject"},
@@ -116,6 +116,7 @@ constexpr Table<Action, 24> kActions{{
     {Action::kDecideClaim, "decide_claim"},
     {Action::kSupervise, "supervise"},
     {Action::kHandleSupervision, "handle_supervision"},
+    {Action::kManageKnowledge, "manage_knowledge"},
 }};
 
 template <class E, size_t N>

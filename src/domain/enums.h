@@ -95,6 +95,8 @@ enum class Action {
   // 督办: supervision orders.
   kSupervise,          // open one, decide returns and review replies
   kHandleSupervision,  // a unit accepts, asks to return or replies to its part
+  // Knowledge base.
+  kManageKnowledge,  // create, change and delete knowledge points
 };
 
 #define JIESU_DECLARE_ENUM_NAMES(Type)                 \

@@ -66,6 +66,10 @@ Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction&
   return s;
 }
 
+std::string Suggester::Words(const std::string& text) const {
+  return segmenter_->Joined(normalizer_->Normalize(text));
+}
+
 int32_t Suggester::LocalDay(TimePoint t) const {
   const int64_t ms = ToUnixMillis(t) + static_cast<int64_t>(j_.utc_offset_minutes) * 60000;
   return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);

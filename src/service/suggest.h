@@ -75,6 +75,8 @@ class Suggester {
   Status Warm(storage::Store& store, TimePoint now);
   std::vector<text::DupCluster> Clusters(size_t min_size, TimePoint since, size_t limit) const;
 
+  // The words of `text` (normalised, segmented) separated by single spaces.
+  std::string Words(const std::string& text) const;
   bool has_classifier() const { return classifier_ != nullptr; }
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const text::DuplicateIndex& duplicates() const { return *dups_; }
