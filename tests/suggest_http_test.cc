@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -36,6 +37,7 @@ class SuggestHttpTest : public ::testing::Test {
     o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
     o.text = text;
     o.suggester.divisions_dir = std::string(JIESU_SOURCE_DIR) + "/data/divisions";
+    o.suggester.boundaries_path = boundaries_;
     if (classifier) {
       // A tiny model labelled with the demo taxonomy's codes (供暖, 噪声污染, 公共交通).
       auto norm = text::Normalizer::Create();
@@ -80,6 +82,7 @@ class SuggestHttpTest : public ::testing::Test {
     return std::string(v.at(key).as_string());
   }
 
+  std::string boundaries_;
   fs::path dir_;
   std::unique_ptr<app::App> app_;
   unsigned short port_ = 0;
@@ -240,6 +243,30 @@ TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
   const json::value order = created.json();
   EXPECT_EQ(Str(order.at("suggested"), "category"), "");
   EXPECT_EQ(Str(order.at("suggested"), "street_code"), "110105026");
+}
+
+// Coordinates decide the district through the boundaries (Beijing's, from ../shared/data).
+TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
+  const char* env = std::getenv("JIESU_DATA_DIR");
+  const fs::path file = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") /
+                        "beijing-boundaries" / "beijing_16_districts_datav_merged.geojson";
+  if (!fs::exists(file)) GTEST_SKIP() << file << " not found (set JIESU_DATA_DIR)";
+  boundaries_ = file.string();
+  Start(true, false);
+  auto agent = As("agent1");
+  // The text names 望京 (朝阳区); the pin is at 中关村 (海淀区): the pin wins, the street goes.
+  Response r = agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":39.992,"lon":116.310})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value v = r.json();
+  EXPECT_EQ(Str(v.at("location"), "source"), "coordinates");
+  EXPECT_EQ(Str(v.at("location"), "district_code"), "110108");
+  EXPECT_EQ(Str(v.at("location"), "street_code"), "");
+  EXPECT_EQ(Str(v.at("location"), "mentions_in"), "text");
+  // A pin outside every district leaves the text's answer.
+  Response out = agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":31.23,"lon":121.47})");
+  EXPECT_EQ(Str(out.json().at("location"), "district_code"), "110105");
+  EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":"x","lat":39.9})").status, 400);
+  EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":"x","lat":95,"lon":116})").status, 400);
 }
 
 TEST_F(SuggestHttpTest, TextOffAnswers503) {

@@ -64,13 +64,18 @@ Result<HttpResponse> Api::Suggest(Call& c) {
   JsonReader r(body);
   const std::string text = r.String("text", true);
   const std::string address = r.String("address");
+  const std::optional<double> lat = r.Double("lat");
+  const std::optional<double> lon = r.Double("lon");
   JIESU_RETURN_IF_ERROR(r.Finish());
+  if (lat.has_value() != lon.has_value()) return InvalidArgument("lat and lon go together", lat ? "lon" : "lat");
+  if (lat && (*lat < -90 || *lat > 90)) return InvalidArgument("lat must be within [-90, 90]", "lat");
+  if (lon && (*lon < -180 || *lon > 180)) return InvalidArgument("lon must be within [-180, 180]", "lon");
   if (Utf8Length(text) > static_cast<size_t>(j.policy.max_content_chars)) {
     return Error{ErrorCode::kTooLarge,
                  "text is longer than " + std::to_string(j.policy.max_content_chars) + " characters",
                  "text"};
   }
-  const service::Suggestion s = suggester_->Suggest(text, address, orders_.clock().Now());
+  const service::Suggestion s = suggester_->Suggest(text, address, orders_.clock().Now(), lat, lon);
 
   json::array categories;
   for (const auto& cat : s.categories) {
@@ -84,7 +89,7 @@ Result<HttpResponse> Api::Suggest(Call& c) {
     mentions.emplace_back(json::object{{"code", m.place->code},
                                        {"name", m.place->name},
                                        {"level", text::PlaceLevelName(m.place->level)},
-                                       {"text", s.location_source == "address" ? "" : s.normalized.substr(m.begin, m.end - m.begin)},
+                                       {"text", s.mentions_source == "text" ? s.normalized.substr(m.begin, m.end - m.begin) : ""},
                                        {"begin", m.begin},
                                        {"end", m.end},
                                        {"abbreviated", m.abbreviated},
@@ -111,6 +116,7 @@ Result<HttpResponse> Api::Suggest(Call& c) {
       {"request_type", json::object{{"value", s.request_type.value}, {"cues", Strings(s.request_type.cues)}}},
       {"urgency", json::object{{"value", s.urgency.value}, {"cues", Strings(s.urgency.cues)}}},
       {"location", json::object{{"source", s.location_source},
+                                {"mentions_in", s.mentions_source},
                                 {"district_code", s.district_code},
                                 {"street_code", s.street_code},
                                 {"community_code", s.community_code},

@@ -24,6 +24,8 @@ commands:
                                       suggestions then carry no category and say so)
                   --divisions DIR     national division codes for the gazetteer
                                       (default data/divisions)
+                  --boundaries FILE   GeoJSON district boundaries (property adcode) that
+                                      map coordinates to districts
                   --no-text           no suggestions, duplicate index or clusters
   migrate       apply pending schema migrations
                   --db PATH (required)

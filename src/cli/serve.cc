@@ -39,7 +39,7 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
 int Serve(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args,
                             {"config", "db", "listen", "io-threads", "handler-threads",
-                             "body-limit", "token-ttl-minutes", "classifier", "divisions"},
+                             "body-limit", "token-ttl-minutes", "classifier", "divisions", "boundaries"},
                             {"demo", "no-text"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
@@ -68,6 +68,7 @@ int Serve(const std::vector<std::string>& args) {
   o.text = !flags->Has("no-text");
   o.suggester.classifier_path = flags->Get("classifier");
   o.suggester.divisions_dir = flags->Get("divisions", "data/divisions");
+  o.suggester.boundaries_path = flags->Get("boundaries");
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;

@@ -32,7 +32,8 @@ Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::Orde
   draft.suggested = {};
   if (suggester_ != nullptr) {
     draft.suggested = suggester_->Summarize(
-        suggester_->Suggest(draft.title + " " + draft.content, draft.location.address, now));
+        suggester_->Suggest(draft.title + " " + draft.content, draft.location.address, now,
+                            draft.location.lat, draft.location.lon));
   }
   auto created = store_.CreateOrder(key, [&](int64_t id) {
     return domain::DecideIntake(id, CodeFor(id, now), draft, actor, domain::Context{j_, now});

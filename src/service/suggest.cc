@@ -61,6 +61,9 @@ Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction&
   } else {
     JIESU_ASSIGN_OR_RETURN(s->classifier_, text::Classifier::Load(s->normalizer_, o.classifier_path));
   }
+  if (!o.boundaries_path.empty()) {
+    JIESU_ASSIGN_OR_RETURN(s->boundaries_, text::Boundaries::Load(o.boundaries_path));
+  }
   s->dups_ = std::make_unique<text::DuplicateIndex>(o.duplicates);
   s->window_days_ = o.duplicates.window_days;
   return s;
@@ -75,7 +78,8 @@ int32_t Suggester::LocalDay(TimePoint t) const {
   return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
 }
 
-Suggestion Suggester::Suggest(const std::string& text, const std::string& address, TimePoint now) const {
+Suggestion Suggester::Suggest(const std::string& text, const std::string& address, TimePoint now,
+                              std::optional<double> lat, std::optional<double> lon) const {
   Suggestion s;
   s.normalized = normalizer_->Normalize(text);
   const std::string content = normalizer_->Content(text);
@@ -116,12 +120,25 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
     s.location = gazetteer_->Locate(s.normalized);
     s.location_source = s.location.best ? "text" : "";
   }
+  s.mentions_source = s.location_source;
   auto known = [&](const std::string& code) { return !code.empty() && j_.FindArea(code) ? code : std::string(); };
   s.district_code = known(s.location.district_code);
   s.street_code = known(s.location.street_code);
   s.community_code = known(s.location.community_code);
   if (s.location.best && s.district_code.empty() && j_.FindArea(s.location.best->code)) {
     s.district_code = s.location.best->code;  // jurisdictions with their own area codes
+  }
+  // A map pin or a phone's position decides the district; a street named in another
+  // district is then dropped.
+  if (boundaries_ && lat && lon) {
+    if (auto code = boundaries_->AreaAt(*lon, *lat); code && j_.FindArea(*code)) {
+      if (*code != s.district_code) {
+        s.district_code = *code;
+        if (s.street_code.rfind(*code, 0) != 0) s.street_code.clear();
+        if (s.community_code.rfind(*code, 0) != 0) s.community_code.clear();
+      }
+      s.location_source = "coordinates";
+    }
   }
 
   // Units for the top two categories (or, with none, the area's fallback).

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "text/classifier.h"
 #include "text/cues.h"
 #include "text/dup_index.h"
+#include "text/boundaries.h"
 #include "text/gazetteer.h"
 #include "text/normalize.h"
 #include "text/segment.h"
@@ -29,6 +31,8 @@ struct SuggesterOptions {
   // jurisdiction's own areas.
   std::string divisions_dir = "data/divisions";
   std::string classifier_path;  // empty: no classifier (intake works and says so)
+  // GeoJSON district boundaries (feature property "adcode") for coordinates; empty: none.
+  std::string boundaries_path;
   text::DupOptions duplicates;
 };
 
@@ -51,7 +55,8 @@ struct Suggestion {
   text::CueHint request_type;
   text::CueHint urgency;
   text::Location location;  // mentions point into the suggester's gazetteer
-  std::string location_source;  // "address" or "text"
+  std::string location_source;  // "coordinates", "address" or "text": what decided the district
+  std::string mentions_source;  // "address" or "text": where the mentions' spans are
   std::string district_code, street_code, community_code;
   std::vector<Unit> units;
   std::vector<text::DupCandidate> duplicates;
@@ -64,8 +69,11 @@ class Suggester {
   static Result<std::unique_ptr<Suggester>> Create(const domain::Jurisdiction& j,
                                                    const SuggesterOptions& options);
 
-  // `now` fixes the day for the duplicate window.
-  Suggestion Suggest(const std::string& text, const std::string& address, TimePoint now) const;
+  // `now` fixes the day for the duplicate window. Coordinates (in the boundaries' frame), when
+  // given and inside a district, decide the district over the text.
+  Suggestion Suggest(const std::string& text, const std::string& address, TimePoint now,
+                     std::optional<double> lat = std::nullopt,
+                     std::optional<double> lon = std::nullopt) const;
   // The summary intake stores beside what the agent chose.
   domain::Suggested Summarize(const Suggestion& s) const;
   // Adds an order to the duplicate index (intake calls this after each new order); an open
@@ -90,6 +98,7 @@ class Suggester {
   std::shared_ptr<const text::Gazetteer> gazetteer_;
   std::shared_ptr<const text::Classifier> classifier_;
   std::string classifier_note_;
+  std::unique_ptr<text::Boundaries> boundaries_;
   std::unique_ptr<text::DuplicateIndex> dups_;
   int window_days_ = 90;
 };
