@@ -65,6 +65,7 @@ class App {
   service::Scheduler& scheduler() { return *scheduler_; }
   api::Api& api() { return *api_; }
   service::Suggester* suggester() { return suggester_.get(); }
+  service::Knowledge* knowledge() { return knowledge_.get(); }
   // Recomputes every derived table (rollups included) from the event log.
   Result<int64_t> RebuildDerived() { return store_->RebuildDerivedTables(); }
   storage::Store& store() { return *store_; }

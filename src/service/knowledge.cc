@@ -1,5 +1,6 @@
 #include "service/knowledge.h"
 
+#include <algorithm>
 #include <set>
 
 #include "base/utf8.h"
@@ -7,18 +8,6 @@
 namespace jiesu::service {
 
 namespace {
-
-std::vector<std::string> SplitWords(const std::string& joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t i = 0; i <= joined.size(); ++i) {
-    if (i == joined.size() || joined[i] == ' ') {
-      if (i > start) out.push_back(joined.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
-}
 
 // An FTS5 string literal (a phrase when it holds spaces).
 std::string Quote(const std::string& s) {
@@ -32,20 +21,39 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
+Knowledge::Knowledge(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
+                     const Suggester& text)
+    : store_(store), j_(j), clock_(clock), text_(text) {
+  for (const auto& group : j_.synonyms) {
+    std::vector<std::string> words;
+    for (const auto& g : group) words.push_back(text_.Words(g));
+    for (const auto& w : words) {
+      auto& all = synonyms_[w];
+      all.insert(all.end(), words.begin(), words.end());
+    }
+  }
+}
+
 std::string Knowledge::MatchQuery(const std::string& text) const {
-  std::vector<std::string> words = SplitWords(text_.Words(text));
+  std::vector<std::string> words = text_.TopicWords(text);
   // Single characters only when nothing longer is there: they match nearly everything.
   bool longer = false;
   for (const auto& w : words) longer = longer || Utf8Length(w) >= 2;
-  std::set<std::string> terms;
+  // At most kMaxWords words, in the order written, leaving out places and numbers: a long
+  // request's opening says what it is about, and every extra OR-ed word makes FTS5 rank more rows (a 220-character request has
+  // some 60 words; with all of them a search over 2,000 points took ~50 ms).
+  constexpr size_t kMaxWords = 6;
+  std::vector<std::string> distinct;
   for (const auto& w : words) {
+    if (distinct.size() == kMaxWords) break;
     if (longer && Utf8Length(w) < 2) continue;
+    if (std::find(distinct.begin(), distinct.end(), w) == distinct.end()) distinct.push_back(w);
+  }
+  std::set<std::string> terms;
+  for (const auto& w : distinct) {
     terms.insert(w);
-    for (const auto& group : j_.synonyms) {
-      bool in = false;
-      for (const auto& g : group) in = in || text_.Words(g) == w;
-      if (!in) continue;
-      for (const auto& g : group) terms.insert(text_.Words(g));  // segmented: a phrase
+    if (auto it = synonyms_.find(w); it != synonyms_.end()) {
+      terms.insert(it->second.begin(), it->second.end());  // segmented: phrases
     }
   }
   std::string q;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -20,8 +21,7 @@ namespace jiesu::service {
 class Knowledge {
  public:
   Knowledge(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
-            const Suggester& text)
-      : store_(store), j_(j), clock_(clock), text_(text) {}
+            const Suggester& text);
 
   // Create (point.id == 0) or replace. Errors: kForbidden without manage_knowledge,
   // kInvalidArgument naming the field, kNotFound for a missing id.
@@ -31,7 +31,8 @@ class Knowledge {
   // Best first. `current_only`: published and valid now (what agents see).
   Result<std::vector<storage::KnowledgeHit>> Search(const std::string& text, bool current_only,
                                                     int limit);
-  // The FTS5 query for `text`: its words, each with its synonyms, OR-ed (exposed for tests).
+  // The FTS5 query for `text`: its first six distinct words (of two or more characters when
+  // there are such), each with its synonyms, OR-ed.
   std::string MatchQuery(const std::string& text) const;
 
  private:
@@ -39,6 +40,8 @@ class Knowledge {
   const domain::Jurisdiction& j_;
   const Clock& clock_;
   const Suggester& text_;
+  // Each synonym, segmented as queries are, → its whole group, segmented.
+  std::unordered_map<std::string, std::vector<std::string>> synonyms_;
 };
 
 }  // namespace jiesu::service

@@ -73,6 +73,17 @@ std::string Suggester::Words(const std::string& text) const {
   return segmenter_->Joined(normalizer_->Normalize(text));
 }
 
+std::vector<std::string> Suggester::TopicWords(const std::string& text) const {
+  const std::string norm = normalizer_->Normalize(text);
+  std::vector<std::string> out;
+  for (const text::Token& t : segmenter_->Segment(norm)) {
+    if (t.user_word) continue;
+    if (std::all_of(t.text.begin(), t.text.end(), [](unsigned char c) { return std::isdigit(c); })) continue;
+    out.emplace_back(t.text);
+  }
+  return out;
+}
+
 int32_t Suggester::LocalDay(TimePoint t) const {
   const int64_t ms = ToUnixMillis(t) + static_cast<int64_t>(j_.utc_offset_minutes) * 60000;
   return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);

@@ -85,6 +85,9 @@ class Suggester {
 
   // The words of `text` (normalised, segmented) separated by single spaces.
   std::string Words(const std::string& text) const;
+  // The words that say what `text` is about: without place and unit names (the user
+  // dictionary's words) and numbers.
+  std::vector<std::string> TopicWords(const std::string& text) const;
   bool has_classifier() const { return classifier_ != nullptr; }
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const text::DuplicateIndex& duplicates() const { return *dups_; }

@@ -20,14 +20,18 @@ constexpr Query kDeleteKnowledge{"delete_knowledge", "DELETE FROM knowledge WHER
 constexpr Query kDeleteKnowledgeFts{"delete_knowledge_fts", "DELETE FROM knowledge_fts WHERE rowid = ?1"};
 constexpr Query kInsertKnowledgeFts{"insert_knowledge_fts",
                                     "INSERT INTO knowledge_fts (rowid, question, answer) VALUES (?1, ?2, ?3)"};
+// The best-ranked matches first (FTS5 alone), then their rows: joining every match to its row
+// before ranking cost a B-tree lookup per matching point. A window of 20 × limit leaves room
+// for drafts and expired points among the best.
 constexpr Query kSearchKnowledge{"search_knowledge", R"sql(
 SELECT k.id, k.question, k.answer, k.basis, k.owner_unit, k.valid_from, k.valid_to, k.status,
-       k.created_at, k.updated_at, -bm25(knowledge_fts, 3.0, 1.0) AS score
-FROM knowledge_fts JOIN knowledge k ON k.id = knowledge_fts.rowid
-WHERE knowledge_fts MATCH ?1
-  AND (?2 = 0 OR (k.status = 'published' AND (k.valid_from IS NULL OR k.valid_from <= ?3)
+       k.created_at, k.updated_at, f.score
+FROM (SELECT rowid, -bm25(knowledge_fts, 3.0, 1.0) AS score FROM knowledge_fts
+      WHERE knowledge_fts MATCH ?1 ORDER BY bm25(knowledge_fts, 3.0, 1.0) LIMIT ?4 * 20) f
+JOIN knowledge k ON k.id = f.rowid
+WHERE (?2 = 0 OR (k.status = 'published' AND (k.valid_from IS NULL OR k.valid_from <= ?3)
                   AND (k.valid_to IS NULL OR k.valid_to > ?3)))
-ORDER BY bm25(knowledge_fts, 3.0, 1.0) LIMIT ?4)sql"};
+ORDER BY f.score DESC LIMIT ?4)sql"};
 
 std::optional<int64_t> Millis(const std::optional<TimePoint>& t) {
   return t ? std::optional<int64_t>(ToUnixMillis(*t)) : std::nullopt;
