@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "text/test_support.h"
+
 namespace jiesu::text {
 namespace {
 
@@ -40,8 +42,7 @@ TEST(Boundaries, PointsFallInTheirDistrict) {
 
 // Beijing's 16 districts (AMap-derived, GCJ-02; read from ../shared/data, never shipped).
 TEST(Boundaries, BeijingDistricts) {
-  const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path file = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") /
+  const fs::path file = SharedDataDir() /
                         "beijing-boundaries" / "beijing_16_districts_datav_merged.geojson";
   if (!fs::exists(file)) GTEST_SKIP() << file << " not found (set JIESU_DATA_DIR)";
   auto b = Boundaries::Load(file.string());

@@ -8,16 +8,12 @@
 
 #include "text/leak_filter.h"
 #include "text/training_data.h"
+#include "text/test_support.h"
 
 namespace jiesu::text {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::shared_ptr<const Normalizer> Norm() {
-  static auto n = Normalizer::Create();
-  return n.value();
-}
 
 std::vector<LabelledText> Rows() {
   return {
@@ -33,7 +29,7 @@ std::vector<LabelledText> Rows() {
 TEST(Classifier, LearnsSavesAndLoads) {
   ClassifierOptions options;
   options.min_df = 1;
-  auto model = Classifier::Train(Norm(), Rows(), options);
+  auto model = Classifier::Train(TestNormalizer(), Rows(), options);
   ASSERT_TRUE(model.ok()) << model.error().ToString();
   EXPECT_EQ((*model)->labels().size(), 3u);
   auto top = (*model)->Predict("我家暖气一点也不热", 3);
@@ -47,7 +43,7 @@ TEST(Classifier, LearnsSavesAndLoads) {
 
   const fs::path path = fs::temp_directory_path() / "jiesu_classifier_test.model";
   ASSERT_TRUE((*model)->Save(path.string()).ok());
-  auto loaded = Classifier::Load(Norm(), path.string());
+  auto loaded = Classifier::Load(TestNormalizer(), path.string());
   ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
   for (const char* t : {"我家暖气一点也不热", "夜里施工太吵", "公交不停站"}) {
     auto a = (*model)->Predict(t, 3);
@@ -61,18 +57,18 @@ TEST(Classifier, LearnsSavesAndLoads) {
   // A truncated file and a file that is not a model are refused with a clear error.
   const auto size = fs::file_size(path);
   fs::resize_file(path, size - 10);
-  auto damaged = Classifier::Load(Norm(), path.string());
+  auto damaged = Classifier::Load(TestNormalizer(), path.string());
   ASSERT_FALSE(damaged.ok());
   EXPECT_NE(damaged.error().message.find("damaged"), std::string::npos);
   std::ofstream(path) << "hello";
-  EXPECT_EQ(Classifier::Load(Norm(), path.string()).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Classifier::Load(TestNormalizer(), path.string()).error().code, ErrorCode::kInvalidArgument);
   fs::remove(path);
-  EXPECT_EQ(Classifier::Load(Norm(), path.string()).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Classifier::Load(TestNormalizer(), path.string()).error().code, ErrorCode::kNotFound);
 }
 
 TEST(Classifier, RefusesUselessTrainingSets) {
-  EXPECT_FALSE(Classifier::Train(Norm(), {}, {}).ok());
-  EXPECT_FALSE(Classifier::Train(Norm(), {{"只有一类", "a"}, {"还是一类", "a"}}, {}).ok());
+  EXPECT_FALSE(Classifier::Train(TestNormalizer(), {}, {}).ok());
+  EXPECT_FALSE(Classifier::Train(TestNormalizer(), {{"只有一类", "a"}, {"还是一类", "a"}}, {}).ok());
 }
 
 TEST(Score, MacroF1AndConfusion) {
@@ -89,7 +85,7 @@ TEST(LeakFilter, DropsDisguisedCopiesAndKeepsOthers) {
   const std::string held =
       "尊敬的领导：我们小区位于A3区火炬路，今年冬天暖气一直不热，室内温度只有十二度，"
       "多次打电话给供暖公司都没有人来处理，老人孩子都冻病了，请有关部门尽快解决。";
-  LeakFilter filter(Norm(), {held, "另一条完全无关的留言，关于学校收费的问题。"});
+  LeakFilter filter(TestNormalizer(), {held, "另一条完全无关的留言，关于学校收费的问题。"});
   // The same text segmented, stop-words removed, title in front: a copy.
   EXPECT_TRUE(filter.IsCopy("小区 暖气 不热 尊敬 领导 小区 位于 A3 区 火炬 路 今年 冬天 暖气 "
                             "一直 不热 室内 温度 十二度 多次 打电话 供暖 公司 没有 人来 处理 "
@@ -104,8 +100,7 @@ TEST(LeakFilter, DropsDisguisedCopiesAndKeepsOthers) {
 // (its known copies), so at least one segmented row per held-out text is dropped, and few
 // dev rows are.
 TEST(LeakFilter, OnTheTeddyCupFiles) {
-  const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path dir = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") /
+  const fs::path dir = SharedDataDir() /
                        "teddycup2020-gov-messages";
   if (!fs::exists(dir / "fj2_raw_details_subset_4449.csv")) {
     GTEST_SKIP() << dir << " not found (set JIESU_DATA_DIR to the shared data folder)";
@@ -119,7 +114,7 @@ TEST(LeakFilter, OnTheTeddyCupFiles) {
   ASSERT_EQ(held->rows.size(), 1831u);
   std::vector<std::string> texts;
   for (auto& r : held->rows) texts.push_back(r.text);
-  LeakFilter filter(Norm(), texts);
+  LeakFilter filter(TestNormalizer(), texts);
 
   // The dev rows are other messages: few of them may look like copies (a citizen who wrote
   // twice, a form letter signed by many).

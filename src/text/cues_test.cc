@@ -8,20 +8,16 @@
 
 #include "text/normalize.h"
 #include "text/training_data.h"
+#include "text/test_support.h"
 
 namespace jiesu::text {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::shared_ptr<const Normalizer> Norm() {
-  static auto n = Normalizer::Create();
-  return n.value();
-}
-
 TEST(Cues, TypeAndUrgencyOnWrittenSentences) {
-  auto type = [](const char* s) { return RequestTypeHint(Norm()->Normalize(s)); };
-  auto urgency = [](const char* s) { return UrgencyHint(Norm()->Normalize(s)); };
+  auto type = [](const char* s) { return RequestTypeHint(TestNormalizer()->Normalize(s)); };
+  auto urgency = [](const char* s) { return UrgencyHint(TestNormalizer()->Normalize(s)); };
   EXPECT_EQ(type("请问办理居住证需要什么材料？").value, "咨询");
   EXPECT_EQ(type("举报某饭店油烟直排").value, "举报");
   EXPECT_EQ(type("表扬朝阳区城管委工作人员").value, "表扬");
@@ -47,8 +43,7 @@ struct Golden {
 };
 
 TEST(Cues, HandCheckedTeddyCupMessages) {
-  const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path dir = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") /
+  const fs::path dir = SharedDataDir() /
                        "teddycup2020-gov-messages";
   if (!fs::exists(dir / "fj4_messages_replies_2816.csv")) {
     GTEST_SKIP() << dir << " not found (set JIESU_DATA_DIR to the shared data folder)";
@@ -88,7 +83,7 @@ TEST(Cues, HandCheckedTeddyCupMessages) {
   int type_right = 0, urgency_right = 0;
   for (const Golden& g : golden) {
     ASSERT_TRUE(text.count(g.id)) << g.id;
-    const std::string norm = Norm()->Normalize(text[g.id]);
+    const std::string norm = TestNormalizer()->Normalize(text[g.id]);
     const std::string t = RequestTypeHint(norm).value, u = UrgencyHint(norm).value;
     EXPECT_EQ(t, g.rule_type_if_miss ? g.rule_type_if_miss : g.type) << g.id;
     EXPECT_EQ(u, g.rule_urgency_if_miss ? g.rule_urgency_if_miss : g.urgency) << g.id;

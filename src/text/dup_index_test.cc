@@ -3,14 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "text/normalize.h"
+#include "text/test_support.h"
 
 namespace jiesu::text {
 namespace {
 
-std::string Content(const std::string& s) {
-  static auto n = Normalizer::Create();
-  return n.value()->Content(s);
-}
+std::string Content(const std::string& s) { return TestNormalizer()->Content(s); }
 
 const std::string kHeat = "望京西园三区12号楼暖气不热，室温只有十五度，已经一周了，请尽快处理";
 const std::string kHeatAgain = "望京西园三区12号楼的暖气还是不热，室温只有十五度，已经一周了";

@@ -2,25 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include "text/test_support.h"
+
 namespace jiesu::text {
 namespace {
 
-std::shared_ptr<const Normalizer> Norm() {
-  static auto n = Normalizer::Create();
-  return n.value();
-}
-
 // The shipped division codes (data/divisions), with Beijing as the jurisdiction.
 const Gazetteer& Beijing() {
-  static auto g = Gazetteer::Load(Norm(), JIESU_SOURCE_DIR "/data/divisions", {"11"});
+  static auto g = Gazetteer::Load(TestNormalizer(), JIESU_SOURCE_DIR "/data/divisions", {"11"});
   EXPECT_TRUE(g.ok()) << g.error().ToString();
   return *g.value();
 }
 
-Location Locate(const std::string& text) { return Beijing().Locate(Norm()->Normalize(text)); }
+Location Locate(const std::string& text) { return Beijing().Locate(TestNormalizer()->Normalize(text)); }
 
 TEST(Gazetteer, FindsTheChainWithCodesAndSpans) {
-  const std::string text = Norm()->Normalize("北京市朝阳区望京街道望京西园三区暖气不热");
+  const std::string text = TestNormalizer()->Normalize("北京市朝阳区望京街道望京西园三区暖气不热");
   Location loc = Beijing().Locate(text);
   ASSERT_NE(loc.best, nullptr);
   EXPECT_EQ(loc.best->name, "望京街道");
@@ -61,12 +58,12 @@ TEST(Gazetteer, IgnoresWordsThatAreOnlyPlacesElsewhere) {
 }
 
 TEST(Gazetteer, ExtraPlacesForMaskedNames) {
-  auto g = Gazetteer::FromPlaces(Norm(),
+  auto g = Gazetteer::FromPlaces(TestNormalizer(),
                                  {{"A", "A市", PlaceLevel::kCity, ""},
                                   {"A3", "A3区", PlaceLevel::kDistrict, "A"},
                                   {"A7", "A7县", PlaceLevel::kDistrict, "A"}},
                                  {"A"});
-  Location loc = g->Locate(Norm()->Normalize("A市A3区桐梓坡路益丰大药房"));
+  Location loc = g->Locate(TestNormalizer()->Normalize("A市A3区桐梓坡路益丰大药房"));
   ASSERT_NE(loc.best, nullptr);
   EXPECT_EQ(loc.best->code, "A3");
   EXPECT_EQ(loc.mentions.size(), 2u);

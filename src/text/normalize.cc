@@ -21,6 +21,15 @@ struct Normalizer::Impl {
   }
 };
 
+namespace {
+
+// Letters, digits and ideographs: what Content() keeps.
+bool IsContentCodePoint(UChar32 c) {
+  return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
+}
+
+}  // namespace
+
 Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Normalizer::~Normalizer() = default;
 
@@ -99,7 +108,7 @@ std::string Normalizer::Content(std::string_view utf8) const {
     int32_t start = i;
     UChar32 c;
     U8_NEXT(norm.data(), i, n, c);
-    if (c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC))) {
+    if (IsContentCodePoint(c)) {
       out.append(norm, static_cast<size_t>(start), static_cast<size_t>(i - start));
     }
   }
@@ -110,7 +119,7 @@ bool IsContentChar(std::string_view ch) {
   int32_t i = 0;
   UChar32 c;
   U8_NEXT(ch.data(), i, static_cast<int32_t>(ch.size()), c);
-  return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
+  return IsContentCodePoint(c);
 }
 
 void SplitChars(std::string_view s, std::vector<std::string_view>& out) {

@@ -3,24 +3,19 @@
 #include <gtest/gtest.h>
 
 #include "text/segment.h"
+#include "text/test_support.h"
 
 namespace jiesu::text {
 namespace {
 
-std::shared_ptr<const Normalizer> Norm() {
-  static auto n = Normalizer::Create();
-  EXPECT_TRUE(n.ok()) << n.error().ToString();
-  return n.value();
-}
-
 TEST(Normalizer, FoldsWidthAndScript) {
   // Full-width letters, digits and punctuation fold; traditional characters become simplified.
-  EXPECT_EQ(Norm()->Normalize("ＡＢＣ１２３，朝陽區　暖氣不熱！"), "abc123,朝阳区 暖气不热!");
-  EXPECT_EQ(Norm()->Normalize("  多个\t\n 空白  "), "多个 空白");
+  EXPECT_EQ(TestNormalizer()->Normalize("ＡＢＣ１２３，朝陽區　暖氣不熱！"), "abc123,朝阳区 暖气不热!");
+  EXPECT_EQ(TestNormalizer()->Normalize("  多个\t\n 空白  "), "多个 空白");
 }
 
 TEST(Normalizer, ContentKeepsOnlyLettersAndDigits) {
-  EXPECT_EQ(Norm()->Content("你好，A3区！ 12号楼。"), "你好a3区12号楼");
+  EXPECT_EQ(TestNormalizer()->Content("你好，A3区！ 12号楼。"), "你好a3区12号楼");
 }
 
 TEST(Segmenter, UsesIcuAndTheUserDictionary) {
@@ -28,7 +23,7 @@ TEST(Segmenter, UsesIcuAndTheUserDictionary) {
   ASSERT_TRUE(plain.ok());
   auto with_dict = Segmenter::Create({"望京街道", "朝阳区城管委", "望京"});
   ASSERT_TRUE(with_dict.ok());
-  const std::string text = Norm()->Normalize("朝阳区城管委：望京街道小区暖气不热，请尽快处理。");
+  const std::string text = TestNormalizer()->Normalize("朝阳区城管委：望京街道小区暖气不热，请尽快处理。");
   std::string words = with_dict.value()->Joined(text);
   EXPECT_EQ(words.rfind("朝阳区城管委 望京街道 ", 0), 0u) << words;
   EXPECT_NE(words.find("暖气"), std::string::npos) << words;

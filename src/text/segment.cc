@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "text/normalize.h"
+
 namespace jiesu::text {
 
 namespace {
@@ -17,10 +19,6 @@ UChar32 NextChar(std::string_view s, int32_t& i) {
   UChar32 c;
   U8_NEXT(s.data(), i, static_cast<int32_t>(s.size()), c);
   return c;
-}
-
-bool IsWordChar(UChar32 c) {
-  return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
 }
 
 }  // namespace
@@ -117,7 +115,8 @@ std::vector<Token> Segmenter::Segment(std::string_view s) const {
   auto emit = [&](uint32_t b, uint32_t e) {
     std::string_view word = s.substr(b, e - b);
     int32_t k = 0;
-    if (e > b && IsWordChar(NextChar(word, k))) out.push_back({word, b, e, false});
+    NextChar(word, k);
+    if (e > b && IsContentChar(word.substr(0, static_cast<size_t>(k)))) out.push_back({word, b, e, false});
   };
   size_t u = 0;     // the next user word not yet emitted
   uint32_t done = 0;  // bytes before this are covered
