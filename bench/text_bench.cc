@@ -49,7 +49,8 @@ double Seconds(Steady::time_point t0) {
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
+  return v[std::min(v.size() - 1,
+                    static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
 }
 
 // Sentences (split at 。！？!?) of the messages' details.
@@ -60,7 +61,8 @@ std::vector<std::string> Sentences(const std::vector<std::string>& texts) {
     for (size_t i = 0; i < t.size();) {
       size_t len = 0;
       for (const char* end : {"。", "！", "？", "!", "?"}) {
-        if (t.compare(i, std::char_traits<char>::length(end), end) == 0) len = std::char_traits<char>::length(end);
+        if (t.compare(i, std::char_traits<char>::length(end), end) == 0)
+          len = std::char_traits<char>::length(end);
       }
       if (len) {
         if (i + len - start > 12) out.push_back(t.substr(start, i + len - start));
@@ -83,11 +85,16 @@ std::string Compose(const std::vector<std::string>& sentences, std::mt19937_64& 
 }
 
 const char* kBuiltIn[] = {
-    "朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度。", "小区门口的路灯坏了很久没人修。",
-    "楼下饭店油烟直排，噪音扰民，晚上无法休息。", "公交车不按站停车，司机态度很差。",
-    "孩子上学的学校附近交通拥堵严重，希望增设信号灯。", "单位拖欠工资三个月了，请求帮助。",
-    "社区医院看病排队时间太长，医生太少。", "河道有异味，污水直排，请环保部门处理。",
-    "物业乱收停车费，业主多次投诉无果。", "海淀区学院路附近施工噪音夜里不停。",
+    "朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度。",
+    "小区门口的路灯坏了很久没人修。",
+    "楼下饭店油烟直排，噪音扰民，晚上无法休息。",
+    "公交车不按站停车，司机态度很差。",
+    "孩子上学的学校附近交通拥堵严重，希望增设信号灯。",
+    "单位拖欠工资三个月了，请求帮助。",
+    "社区医院看病排队时间太长，医生太少。",
+    "河道有异味，污水直排，请环保部门处理。",
+    "物业乱收停车费，业主多次投诉无果。",
+    "海淀区学院路附近施工噪音夜里不停。",
 };
 
 }  // namespace
@@ -98,7 +105,8 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--index-orders") index_orders = std::stoul(argv[i + 1]);
   }
   const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path data = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
+  const fs::path data =
+      fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
   const bool real = fs::exists(data / "fj4_messages_replies_2816.csv");
   auto normalizer = text::Normalizer::Create().value();
 
@@ -123,7 +131,8 @@ int main(int argc, char** argv) {
       for (auto& r : read->rows) training.push_back(r);
     }
   } else {
-    std::printf("note: %s not found; using built-in sentences (set JIESU_DATA_DIR)\n", data.c_str());
+    std::printf("note: %s not found; using built-in sentences (set JIESU_DATA_DIR)\n",
+                data.c_str());
     const char* labels[] = {"01", "01", "02", "03", "04", "05", "07", "02", "01", "02"};
     for (size_t i = 0; i < std::size(kBuiltIn); ++i) {
       details.push_back(kBuiltIn[i]);
@@ -131,17 +140,20 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::string> sentences = Sentences(details);
-  std::printf("%zu sentences from %zu messages; %zu training rows\n", sentences.size(), details.size(),
-              training.size());
+  std::printf("%zu sentences from %zu messages; %zu training rows\n", sentences.size(),
+              details.size(), training.size());
   text::ClassifierOptions co;
   if (!real) co.min_df = 1;
   auto t0 = Steady::now();
   auto classifier = text::Classifier::Train(normalizer, training, co).value();
-  std::printf("classifier trained in %.1f s (%zu features)\n", Seconds(t0), classifier->feature_count());
-  const fs::path model = fs::temp_directory_path() / ("jiesu-text-bench-" + std::to_string(::getpid()) + ".model");
+  std::printf("classifier trained in %.1f s (%zu features)\n", Seconds(t0),
+              classifier->feature_count());
+  const fs::path model =
+      fs::temp_directory_path() / ("jiesu-text-bench-" + std::to_string(::getpid()) + ".model");
   if (!classifier->Save(model.string()).ok()) return 1;
 
-  auto gazetteer = text::Gazetteer::Load(normalizer, JIESU_SOURCE_DIR "/data/divisions", {"11"}).value();
+  auto gazetteer =
+      text::Gazetteer::Load(normalizer, JIESU_SOURCE_DIR "/data/divisions", {"11"}).value();
   auto segmenter = text::Segmenter::Create(gazetteer->ContextNames()).value();
 
   // The duplicate index with `index_orders` orders over the last 90 days.
@@ -153,8 +165,8 @@ int main(int argc, char** argv) {
   t0 = Steady::now();
   for (size_t i = 0; i < index_orders; ++i) {
     const std::string t = Compose(sentences, rng, 60 + rng() % 300);
-    index.Add(static_cast<int64_t>(i + 1), normalizer->Content(t), static_cast<int32_t>(20000 + i * 90 / index_orders),
-              districts[rng() % 6], "");
+    index.Add(static_cast<int64_t>(i + 1), normalizer->Content(t),
+              static_cast<int32_t>(20000 + i * 90 / index_orders), districts[rng() % 6], "");
   }
   std::printf("duplicate index: %zu orders added in %.1f s\n", index.size(), Seconds(t0));
 
@@ -201,17 +213,22 @@ int main(int argc, char** argv) {
     }
   }
   const double per_s = static_cast<double>(n) / total;
-  std::printf("\none core, best of 3 rounds, %zu orders of %.0f characters on average (checksum %zu):\n", n,
-              static_cast<double>(total_chars) / static_cast<double>(n), sink);
+  std::printf(
+      "\none core, best of 3 rounds, %zu orders of %.0f characters on average (checksum %zu):\n", n,
+      static_cast<double>(total_chars) / static_cast<double>(n), sink);
   const double stages = t_norm + t_seg + t_cls + t_loc + t_dup;
-  std::printf("  normalise %5.1f%%  segment %5.1f%%  classify+cues %5.1f%%  locate %5.1f%%  duplicates %5.1f%%\n",
-              100 * t_norm / stages, 100 * t_seg / stages, 100 * t_cls / stages, 100 * t_loc / stages,
-              100 * t_dup / stages);
+  std::printf(
+      "  normalise %5.1f%%  segment %5.1f%%  classify+cues %5.1f%%  locate %5.1f%%  duplicates "
+      "%5.1f%%\n",
+      100 * t_norm / stages, 100 * t_seg / stages, 100 * t_cls / stages, 100 * t_loc / stages,
+      100 * t_dup / stages);
   std::printf("  %.0f orders/s (%.0f µs per order)\n", per_s, 1e6 / per_s);
-  const double bytes_per_order = static_cast<double>(index.MemoryBytes()) / static_cast<double>(std::max<size_t>(index.size(), 1));
+  const double bytes_per_order = static_cast<double>(index.MemoryBytes()) /
+                                 static_cast<double>(std::max<size_t>(index.size(), 1));
 
   // 2. The suggestion API under 16 clients, with the same index size in the server.
-  const fs::path dir = fs::temp_directory_path() / ("jiesu-text-bench-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("jiesu-text-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   app::AppOptions o;
@@ -237,7 +254,9 @@ int main(int argc, char** argv) {
     d.content = Compose(sentences, rng, 60 + rng() % 300);
     d.location.district_code = districts[rng() % 6];
     app->suggester()->Remember(static_cast<int64_t>(1000000000 + i), d,
-                               now - std::chrono::hours(24 * 89) + std::chrono::hours(24 * 89) * static_cast<int64_t>(i) / static_cast<int64_t>(index_orders));
+                               now - std::chrono::hours(24 * 89) +
+                                   std::chrono::hours(24 * 89) * static_cast<int64_t>(i) /
+                                       static_cast<int64_t>(index_orders));
   }
   const uint16_t port = app->Start().value();
   struct Run {
@@ -255,11 +274,13 @@ int main(int argc, char** argv) {
     for (int c = 0; c < clients; ++c) {
       threads.emplace_back([&, c] {
         testing::Client client(port);
-        auto login = client.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})");
+        auto login =
+            client.Post("/api/v1/auth/login", R"({"username":"agent1","password":"jiesu-demo"})");
         client.set_token(std::string(login.json().at("token").as_string()));
         size_t k = static_cast<size_t>(c);
         while (Seconds(start) < seconds) {
-          const std::string body = json::serialize(json::object{{"text", queries[k % queries.size()]}});
+          const std::string body =
+              json::serialize(json::object{{"text", queries[k % queries.size()]}});
           k += clients;
           auto q0 = Steady::now();
           auto r = client.Post("/api/v1/suggest", body);
@@ -274,10 +295,11 @@ int main(int argc, char** argv) {
     return Run{all.size(), Percentile(all, 0.5), Percentile(all, 0.99), failures.load()};
   };
   const Run plain = load();
-  std::printf("\nPOST /api/v1/suggest, %d clients, %.0f s, empty knowledge base: %zu requests (%.0f/s), "
-              "%d failed, p50 %.2f ms, p99 %.2f ms\n",
-              clients, seconds, plain.requests, static_cast<double>(plain.requests) / seconds,
-              plain.failures, plain.p50, plain.p99);
+  std::printf(
+      "\nPOST /api/v1/suggest, %d clients, %.0f s, empty knowledge base: %zu requests (%.0f/s), "
+      "%d failed, p50 %.2f ms, p99 %.2f ms\n",
+      clients, seconds, plain.requests, static_cast<double>(plain.requests) / seconds,
+      plain.failures, plain.p50, plain.p99);
   // Then with 2,000 knowledge points (recombined sentences: broader than real ones), which the
   // suggestion's search ranks with FTS5.
   domain::Actor admin{0, "admin", "admin", ""};
@@ -288,9 +310,10 @@ int main(int argc, char** argv) {
     if (!app->knowledge()->Save(admin, p).ok()) return 1;
   }
   const Run kb = load();
-  std::printf("POST /api/v1/suggest, the same with 2,000 knowledge points: %zu requests (%.0f/s), "
-              "%d failed, p50 %.2f ms, p99 %.2f ms\n",
-              kb.requests, static_cast<double>(kb.requests) / seconds, kb.failures, kb.p50, kb.p99);
+  std::printf(
+      "POST /api/v1/suggest, the same with 2,000 knowledge points: %zu requests (%.0f/s), "
+      "%d failed, p50 %.2f ms, p99 %.2f ms\n",
+      kb.requests, static_cast<double>(kb.requests) / seconds, kb.failures, kb.p50, kb.p99);
   const int failures = plain.failures + kb.failures;
   const double p99 = plain.p99;
   app->Stop();

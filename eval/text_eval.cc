@@ -57,10 +57,12 @@ bool ParseTime(const std::string& s, std::string& key, int32_t& day) {
 
 int main() {
   const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path dir = fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
+  const fs::path dir =
+      fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
   const fs::path file = dir / "fj3_messages_votes_4326.csv";
   if (!fs::exists(file)) {
-    std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n", file.c_str());
+    std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n",
+                file.c_str());
     return 0;
   }
   auto normalizer = text::Normalizer::Create();
@@ -152,8 +154,9 @@ int main() {
               detail_groups, detail_repeats, detail_found);
   std::printf("  %d groups of repeated (user, title): %d later members, %d found in the top 5\n",
               title_groups, title_repeats, title_found);
-  std::printf("  flagged pairs (similarity >= %.2f, top 5): %ld, of which %ld known repeats, %ld others\n",
-              options.min_similarity, flagged, flagged_known, flagged - flagged_known);
+  std::printf(
+      "  flagged pairs (similarity >= %.2f, top 5): %ld, of which %ld known repeats, %ld others\n",
+      options.min_similarity, flagged, flagged_known, flagged - flagged_known);
 
   // Masked unit names in titles.
   std::vector<text::Place> masked;
@@ -176,10 +179,12 @@ int main() {
     ++with_name;
     found_name += gazetteer->Locate(norm.Normalize(m.title)).best != nullptr;
   }
-  std::printf("masked units in fj3 titles: %d titles name one (regex), the gazetteer finds one in %d\n",
-              with_name, found_name);
+  std::printf(
+      "masked units in fj3 titles: %d titles name one (regex), the gazetteer finds one in %d\n",
+      with_name, found_name);
   std::printf("dup_recall_top5=%.4f\n", repeats ? static_cast<double>(found) / repeats : 0.0);
   std::printf("dup_other_pairs_flagged=%ld\n", flagged - flagged_known);
-  std::printf("masked_unit_found_share=%.4f\n", with_name ? static_cast<double>(found_name) / with_name : 0.0);
+  std::printf("masked_unit_found_share=%.4f\n",
+              with_name ? static_cast<double>(found_name) / with_name : 0.0);
   return 0;
 }

@@ -43,12 +43,18 @@ class SuggestHttpTest : public ::testing::Test {
       auto norm = text::Normalizer::Create();
       ASSERT_TRUE(norm.ok());
       std::vector<text::LabelledText> rows = {
-          {"小区暖气不热，室温只有十五度", "010104"}, {"家里暖气片冰凉，供暖公司不管", "010104"},
-          {"暖气管道漏水，屋里不热", "010104"},       {"供暖温度不达标，暖气不热", "010104"},
-          {"楼下饭店夜里噪音太大", "0201"},           {"工地夜间施工噪音很大，无法休息", "0201"},
-          {"广场舞音响声音太吵", "0201"},             {"装修电钻噪音扰民", "0201"},
-          {"公交车不按站停车，司机态度差", "0301"},   {"公交线路取消，出行不便", "0301"},
-          {"公交车班次太少，等车一小时", "0301"},     {"公交站台被占用", "0301"},
+          {"小区暖气不热，室温只有十五度", "010104"},
+          {"家里暖气片冰凉，供暖公司不管", "010104"},
+          {"暖气管道漏水，屋里不热", "010104"},
+          {"供暖温度不达标，暖气不热", "010104"},
+          {"楼下饭店夜里噪音太大", "0201"},
+          {"工地夜间施工噪音很大，无法休息", "0201"},
+          {"广场舞音响声音太吵", "0201"},
+          {"装修电钻噪音扰民", "0201"},
+          {"公交车不按站停车，司机态度差", "0301"},
+          {"公交线路取消，出行不便", "0301"},
+          {"公交车班次太少，等车一小时", "0301"},
+          {"公交站台被占用", "0301"},
       };
       text::ClassifierOptions co;
       co.min_df = 1;
@@ -72,8 +78,9 @@ class SuggestHttpTest : public ::testing::Test {
   }
   std::unique_ptr<Client> As(const std::string& user) {
     auto c = std::make_unique<Client>(port_);
-    Response r = c->Post("/api/v1/auth/login",
-                         json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
+    Response r =
+        c->Post("/api/v1/auth/login",
+                json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
     EXPECT_EQ(r.status, 200) << r.body;
     c->set_token(std::string(r.json().at("token").as_string()));
     return c;
@@ -88,7 +95,8 @@ class SuggestHttpTest : public ::testing::Test {
   unsigned short port_ = 0;
 };
 
-const char* kDraft = R"({"text": "朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请问什么时候能修好？"})";
+const char* kDraft =
+    R"({"text": "朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请问什么时候能修好？"})";
 
 TEST_F(SuggestHttpTest, SuggestsAndIntakeKeepsTheSuggestion) {
   Start(true, true);
@@ -110,7 +118,8 @@ TEST_F(SuggestHttpTest, SuggestsAndIntakeKeepsTheSuggestion) {
   // The demo catalogue: 供暖 in 朝阳区 → the heating company, with the district as co-unit.
   EXPECT_EQ(Str(units[0], "unit_id"), "bj.heat");
   EXPECT_EQ(Str(units[0], "role"), "lead");
-  EXPECT_EQ(Str(units[0], "reason").rfind("catalogue: 供暖 × 望京街道 → ", 0), 0u) << Str(units[0], "reason");
+  EXPECT_EQ(Str(units[0], "reason").rfind("catalogue: 供暖 × 望京街道 → ", 0), 0u)
+      << Str(units[0], "reason");
   EXPECT_TRUE(s.at("duplicates").as_array().empty());
   EXPECT_FALSE(s.as_object().contains("classifier_note"));
 
@@ -175,12 +184,19 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
   const int64_t heat = create(R"({"question":"家里供暖温度不达标怎么办？",
       "answer":"室温低于18℃可向供热单位报修，24小时内上门检测。","basis":"《北京市供热采暖管理办法》",
       "owner_unit":"bj.heat"})");
-  const int64_t fee = create(R"({"question":"供暖费怎么缴纳？","answer":"可在供热单位营业厅或网上缴纳。",
+  const int64_t fee =
+      create(R"({"question":"供暖费怎么缴纳？","answer":"可在供热单位营业厅或网上缴纳。",
       "owner_unit":"bj.heat"})");
-  const int64_t bus = create(R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到服务网点补办。"})");
-  const int64_t draft = create(R"({"question":"暖气片漏水谁来修？","answer":"草稿","status":"draft"})");
+  const int64_t bus =
+      create(R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到服务网点补办。"})");
+  const int64_t draft =
+      create(R"({"question":"暖气片漏水谁来修？","answer":"草稿","status":"draft"})");
 
-  Response found = agent->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%BD%8E");  // 暖气不热温度低
+  Response found = agent
+                       ->Get(
+                           "/api/v1/"
+                           "knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%"
+                           "BD%8E");  // 暖气不热温度低
   ASSERT_EQ(found.status, 200) << found.body;
   const json::value fj = found.json();
   const json::array& points = fj.at("points").as_array();
@@ -203,14 +219,20 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
 
   // Managers see drafts; a change re-indexes; delete removes.
   EXPECT_EQ(agent->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94&all=true").status, 403);
-  Response all = dispatcher->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E7%89%87&all=true");  // 暖气片
+  Response all =
+      dispatcher->Get("/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E7%89%87&all=true");  // 暖气片
   ASSERT_EQ(all.status, 200);
   EXPECT_EQ(all.json().at("points").as_array().at(0).at("id").as_int64(), draft);
-  Response put = dispatcher->Send("PUT", "/api/v1/knowledge/" + std::to_string(bus),
-                                  R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到任一服务网点补办，押金不退。","status":"retired"})");
+  Response put = dispatcher->Send(
+      "PUT", "/api/v1/knowledge/" + std::to_string(bus),
+      R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到任一服务网点补办，押金不退。","status":"retired"})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Str(put.json(), "status"), "retired");
-  EXPECT_TRUE(agent->Get("/api/v1/knowledge?q=%E5%85%AC%E4%BA%A4%E5%8D%A1").json().at("points").as_array().empty());
+  EXPECT_TRUE(agent->Get("/api/v1/knowledge?q=%E5%85%AC%E4%BA%A4%E5%8D%A1")
+                  .json()
+                  .at("points")
+                  .as_array()
+                  .empty());
   EXPECT_EQ(dispatcher->Send("DELETE", "/api/v1/knowledge/" + std::to_string(fee)).status, 200);
   EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(fee)).status, 404);
   EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(heat)).status, 200);
@@ -218,11 +240,21 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
   // Refusals change nothing.
   EXPECT_EQ(agent->Post("/api/v1/knowledge", R"({"question":"q","answer":"a"})").status, 403);
   EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q"})").status, 400);
-  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","owner_unit":"nope"})").status, 400);
-  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","status":"old"})").status, 400);
-  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","colour":1})").status, 400);
-  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a",
-      "valid_from":"2026-03-01T00:00:00+08:00","valid_to":"2026-02-01T00:00:00+08:00"})").status, 400);
+  EXPECT_EQ(
+      dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","owner_unit":"nope"})")
+          .status,
+      400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","status":"old"})")
+                .status,
+            400);
+  EXPECT_EQ(
+      dispatcher->Post("/api/v1/knowledge", R"({"question":"q","answer":"a","colour":1})").status,
+      400);
+  EXPECT_EQ(dispatcher
+                ->Post("/api/v1/knowledge", R"({"question":"q","answer":"a",
+      "valid_from":"2026-03-01T00:00:00+08:00","valid_to":"2026-02-01T00:00:00+08:00"})")
+                .status,
+            400);
   EXPECT_EQ(dispatcher->Send("DELETE", "/api/v1/knowledge/9999").status, 404);
   EXPECT_EQ(agent->Get("/api/v1/knowledge").status, 400);
   EXPECT_EQ(agent->Send("DELETE", "/api/v1/knowledge/" + std::to_string(heat)).status, 403);
@@ -238,7 +270,8 @@ TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
   EXPECT_TRUE(s.at("categories").as_array().empty());
   EXPECT_NE(Str(s, "classifier_note").find("train-classifier"), std::string::npos);
   EXPECT_EQ(Str(s.at("location"), "district_code"), "110105");
-  Response created = agent->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
+  Response created =
+      agent->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
   ASSERT_EQ(created.status, 201) << created.body;
   const json::value order = created.json();
   EXPECT_EQ(Str(order.at("suggested"), "category"), "");
@@ -255,7 +288,8 @@ TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
   Start(true, false);
   auto agent = As("agent1");
   // The text names 望京 (朝阳区); the pin is at 中关村 (海淀区): the pin wins, the street goes.
-  Response r = agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":39.992,"lon":116.310})");
+  Response r =
+      agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":39.992,"lon":116.310})");
   ASSERT_EQ(r.status, 200) << r.body;
   const json::value v = r.json();
   EXPECT_EQ(Str(v.at("location"), "source"), "coordinates");
@@ -263,7 +297,8 @@ TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
   EXPECT_EQ(Str(v.at("location"), "street_code"), "");
   EXPECT_EQ(Str(v.at("location"), "mentions_in"), "text");
   // A pin outside every district leaves the text's answer.
-  Response out = agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":31.23,"lon":121.47})");
+  Response out =
+      agent->Post("/api/v1/suggest", R"({"text":"望京这边路灯不亮","lat":31.23,"lon":121.47})");
   EXPECT_EQ(Str(out.json().at("location"), "district_code"), "110105");
   EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":"x","lat":39.9})").status, 400);
   EXPECT_EQ(agent->Post("/api/v1/suggest", R"({"text":"x","lat":95,"lon":116})").status, 400);
@@ -272,7 +307,8 @@ TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
 TEST_F(SuggestHttpTest, TextOffAnswers503) {
   Start(false, false);
   EXPECT_EQ(As("agent1")->Post("/api/v1/suggest", kDraft).status, 503);
-  Response created = As("agent1")->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
+  Response created =
+      As("agent1")->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
   ASSERT_EQ(created.status, 201);
   EXPECT_TRUE(created.json().at("suggested").is_null());
 }

@@ -67,13 +67,17 @@ Result<HttpResponse> Api::Suggest(Call& c) {
   const std::optional<double> lat = r.Double("lat");
   const std::optional<double> lon = r.Double("lon");
   JIESU_RETURN_IF_ERROR(r.Finish());
-  if (lat.has_value() != lon.has_value()) return InvalidArgument("lat and lon go together", lat ? "lon" : "lat");
-  if (lat && (*lat < -90 || *lat > 90)) return InvalidArgument("lat must be within [-90, 90]", "lat");
-  if (lon && (*lon < -180 || *lon > 180)) return InvalidArgument("lon must be within [-180, 180]", "lon");
+  if (lat.has_value() != lon.has_value())
+    return InvalidArgument("lat and lon go together", lat ? "lon" : "lat");
+  if (lat && (*lat < -90 || *lat > 90))
+    return InvalidArgument("lat must be within [-90, 90]", "lat");
+  if (lon && (*lon < -180 || *lon > 180))
+    return InvalidArgument("lon must be within [-180, 180]", "lon");
   if (Utf8Length(text) > static_cast<size_t>(j.policy.max_content_chars)) {
-    return Error{ErrorCode::kTooLarge,
-                 "text is longer than " + std::to_string(j.policy.max_content_chars) + " characters",
-                 "text"};
+    return Error{
+        ErrorCode::kTooLarge,
+        "text is longer than " + std::to_string(j.policy.max_content_chars) + " characters",
+        "text"};
   }
   const service::Suggestion s = suggester_->Suggest(text, address, orders_.clock().Now(), lat, lon);
 
@@ -86,14 +90,15 @@ Result<HttpResponse> Api::Suggest(Call& c) {
   }
   json::array mentions;
   for (const auto& m : s.location.mentions) {
-    mentions.emplace_back(json::object{{"code", m.place->code},
-                                       {"name", m.place->name},
-                                       {"level", text::PlaceLevelName(m.place->level)},
-                                       {"text", s.mentions_source == "text" ? s.normalized.substr(m.begin, m.end - m.begin) : ""},
-                                       {"begin", m.begin},
-                                       {"end", m.end},
-                                       {"abbreviated", m.abbreviated},
-                                       {"reason", m.reason}});
+    mentions.emplace_back(json::object{
+        {"code", m.place->code},
+        {"name", m.place->name},
+        {"level", text::PlaceLevelName(m.place->level)},
+        {"text", s.mentions_source == "text" ? s.normalized.substr(m.begin, m.end - m.begin) : ""},
+        {"begin", m.begin},
+        {"end", m.end},
+        {"abbreviated", m.abbreviated},
+        {"reason", m.reason}});
   }
   json::array units;
   for (const auto& u : s.units) {
@@ -113,7 +118,8 @@ Result<HttpResponse> Api::Suggest(Call& c) {
   }
   json::object out{
       {"categories", std::move(categories)},
-      {"request_type", json::object{{"value", s.request_type.value}, {"cues", Strings(s.request_type.cues)}}},
+      {"request_type",
+       json::object{{"value", s.request_type.value}, {"cues", Strings(s.request_type.cues)}}},
       {"urgency", json::object{{"value", s.urgency.value}, {"cues", Strings(s.urgency.cues)}}},
       {"location", json::object{{"source", s.location_source},
                                 {"mentions_in", s.mentions_source},
@@ -164,22 +170,21 @@ Result<HttpResponse> Api::Clusters(Call& c) {
   limit = std::min<int64_t>(limit, 500);
   const TimePoint since = orders_.clock().Now() - std::chrono::hours(24) * days;
   json::array out;
-  for (const auto& cl : suggester_->Clusters(static_cast<size_t>(std::max<int64_t>(min_size, 2)), since,
-                                              static_cast<size_t>(limit))) {
+  for (const auto& cl : suggester_->Clusters(static_cast<size_t>(std::max<int64_t>(min_size, 2)),
+                                             since, static_cast<size_t>(limit))) {
     const domain::Area* area = j.FindArea(cl.area);
     const domain::Category* cat = j.taxonomy.Find(cl.category);
     json::array orders;
     for (int64_t id : cl.orders) orders.emplace_back(id);
-    out.emplace_back(json::object{
-        {"id", cl.id},
-        {"district_code", cl.area},
-        {"district_name", area ? area->name : ""},
-        {"category", cl.category},
-        {"category_name", cat ? cat->name : ""},
-        {"first_day", FormatDate(Date(std::chrono::days(cl.first_day)))},
-        {"last_day", FormatDate(Date(std::chrono::days(cl.last_day)))},
-        {"size", cl.orders.size()},
-        {"orders", std::move(orders)}});
+    out.emplace_back(json::object{{"id", cl.id},
+                                  {"district_code", cl.area},
+                                  {"district_name", area ? area->name : ""},
+                                  {"category", cl.category},
+                                  {"category_name", cat ? cat->name : ""},
+                                  {"first_day", FormatDate(Date(std::chrono::days(cl.first_day)))},
+                                  {"last_day", FormatDate(Date(std::chrono::days(cl.last_day)))},
+                                  {"size", cl.orders.size()},
+                                  {"orders", std::move(orders)}});
   }
   return JsonResponse(200, json::object{{"clusters", std::move(out)}});
 }
@@ -208,8 +213,10 @@ Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
   JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, knowledge_->Save(c.actor, p));
-  HttpResponse res = JsonResponse(id == 0 ? 201 : 200, KnowledgeJson(saved, orders_.jurisdiction()));
-  if (id == 0) res.headers.emplace_back("Location", "/api/v1/knowledge/" + std::to_string(saved.id));
+  HttpResponse res =
+      JsonResponse(id == 0 ? 201 : 200, KnowledgeJson(saved, orders_.jurisdiction()));
+  if (id == 0)
+    res.headers.emplace_back("Location", "/api/v1/knowledge/" + std::to_string(saved.id));
   return res;
 }
 
@@ -251,7 +258,8 @@ Result<HttpResponse> Api::SearchKnowledge(Call& c) {
   if (all && !j.roles.Allows(c.actor.role, domain::Action::kManageKnowledge)) {
     return Forbidden("only roles with manage_knowledge see drafts and retired points");
   }
-  JIESU_ASSIGN_OR_RETURN(auto hits, knowledge_->Search(q, !all, static_cast<int>(std::min<int64_t>(limit, 100))));
+  JIESU_ASSIGN_OR_RETURN(
+      auto hits, knowledge_->Search(q, !all, static_cast<int>(std::min<int64_t>(limit, 100))));
   json::array out;
   for (const auto& h : hits) {
     json::object k = KnowledgeJson(h.point, j);

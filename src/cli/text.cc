@@ -39,7 +39,8 @@ Result<text::CsvSelection> Selection(const Flags& f, const std::string& prefix) 
   return s;
 }
 
-Result<double> Number(const Flags& f, const std::string& name, double fallback, double min, double max) {
+Result<double> Number(const Flags& f, const std::string& name, double fallback, double min,
+                      double max) {
   if (!f.Has(name)) return fallback;
   try {
     size_t used = 0;
@@ -58,18 +59,19 @@ Result<double> Number(const Flags& f, const std::string& name, double fallback, 
 
 int TrainClassifier(const std::vector<std::string>& args) {
   const char* cmd = "train-classifier";
-  auto flags = Flags::Parse(args,
-                            {"out", "text", "label", "where", "where-not", "holdout", "holdout-text",
-                             "holdout-where", "holdout-where-not", "leak-threshold", "c", "min-df",
-                             "ngrams"},
-                            {});
+  auto flags = Flags::Parse(
+      args,
+      {"out", "text", "label", "where", "where-not", "holdout", "holdout-text", "holdout-where",
+       "holdout-where-not", "leak-threshold", "c", "min-df", "ngrams"},
+      {});
   if (!flags.ok()) return Fail(cmd, flags.error(), 2);
   auto out = flags->Require("out");
   if (!out.ok()) return Fail(cmd, out.error(), 2);
   if (flags->positional().empty()) {
-    std::fputs("usage: jiesu train-classifier --out MODEL [--text COLS] [--label COL] "
-               "[--holdout FILE ...] FILE...\n",
-               stderr);
+    std::fputs(
+        "usage: jiesu train-classifier --out MODEL [--text COLS] [--label COL] "
+        "[--holdout FILE ...] FILE...\n",
+        stderr);
     return 2;
   }
   auto sel = Selection(*flags, "");
@@ -99,9 +101,10 @@ int TrainClassifier(const std::vector<std::string>& args) {
     if (!held.ok()) return Fail(cmd, held.error(), ExitFor(held.error()));
     std::vector<std::string> texts;
     for (auto& r : held->rows) texts.push_back(std::move(r.text));
-    std::printf("held out: %zu rows of %s (column %s); training rows that are near-copies of them "
-                "(containment >= %.2f) are dropped\n",
-                texts.size(), flags->Get("holdout").c_str(), held->text_columns.c_str(), *threshold);
+    std::printf(
+        "held out: %zu rows of %s (column %s); training rows that are near-copies of them "
+        "(containment >= %.2f) are dropped\n",
+        texts.size(), flags->Get("holdout").c_str(), held->text_columns.c_str(), *threshold);
     filter = std::make_unique<text::LeakFilter>(*normalizer, texts, *threshold);
   }
 
@@ -119,20 +122,23 @@ int TrainClassifier(const std::vector<std::string>& args) {
       rows.push_back(std::move(r));
     }
     dropped_total += dropped;
-    std::printf("%s: %zu rows (column %s), %lld filtered out, %lld empty, %zu dropped as copies "
-                "of held-out rows\n",
-                path.c_str(), read->rows.size(), read->text_columns.c_str(),
-                static_cast<long long>(read->filtered), static_cast<long long>(read->empty), dropped);
+    std::printf(
+        "%s: %zu rows (column %s), %lld filtered out, %lld empty, %zu dropped as copies "
+        "of held-out rows\n",
+        path.c_str(), read->rows.size(), read->text_columns.c_str(),
+        static_cast<long long>(read->filtered), static_cast<long long>(read->empty), dropped);
   }
   const auto start = std::chrono::steady_clock::now();
   auto model = text::Classifier::Train(*normalizer, rows, opt);
   if (!model.ok()) return Fail(cmd, model.error(), ExitFor(model.error()));
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto s = (*model)->Save(*out); !s.ok()) return Fail(cmd, s.error(), 1);
-  std::printf("trained on %zu rows (%zu dropped as held-out copies), %zu labels, %zu features, "
-              "in %.1f s → %s\n",
-              rows.size(), dropped_total, (*model)->labels().size(), (*model)->feature_count(), secs,
-              out->c_str());
+  std::printf(
+      "trained on %zu rows (%zu dropped as held-out copies), %zu labels, %zu features, "
+      "in %.1f s → %s\n",
+      rows.size(), dropped_total, (*model)->labels().size(), (*model)->feature_count(), secs,
+      out->c_str());
   std::printf("leak_dropped_rows=%zu\n", dropped_total);
   return 0;
 }
@@ -144,7 +150,8 @@ int EvalClassifier(const std::vector<std::string>& args) {
   auto model_path = flags->Require("model");
   if (!model_path.ok()) return Fail(cmd, model_path.error(), 2);
   if (flags->positional().empty()) {
-    std::fputs("usage: jiesu eval-classifier --model MODEL [--text COLS] [--label COL] FILE...\n", stderr);
+    std::fputs("usage: jiesu eval-classifier --model MODEL [--text COLS] [--label COL] FILE...\n",
+               stderr);
     return 2;
   }
   auto sel = Selection(*flags, "");

@@ -40,8 +40,9 @@ std::string Knowledge::MatchQuery(const std::string& text) const {
   bool longer = false;
   for (const auto& w : words) longer = longer || Utf8Length(w) >= 2;
   // At most kMaxWords words, in the order written, leaving out places and numbers: a long
-  // request's opening says what it is about, and every extra OR-ed word makes FTS5 rank more rows (a 220-character request has
-  // some 60 words; with all of them a search over 2,000 points took ~50 ms).
+  // request's opening says what it is about, and every extra OR-ed word makes FTS5 rank more rows
+  // (a 220-character request has some 60 words; with all of them a search over 2,000 points took
+  // ~50 ms).
   constexpr size_t kMaxWords = 6;
   std::vector<std::string> distinct;
   for (const auto& w : words) {
@@ -65,7 +66,8 @@ std::string Knowledge::MatchQuery(const std::string& text) const {
   return q;
 }
 
-Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor, storage::KnowledgePoint p) {
+Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
+                                                storage::KnowledgePoint p) {
   if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
     return Forbidden("role " + actor.role + " may not change the knowledge base");
   }
@@ -79,7 +81,8 @@ Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor, stor
                               {"basis", &p.basis}}) {
     if (Utf8Length(*value) > limit) {
       return Error{ErrorCode::kTooLarge,
-                   std::string(field) + " is longer than " + std::to_string(limit) + " characters", field};
+                   std::string(field) + " is longer than " + std::to_string(limit) + " characters",
+                   field};
     }
   }
   if (p.status != "draft" && p.status != "published" && p.status != "retired") {
@@ -104,8 +107,8 @@ Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {
   return store_.DeleteKnowledge(id);
 }
 
-Result<std::vector<storage::KnowledgeHit>> Knowledge::Search(const std::string& text, bool current_only,
-                                                             int limit) {
+Result<std::vector<storage::KnowledgeHit>> Knowledge::Search(const std::string& text,
+                                                             bool current_only, int limit) {
   return store_.SearchKnowledge(MatchQuery(text), current_only, clock_.Now(), limit);
 }
 

@@ -20,7 +20,7 @@ text::PlaceLevel LevelOf(const domain::Jurisdiction& j, const domain::Area& a) {
        p = j.FindArea(p->parent_code)) {
     ++depth;
   }
-  return depth == 0 ? text::PlaceLevel::kDistrict
+  return depth == 0   ? text::PlaceLevel::kDistrict
          : depth == 1 ? text::PlaceLevel::kStreet
                       : text::PlaceLevel::kCommunity;
 }
@@ -50,16 +50,19 @@ Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction&
       places.push_back({code, area.name, LevelOf(j, area), area.parent_code});
       context.push_back(code);
     }
-    s->gazetteer_ = text::Gazetteer::FromPlaces(s->normalizer_, std::move(places), std::move(context));
+    s->gazetteer_ =
+        text::Gazetteer::FromPlaces(s->normalizer_, std::move(places), std::move(context));
   }
   std::vector<std::string> words = s->gazetteer_->ContextNames();
   for (const auto& u : j.units.all()) words.push_back(s->normalizer_->Normalize(u.name));
   JIESU_ASSIGN_OR_RETURN(s->segmenter_, text::Segmenter::Create(words));
   if (o.classifier_path.empty()) {
-    s->classifier_note_ = "no classifier model loaded: train one with `jiesu train-classifier` "
-                          "and start the server with --classifier MODEL";
+    s->classifier_note_ =
+        "no classifier model loaded: train one with `jiesu train-classifier` "
+        "and start the server with --classifier MODEL";
   } else {
-    JIESU_ASSIGN_OR_RETURN(s->classifier_, text::Classifier::Load(s->normalizer_, o.classifier_path));
+    JIESU_ASSIGN_OR_RETURN(s->classifier_,
+                           text::Classifier::Load(s->normalizer_, o.classifier_path));
   }
   if (!o.boundaries_path.empty()) {
     JIESU_ASSIGN_OR_RETURN(s->boundaries_, text::Boundaries::Load(o.boundaries_path));
@@ -78,7 +81,8 @@ std::vector<std::string> Suggester::TopicWords(const std::string& text) const {
   std::vector<std::string> out;
   for (const text::Token& t : segmenter_->Segment(norm)) {
     if (t.user_word) continue;
-    if (std::all_of(t.text.begin(), t.text.end(), [](unsigned char c) { return std::isdigit(c); })) continue;
+    if (std::all_of(t.text.begin(), t.text.end(), [](unsigned char c) { return std::isdigit(c); }))
+      continue;
     out.emplace_back(t.text);
   }
   return out;
@@ -132,7 +136,9 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
     s.location_source = s.location.best ? "text" : "";
   }
   s.mentions_source = s.location_source;
-  auto known = [&](const std::string& code) { return !code.empty() && j_.FindArea(code) ? code : std::string(); };
+  auto known = [&](const std::string& code) {
+    return !code.empty() && j_.FindArea(code) ? code : std::string();
+  };
   s.district_code = known(s.location.district_code);
   s.street_code = known(s.location.street_code);
   s.community_code = known(s.location.community_code);
@@ -169,9 +175,10 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
       const domain::Unit* u = j_.units.Find(id);
       return u ? u->name : id;
     };
-    const std::string why = std::string(d->reason.rfind("catalogue", 0) == 0 ? "catalogue: " : "fallback: ") +
-                            (cname ? cname->name : "(no category)") + " × " +
-                            (aname ? aname->name : "(no area)") + " → " + unit_name(d->lead_unit);
+    const std::string why =
+        std::string(d->reason.rfind("catalogue", 0) == 0 ? "catalogue: " : "fallback: ") +
+        (cname ? cname->name : "(no category)") + " × " + (aname ? aname->name : "(no area)") +
+        " → " + unit_name(d->lead_unit);
     if (seen.insert(d->lead_unit).second) {
       s.units.push_back({d->lead_unit, unit_name(d->lead_unit), "lead", cat, why});
     }
@@ -207,9 +214,10 @@ domain::Suggested Suggester::Summarize(const Suggestion& s) const {
 
 void Suggester::Remember(int64_t id, const domain::OrderDraft& d, TimePoint created_at) {
   // Where the agent left the district or category open, the suggestion's stand in.
-  dups_->Add(id, normalizer_->Content(d.title + " " + d.content), LocalDay(created_at),
-             d.location.district_code.empty() ? d.suggested.district_code : d.location.district_code,
-             d.category.empty() ? d.suggested.category : d.category);
+  dups_->Add(
+      id, normalizer_->Content(d.title + " " + d.content), LocalDay(created_at),
+      d.location.district_code.empty() ? d.suggested.district_code : d.location.district_code,
+      d.category.empty() ? d.suggested.category : d.category);
 }
 
 Status Suggester::Warm(storage::Store& store, TimePoint now) {
@@ -225,13 +233,14 @@ Status Suggester::Warm(storage::Store& store, TimePoint now) {
   }
   // Oldest first, so that chains and clusters run in time order.
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
-    dups_->Add(it->id, normalizer_->Content(it->title + " " + it->content), LocalDay(it->created_at),
-               it->district_code, it->category);
+    dups_->Add(it->id, normalizer_->Content(it->title + " " + it->content),
+               LocalDay(it->created_at), it->district_code, it->category);
   }
   return {};
 }
 
-std::vector<text::DupCluster> Suggester::Clusters(size_t min_size, TimePoint since, size_t limit) const {
+std::vector<text::DupCluster> Suggester::Clusters(size_t min_size, TimePoint since,
+                                                  size_t limit) const {
   return dups_->Clusters(min_size, LocalDay(since), limit);
 }
 

@@ -16,10 +16,10 @@
 #include "domain/jurisdiction.h"
 #include "domain/order.h"
 #include "storage/store.h"
+#include "text/boundaries.h"
 #include "text/classifier.h"
 #include "text/cues.h"
 #include "text/dup_index.h"
-#include "text/boundaries.h"
 #include "text/gazetteer.h"
 #include "text/normalize.h"
 #include "text/segment.h"
@@ -54,7 +54,7 @@ struct Suggestion {
   std::string classifier_note;  // why there are no categories, when there are none
   text::CueHint request_type;
   text::CueHint urgency;
-  text::Location location;  // mentions point into the suggester's gazetteer
+  text::Location location;      // mentions point into the suggester's gazetteer
   std::string location_source;  // "coordinates", "address" or "text": what decided the district
   std::string mentions_source;  // "address" or "text": where the mentions' spans are
   std::string district_code, street_code, community_code;

@@ -38,7 +38,8 @@ Boundaries::~Boundaries() {
   GEOS_finish_r(ctx);
 }
 
-Result<std::unique_ptr<Boundaries>> Boundaries::Load(const std::string& path, const std::string& prop) {
+Result<std::unique_ptr<Boundaries>> Boundaries::Load(const std::string& path,
+                                                     const std::string& prop) {
   std::ifstream in(path);
   if (!in) return NotFound("boundaries: " + path + " not found");
   std::stringstream buf;

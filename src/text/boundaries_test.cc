@@ -29,7 +29,8 @@ TEST(Boundaries, PointsFallInTheirDistrict) {
   EXPECT_EQ((*b)->AreaAt(5, 5), std::nullopt);  // in the hole
   EXPECT_EQ((*b)->AreaAt(-1, 5), std::nullopt);
 
-  std::ofstream(file) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+  std::ofstream(file)
+      << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
     "geometry":{"type":"Point","coordinates":[1,1]}}]})";
   auto missing = Boundaries::Load(file.string());
   ASSERT_FALSE(missing.ok());
@@ -42,15 +43,15 @@ TEST(Boundaries, PointsFallInTheirDistrict) {
 
 // Beijing's 16 districts (AMap-derived, GCJ-02; read from ../shared/data, never shipped).
 TEST(Boundaries, BeijingDistricts) {
-  const fs::path file = SharedDataDir() /
-                        "beijing-boundaries" / "beijing_16_districts_datav_merged.geojson";
+  const fs::path file =
+      SharedDataDir() / "beijing-boundaries" / "beijing_16_districts_datav_merged.geojson";
   if (!fs::exists(file)) GTEST_SKIP() << file << " not found (set JIESU_DATA_DIR)";
   auto b = Boundaries::Load(file.string());
   ASSERT_TRUE(b.ok()) << b.error().ToString();
   EXPECT_EQ((*b)->size(), 16u);
-  EXPECT_EQ((*b)->AreaAt(116.3975, 39.9087), "110101");  // Tiananmen: 东城区
-  EXPECT_EQ((*b)->AreaAt(116.4700, 39.9970), "110105");  // 望京: 朝阳区
-  EXPECT_EQ((*b)->AreaAt(116.3100, 39.9920), "110108");  // 中关村: 海淀区
+  EXPECT_EQ((*b)->AreaAt(116.3975, 39.9087), "110101");      // Tiananmen: 东城区
+  EXPECT_EQ((*b)->AreaAt(116.4700, 39.9970), "110105");      // 望京: 朝阳区
+  EXPECT_EQ((*b)->AreaAt(116.3100, 39.9920), "110108");      // 中关村: 海淀区
   EXPECT_EQ((*b)->AreaAt(121.4737, 31.2304), std::nullopt);  // Shanghai
 }
 

@@ -19,7 +19,8 @@ constexpr char kMagic[] = "jiesu-classifier/1\n";
 
 // Calls fn(ngram) for every character n-gram (1..max_n) of `content`.
 template <typename Fn>
-void ForEachNgram(std::string_view content, int max_n, std::vector<std::string_view>& chars, Fn&& fn) {
+void ForEachNgram(std::string_view content, int max_n, std::vector<std::string_view>& chars,
+                  Fn&& fn) {
   SplitChars(content, chars);
   for (size_t i = 0; i < chars.size(); ++i) {
     const char* begin = chars[i].data();
@@ -31,7 +32,8 @@ void ForEachNgram(std::string_view content, int max_n, std::vector<std::string_v
 }
 
 float Idf(size_t docs, size_t df) {
-  return static_cast<float>(std::log((static_cast<double>(docs) + 1) / (static_cast<double>(df) + 1) + 1));
+  return static_cast<float>(
+      std::log((static_cast<double>(docs) + 1) / (static_cast<double>(df) + 1) + 1));
 }
 
 void Quiet(const char*) {}
@@ -227,8 +229,9 @@ std::vector<ScoredLabel> Classifier::PredictContent(std::string_view content, si
     sum += out[j].confidence;
   }
   for (auto& s : out) s.confidence /= sum;
-  std::stable_sort(out.begin(), out.end(),
-                   [](const ScoredLabel& a, const ScoredLabel& b) { return a.confidence > b.confidence; });
+  std::stable_sort(out.begin(), out.end(), [](const ScoredLabel& a, const ScoredLabel& b) {
+    return a.confidence > b.confidence;
+  });
   out.resize(std::min(k, n));
   return out;
 }
@@ -296,17 +299,20 @@ Result<std::shared_ptr<const Classifier>> Classifier::Load(
     std::string gram;
     float idf = 0;
     ok = GetString(in, gram) && Get(in, idf) &&
-         static_cast<bool>(in.read(reinterpret_cast<char*>(&model->weights_[static_cast<size_t>(f) * nlabels]),
-                                   static_cast<std::streamsize>(nlabels * sizeof(float))));
+         static_cast<bool>(
+             in.read(reinterpret_cast<char*>(&model->weights_[static_cast<size_t>(f) * nlabels]),
+                     static_cast<std::streamsize>(nlabels * sizeof(float))));
     model->idf_.push_back(idf);
     model->grams_.push_back(std::move(gram));
   }
-  if (!ok || in.peek() != EOF) return InvalidArgument(path + " is damaged (truncated or malformed)");
+  if (!ok || in.peek() != EOF)
+    return InvalidArgument(path + " is damaged (truncated or malformed)");
   model->BuildTable();
   return std::shared_ptr<const Classifier>(std::move(model));
 }
 
-ClassifierReport Score(const std::vector<std::string>& gold, const std::vector<std::string>& predicted) {
+ClassifierReport Score(const std::vector<std::string>& gold,
+                       const std::vector<std::string>& predicted) {
   ClassifierReport r;
   r.rows = gold.size();
   std::set<std::string> names(gold.begin(), gold.end());
@@ -366,7 +372,8 @@ std::string FormatReport(const ClassifierReport& r) {
     out << Pad(s.label, 24) << line;
   }
   out << "\nconfusion matrix (rows: gold, columns: predicted, in this order):\n";
-  for (size_t k = 0; k < r.matrix_labels.size(); ++k) out << "  " << k + 1 << " " << r.matrix_labels[k] << "\n";
+  for (size_t k = 0; k < r.matrix_labels.size(); ++k)
+    out << "  " << k + 1 << " " << r.matrix_labels[k] << "\n";
   out << "     ";
   for (size_t k = 0; k < r.matrix_labels.size(); ++k) {
     std::snprintf(line, sizeof line, "%6zu", k + 1);

@@ -24,9 +24,9 @@ struct LabelledText {
 };
 
 struct ClassifierOptions {
-  int max_ngram = 2;  // character n-grams 1..max_ngram
-  int min_df = 2;     // n-grams seen in fewer training rows are dropped
-  double c = 4.0;     // SVM cost (tuned on the dev rows, docs/TEXT.md)
+  int max_ngram = 2;              // character n-grams 1..max_ngram
+  int min_df = 2;                 // n-grams seen in fewer training rows are dropped
+  double c = 4.0;                 // SVM cost (tuned on the dev rows, docs/TEXT.md)
   double confidence_scale = 3.0;  // softmax scale turning SVM margins into confidences
 };
 
@@ -86,10 +86,11 @@ struct ClassifierReport {
   double accuracy = 0;
   double macro_f1 = 0;
   std::vector<LabelScores> per_label;
-  std::vector<std::string> matrix_labels;   // rows: gold, columns: predicted
+  std::vector<std::string> matrix_labels;  // rows: gold, columns: predicted
   std::vector<std::vector<int>> confusion;
 };
-ClassifierReport Score(const std::vector<std::string>& gold, const std::vector<std::string>& predicted);
+ClassifierReport Score(const std::vector<std::string>& gold,
+                       const std::vector<std::string>& predicted);
 std::string FormatReport(const ClassifierReport& report);
 
 }  // namespace jiesu::text

@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "text/leak_filter.h"
-#include "text/training_data.h"
 #include "text/test_support.h"
+#include "text/training_data.h"
 
 namespace jiesu::text {
 namespace {
@@ -17,12 +17,12 @@ namespace fs = std::filesystem;
 
 std::vector<LabelledText> Rows() {
   return {
-      {"小区暖气不热，室温只有十五度", "供暖"},       {"家里暖气片冰凉，供暖公司不管", "供暖"},
-      {"暖气管道漏水，屋里不热", "供暖"},             {"供暖温度不达标，暖气不热", "供暖"},
-      {"楼下饭店油烟太大，噪音扰民", "环境"},         {"工地夜间施工噪音很大，无法休息", "环境"},
-      {"河道有异味，污水直排", "环境"},               {"垃圾焚烧冒黑烟，空气难闻", "环境"},
-      {"公交车不按站停车，司机态度差", "交通"},       {"公交线路取消，出行不便", "交通"},
-      {"路口红绿灯坏了，车辆乱行", "交通"},           {"出租车拒载，绕路多收费", "交通"},
+      {"小区暖气不热，室温只有十五度", "供暖"}, {"家里暖气片冰凉，供暖公司不管", "供暖"},
+      {"暖气管道漏水，屋里不热", "供暖"},       {"供暖温度不达标，暖气不热", "供暖"},
+      {"楼下饭店油烟太大，噪音扰民", "环境"},   {"工地夜间施工噪音很大，无法休息", "环境"},
+      {"河道有异味，污水直排", "环境"},         {"垃圾焚烧冒黑烟，空气难闻", "环境"},
+      {"公交车不按站停车，司机态度差", "交通"}, {"公交线路取消，出行不便", "交通"},
+      {"路口红绿灯坏了，车辆乱行", "交通"},     {"出租车拒载，绕路多收费", "交通"},
   };
 }
 
@@ -61,14 +61,16 @@ TEST(Classifier, LearnsSavesAndLoads) {
   ASSERT_FALSE(damaged.ok());
   EXPECT_NE(damaged.error().message.find("damaged"), std::string::npos);
   std::ofstream(path) << "hello";
-  EXPECT_EQ(Classifier::Load(TestNormalizer(), path.string()).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Classifier::Load(TestNormalizer(), path.string()).error().code,
+            ErrorCode::kInvalidArgument);
   fs::remove(path);
   EXPECT_EQ(Classifier::Load(TestNormalizer(), path.string()).error().code, ErrorCode::kNotFound);
 }
 
 TEST(Classifier, RefusesUselessTrainingSets) {
   EXPECT_FALSE(Classifier::Train(TestNormalizer(), {}, {}).ok());
-  EXPECT_FALSE(Classifier::Train(TestNormalizer(), {{"只有一类", "a"}, {"还是一类", "a"}}, {}).ok());
+  EXPECT_FALSE(
+      Classifier::Train(TestNormalizer(), {{"只有一类", "a"}, {"还是一类", "a"}}, {}).ok());
 }
 
 TEST(Score, MacroF1AndConfusion) {
@@ -87,9 +89,10 @@ TEST(LeakFilter, DropsDisguisedCopiesAndKeepsOthers) {
       "多次打电话给供暖公司都没有人来处理，老人孩子都冻病了，请有关部门尽快解决。";
   LeakFilter filter(TestNormalizer(), {held, "另一条完全无关的留言，关于学校收费的问题。"});
   // The same text segmented, stop-words removed, title in front: a copy.
-  EXPECT_TRUE(filter.IsCopy("小区 暖气 不热 尊敬 领导 小区 位于 A3 区 火炬 路 今年 冬天 暖气 "
-                            "一直 不热 室内 温度 十二度 多次 打电话 供暖 公司 没有 人来 处理 "
-                            "老人 孩子 冻病 请 有关 部门 尽快 解决"));
+  EXPECT_TRUE(
+      filter.IsCopy("小区 暖气 不热 尊敬 领导 小区 位于 A3 区 火炬 路 今年 冬天 暖气 "
+                    "一直 不热 室内 温度 十二度 多次 打电话 供暖 公司 没有 人来 处理 "
+                    "老人 孩子 冻病 请 有关 部门 尽快 解决"));
   EXPECT_TRUE(filter.IsCopy(held));
   // The same problem in other words, and unrelated text: not copies.
   EXPECT_FALSE(filter.IsCopy("A3区一个小区的住户反映家里供暖温度不够，希望供热单位上门检查。"));
@@ -100,8 +103,7 @@ TEST(LeakFilter, DropsDisguisedCopiesAndKeepsOthers) {
 // (its known copies), so at least one segmented row per held-out text is dropped, and few
 // dev rows are.
 TEST(LeakFilter, OnTheTeddyCupFiles) {
-  const fs::path dir = SharedDataDir() /
-                       "teddycup2020-gov-messages";
+  const fs::path dir = SharedDataDir() / "teddycup2020-gov-messages";
   if (!fs::exists(dir / "fj2_raw_details_subset_4449.csv")) {
     GTEST_SKIP() << dir << " not found (set JIESU_DATA_DIR to the shared data folder)";
   }

@@ -35,17 +35,17 @@ constexpr std::array kTypeCues = {
     Cue{"锦旗", "表扬", 3},     Cue{"点赞", "表扬", 2},     Cue{"得到了重视", "表扬", 2},
 };
 
-constexpr std::array kImmediate = {"燃气泄漏", "煤气泄漏", "天然气泄漏", "漏气", "触电", "漏电",
-                                   "坠落", "坠楼", "起火", "着火了", "火灾", "爆炸", "坍塌",
-                                   "塌陷", "被困", "溺水", "井盖丢失", "没有井盖", "有人受伤",
-                                   "昏迷", "急需输血", "熊猫血"};
-constexpr std::array kSerious = {"停水", "停电", "停气", "停暖", "没有暖气", "断水", "断电",
-                                 "安全隐患", "危险", "情况紧急", "紧急", "随时可能"};
+constexpr std::array kImmediate = {
+    "燃气泄漏", "煤气泄漏", "天然气泄漏", "漏气", "触电",     "漏电",  "坠落", "坠楼",
+    "起火",     "着火了",   "火灾",       "爆炸", "坍塌",     "塌陷",  "被困", "溺水",
+    "井盖丢失", "没有井盖", "有人受伤",   "昏迷", "急需输血", "熊猫血"};
+constexpr std::array kSerious = {"停水", "停电",     "停气", "停暖",     "没有暖气", "断水",
+                                 "断电", "安全隐患", "危险", "情况紧急", "紧急",     "随时可能"};
 // A danger word after one of these (within a few characters) is feared, not happening.
 // So is one reported from elsewhere or the past ("网上看到…坍塌事故", "前几年…爆炸事件").
-constexpr std::array kHypothetical = {"一旦", "可能", "如果", "万一", "以免", "防止", "避免",
-                                      "隐患", "担心", "害怕", "会不会", "试想", "看到", "新闻",
-                                      "前几年", "以前", "曾经"};
+constexpr std::array kHypothetical = {"一旦", "可能", "如果",   "万一", "以免",   "防止",
+                                      "避免", "隐患", "担心",   "害怕", "会不会", "试想",
+                                      "看到", "新闻", "前几年", "以前", "曾经"};
 
 // Byte offsets of every occurrence of `word` in `s`.
 std::vector<size_t> Find(std::string_view s, std::string_view word) {
@@ -108,9 +108,9 @@ CueHint UrgencyHint(std::string_view s) {
       // Feared or reported, not happening: a marker in the 12 characters before it.
       const size_t from = at >= 36 ? at - 36 : 0;
       std::string_view before = s.substr(from, at - from);
-      const bool feared = std::any_of(kHypothetical.begin(), kHypothetical.end(), [&](const char* h) {
-        return before.find(h) != std::string_view::npos;
-      });
+      const bool feared =
+          std::any_of(kHypothetical.begin(), kHypothetical.end(),
+                      [&](const char* h) { return before.find(h) != std::string_view::npos; });
       AddCue(feared ? serious : immediate, at, w);
     }
   }

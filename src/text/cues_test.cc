@@ -7,8 +7,8 @@
 #include <map>
 
 #include "text/normalize.h"
-#include "text/training_data.h"
 #include "text/test_support.h"
+#include "text/training_data.h"
 
 namespace jiesu::text {
 namespace {
@@ -43,33 +43,32 @@ struct Golden {
 };
 
 TEST(Cues, HandCheckedTeddyCupMessages) {
-  const fs::path dir = SharedDataDir() /
-                       "teddycup2020-gov-messages";
+  const fs::path dir = SharedDataDir() / "teddycup2020-gov-messages";
   if (!fs::exists(dir / "fj4_messages_replies_2816.csv")) {
     GTEST_SKIP() << dir << " not found (set JIESU_DATA_DIR to the shared data folder)";
   }
   const std::vector<Golden> golden = {
-      {"272351", "求助", "特急"},  // fj3: a patient urgently needs RH-negative blood
-      {"2574", "建议", ""},        // fj4: rename a bus stop
-      {"3704", "举报", ""},        // fj4: a lending platform suspected of fraud
-      {"3713", "建议", ""},        // fj4: more buses on route 261
-      {"3720", "建议", "紧急"},    // fj4: a narrowed, dangerous junction
-      {"3727", "投诉", ""},        // fj4: a pharmacy selling short weight
-      {"3877", "投诉", ""},        // fj4: parking overcharges
-      {"3906", "举报", ""},        // fj4: franchise fee fraud
-      {"3910", "举报", ""},        // fj4: a property manager's violations
-      {"3994", "建议", "紧急"},    // fj4: pedestrians walking in the carriageway
-      {"4040", "投诉", ""},        // fj4: a visitor's complaint about 城管
+      {"272351", "求助", "特急"},             // fj3: a patient urgently needs RH-negative blood
+      {"2574", "建议", ""},                   // fj4: rename a bus stop
+      {"3704", "举报", ""},                   // fj4: a lending platform suspected of fraud
+      {"3713", "建议", ""},                   // fj4: more buses on route 261
+      {"3720", "建议", "紧急"},               // fj4: a narrowed, dangerous junction
+      {"3727", "投诉", ""},                   // fj4: a pharmacy selling short weight
+      {"3877", "投诉", ""},                   // fj4: parking overcharges
+      {"3906", "举报", ""},                   // fj4: franchise fee fraud
+      {"3910", "举报", ""},                   // fj4: a property manager's violations
+      {"3994", "建议", "紧急"},               // fj4: pedestrians walking in the carriageway
+      {"4040", "投诉", ""},                   // fj4: a visitor's complaint about 城管
       {"5492", "投诉", "", nullptr, "紧急"},  // fj4: water fees; "乱停水" of an empty flat
-      {"7019", "求助", "紧急"},    // fj4: water pressure, frequent outages
-      {"20121", "表扬", ""},       // fj4: thanks for an answer on noise
-      {"21552", "表扬", ""},       // fj4: thanks, the problem is being solved
-      {"34239", "举报", "紧急"},   // fj4: a boiler by the railway, "随时可能爆炸"
-      {"35462", "咨询", ""},       // fj4: when will the side roads open
-      {"37459", "咨询", ""},       // fj4: which papers for a child's vaccination
-      {"41458", "咨询", ""},       // fj4: when does work on the park start
-      {"46027", "求助", ""},       // fj4: migrant workers' unpaid wages
-      {"16503", "投诉", "紧急", "求助"},  // fj4: street stalls with gas cylinders ("反映")
+      {"7019", "求助", "紧急"},               // fj4: water pressure, frequent outages
+      {"20121", "表扬", ""},                  // fj4: thanks for an answer on noise
+      {"21552", "表扬", ""},                  // fj4: thanks, the problem is being solved
+      {"34239", "举报", "紧急"},              // fj4: a boiler by the railway, "随时可能爆炸"
+      {"35462", "咨询", ""},                  // fj4: when will the side roads open
+      {"37459", "咨询", ""},                  // fj4: which papers for a child's vaccination
+      {"41458", "咨询", ""},                  // fj4: when does work on the park start
+      {"46027", "求助", ""},                  // fj4: migrant workers' unpaid wages
+      {"16503", "投诉", "紧急", "求助"},      // fj4: street stalls with gas cylinders ("反映")
   };
   std::map<std::string, std::string> text;
   for (const char* f : {"fj3_messages_votes_4326.csv", "fj4_messages_replies_2816.csv"}) {

@@ -24,7 +24,8 @@ constexpr uint32_t kNoName = 0;
 }  // namespace
 
 DuplicateIndex::DuplicateIndex(DupOptions options) : o_(options), k_(options.bands * options.rows) {
-  for (int i = 0; i < k_; ++i) seeds_.push_back(Mix(0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(i + 1)));
+  for (int i = 0; i < k_; ++i)
+    seeds_.push_back(Mix(0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(i + 1)));
   heads_.assign(static_cast<size_t>(o_.bands) << o_.bucket_bits, 0);
   next_.assign(static_cast<size_t>(o_.capacity) * static_cast<size_t>(o_.bands), 0);
   sig_.assign(static_cast<size_t>(o_.capacity) * static_cast<size_t>(k_), 0);
@@ -53,8 +54,9 @@ DuplicateIndex::Signature DuplicateIndex::Sign(std::string_view content) const {
     return sig;
   }
   for (size_t i = 0; i + 3 <= chars.size(); ++i) {
-    add(std::string_view(chars[i].data(),
-                         static_cast<size_t>(chars[i + 2].data() + chars[i + 2].size() - chars[i].data())));
+    add(std::string_view(
+        chars[i].data(),
+        static_cast<size_t>(chars[i + 2].data() + chars[i + 2].size() - chars[i].data())));
   }
   return sig;
 }
@@ -66,15 +68,16 @@ uint32_t DuplicateIndex::Slot(const Signature& sig, int band) const {
 }
 
 uint32_t DuplicateIndex::Code(std::vector<std::string>& names,
-                              std::unordered_map<std::string, uint32_t>& ids, const std::string& name) {
+                              std::unordered_map<std::string, uint32_t>& ids,
+                              const std::string& name) {
   if (name.empty()) return kNoName;
   auto [it, added] = ids.emplace(name, static_cast<uint32_t>(names.size()));
   if (added) names.push_back(name);
   return it->second;
 }
 
-std::vector<DupCandidate> DuplicateIndex::QueryLocked(const Signature& sig, int32_t day, uint32_t area,
-                                                      uint32_t category, size_t k,
+std::vector<DupCandidate> DuplicateIndex::QueryLocked(const Signature& sig, int32_t day,
+                                                      uint32_t area, uint32_t category, size_t k,
                                                       std::vector<uint64_t>* seqs_out) const {
   thread_local std::vector<uint64_t> seqs;
   seqs.clear();
@@ -84,7 +87,8 @@ std::vector<DupCandidate> DuplicateIndex::QueryLocked(const Signature& sig, int3
     for (int steps = 0; cur != 0 && steps < o_.max_chain; ++steps) {
       // Heads and links keep the low 32 bits of seq + 1; rebuild the full number relative to
       // the newest (the ring never spans 2^32 orders).
-      const uint64_t seq = (added_ - 1) - ((static_cast<uint32_t>(added_ - 1) - (cur - 1)) & 0xFFFFFFFFu);
+      const uint64_t seq =
+          (added_ - 1) - ((static_cast<uint32_t>(added_ - 1) - (cur - 1)) & 0xFFFFFFFFu);
       if (seq < oldest || seq >= added_) break;  // forgotten
       const size_t idx = seq % o_.capacity;
       if (day_[idx] < day - o_.window_days) break;  // chains run newest first
@@ -131,7 +135,8 @@ uint32_t DuplicateIndex::Add(int64_t order_id, std::string_view content, int32_t
   const uint32_t a = Code(area_names_, area_ids_, area);
   const uint32_t c = Code(category_names_, category_ids_, category);
   std::vector<uint64_t> best_seq;
-  std::vector<DupCandidate> best = added_ ? QueryLocked(sig, day, a, c, 1, &best_seq) : std::vector<DupCandidate>{};
+  std::vector<DupCandidate> best =
+      added_ ? QueryLocked(sig, day, a, c, 1, &best_seq) : std::vector<DupCandidate>{};
   const uint64_t seq = added_++;
   const size_t idx = seq % o_.capacity;
   uint32_t cluster = static_cast<uint32_t>(seq + 1);
@@ -143,7 +148,9 @@ uint32_t DuplicateIndex::Add(int64_t order_id, std::string_view content, int32_t
     next_[idx * static_cast<size_t>(o_.bands) + static_cast<size_t>(b)] = head;
     head = static_cast<uint32_t>(seq + 1);
   }
-  for (int i = 0; i < k_; ++i) sig_[idx * static_cast<size_t>(k_) + static_cast<size_t>(i)] = static_cast<uint16_t>(sig[static_cast<size_t>(i)]);
+  for (int i = 0; i < k_; ++i)
+    sig_[idx * static_cast<size_t>(k_) + static_cast<size_t>(i)] =
+        static_cast<uint16_t>(sig[static_cast<size_t>(i)]);
   order_[idx] = order_id;
   day_[idx] = day;
   area_[idx] = a;
@@ -153,8 +160,8 @@ uint32_t DuplicateIndex::Add(int64_t order_id, std::string_view content, int32_t
 }
 
 std::vector<DupCandidate> DuplicateIndex::Query(std::string_view content, int32_t day,
-                                                const std::string& area, const std::string& category,
-                                                size_t k) const {
+                                                const std::string& area,
+                                                const std::string& category, size_t k) const {
   const Signature sig = Sign(content);
   std::shared_lock lock(mu_);
   if (added_ == 0) return {};
@@ -165,11 +172,13 @@ std::vector<DupCandidate> DuplicateIndex::Query(std::string_view content, int32_
   return QueryLocked(sig, day, find(area_ids_, area), find(category_ids_, category), k, nullptr);
 }
 
-std::vector<DupCluster> DuplicateIndex::Clusters(size_t min_size, int32_t since_day, size_t limit) const {
+std::vector<DupCluster> DuplicateIndex::Clusters(size_t min_size, int32_t since_day,
+                                                 size_t limit) const {
   std::shared_lock lock(mu_);
   std::map<uint32_t, std::vector<size_t>> members;
   const uint64_t oldest = added_ > o_.capacity ? added_ - o_.capacity : 0;
-  for (uint64_t seq = oldest; seq < added_; ++seq) members[cluster_[seq % o_.capacity]].push_back(seq % o_.capacity);
+  for (uint64_t seq = oldest; seq < added_; ++seq)
+    members[cluster_[seq % o_.capacity]].push_back(seq % o_.capacity);
   std::vector<DupCluster> out;
   for (const auto& [id, idx] : members) {
     if (idx.size() < min_size || day_[idx.back()] < since_day) continue;
@@ -186,14 +195,17 @@ std::vector<DupCluster> DuplicateIndex::Clusters(size_t min_size, int32_t since_
       c.last_day = std::max(c.last_day, day_[i]);
     }
     auto most = [](const std::map<uint32_t, int>& m) {
-      return std::max_element(m.begin(), m.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+      return std::max_element(m.begin(), m.end(),
+                              [](auto& a, auto& b) { return a.second < b.second; })
+          ->first;
     };
     c.area = area_names_[most(areas)];
     c.category = category_names_[most(cats)];
     out.push_back(std::move(c));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const DupCluster& a, const DupCluster& b) { return a.orders.size() > b.orders.size(); });
+  std::stable_sort(out.begin(), out.end(), [](const DupCluster& a, const DupCluster& b) {
+    return a.orders.size() > b.orders.size();
+  });
   if (out.size() > limit) out.resize(limit);
   return out;
 }
@@ -206,7 +218,8 @@ size_t DuplicateIndex::size() const {
 size_t DuplicateIndex::MemoryBytes() const {
   return heads_.size() * sizeof(uint32_t) + next_.size() * sizeof(uint32_t) +
          sig_.size() * sizeof(uint16_t) + order_.size() * sizeof(int64_t) +
-         day_.size() * sizeof(int32_t) + (area_.size() + category_.size() + cluster_.size()) * sizeof(uint32_t);
+         day_.size() * sizeof(int32_t) +
+         (area_.size() + category_.size() + cluster_.size()) * sizeof(uint32_t);
 }
 
 }  // namespace jiesu::text

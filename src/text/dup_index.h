@@ -26,12 +26,12 @@ namespace jiesu::text {
 struct DupOptions {
   uint32_t capacity = 1u << 20;  // orders kept (the most recent)
   int bands = 12;
-  int rows = 2;                  // minima per band: a pair with Jaccard s meets in a band
-                                 // with probability s^rows
-  int bucket_bits = 18;          // 2^bucket_bits chain heads per band
-  int max_chain = 24;            // entries examined per band and query (newest first)
-  int window_days = 90;          // candidates older than this are not duplicates
-  double min_similarity = 0.3;   // estimated Jaccard below this is not a candidate
+  int rows = 2;                     // minima per band: a pair with Jaccard s meets in a band
+                                    // with probability s^rows
+  int bucket_bits = 18;             // 2^bucket_bits chain heads per band
+  int max_chain = 24;               // entries examined per band and query (newest first)
+  int window_days = 90;             // candidates older than this are not duplicates
+  double min_similarity = 0.3;      // estimated Jaccard below this is not a candidate
   double cluster_similarity = 0.5;  // an order joins the cluster of its best match above this
 };
 
@@ -45,8 +45,8 @@ struct DupCandidate {
 
 struct DupCluster {
   uint32_t id = 0;
-  std::string area;      // the members' most common district (or other area) code
-  std::string category;  // and category code
+  std::string area;                     // the members' most common district (or other area) code
+  std::string category;                 // and category code
   int32_t first_day = 0, last_day = 0;  // days since the epoch (local)
   std::vector<int64_t> orders;          // oldest first
 };
@@ -77,17 +77,18 @@ class DuplicateIndex {
   uint32_t Code(std::vector<std::string>& names, std::unordered_map<std::string, uint32_t>& ids,
                 const std::string& name);
   std::vector<DupCandidate> QueryLocked(const Signature& sig, int32_t day, uint32_t area,
-                                        uint32_t category, size_t k, std::vector<uint64_t>* seqs) const;
+                                        uint32_t category, size_t k,
+                                        std::vector<uint64_t>* seqs) const;
 
   DupOptions o_;
   int k_;
   std::vector<uint64_t> seeds_;
   mutable std::shared_mutex mu_;
-  uint64_t added_ = 0;               // sequence number of the next order (1-based in heads)
-  std::vector<uint32_t> heads_;      // bands × 2^bucket_bits: low 32 bits of seq + 1, 0 = empty
-  std::vector<uint32_t> next_;       // capacity × bands: the previous seq + 1 in the chain
-  std::vector<uint16_t> sig_;        // capacity × K
-  std::vector<int64_t> order_;       // capacity
+  uint64_t added_ = 0;           // sequence number of the next order (1-based in heads)
+  std::vector<uint32_t> heads_;  // bands × 2^bucket_bits: low 32 bits of seq + 1, 0 = empty
+  std::vector<uint32_t> next_;   // capacity × bands: the previous seq + 1 in the chain
+  std::vector<uint16_t> sig_;    // capacity × K
+  std::vector<int64_t> order_;   // capacity
   std::vector<int32_t> day_;
   std::vector<uint32_t> area_, category_, cluster_;
   std::vector<std::string> area_names_, category_names_;

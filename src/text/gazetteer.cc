@@ -30,7 +30,8 @@ std::vector<std::string> Abbreviations(const Place& p) {
   std::string a;
   switch (p.level) {
     case PlaceLevel::kProvince:
-      a = Strip(p.name, {"壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"});
+      a = Strip(p.name,
+                {"壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"});
       break;
     case PlaceLevel::kCity:
       a = Strip(p.name, {"自治州", "地区", "市", "盟"});
@@ -43,7 +44,8 @@ std::vector<std::string> Abbreviations(const Place& p) {
       break;
     case PlaceLevel::kCommunity: {
       // "多福巷社区居委会" → "多福巷社区"; "xx村委会" → "xx村" (bare "xx" is too often a word).
-      for (auto [suffix, keep] : {std::pair{"社区居委会", "社区"}, {"居委会", "社区"}, {"村委会", "村"}}) {
+      for (auto [suffix, keep] :
+           {std::pair{"社区居委会", "社区"}, {"居委会", "社区"}, {"村委会", "村"}}) {
         if (EndsWith(p.name, suffix)) {
           a = p.name.substr(0, p.name.size() - std::string_view(suffix).size()) + keep;
           break;
@@ -68,8 +70,8 @@ Status ReadPlaces(const std::string& path, PlaceLevel level, size_t parent_colum
     p.code = row.fields[0];
     p.name = row.fields[1];
     p.level = level;
-    if (level == PlaceLevel::kCity && (p.name == "市辖区" || p.name == "县" ||
-                                       p.name.find("直辖") != std::string::npos)) {
+    if (level == PlaceLevel::kCity &&
+        (p.name == "市辖区" || p.name == "县" || p.name.find("直辖") != std::string::npos)) {
       return true;  // pseudo-cities of the municipalities and province-governed counties
     }
     if (parent_column < row.fields.size()) {
@@ -87,19 +89,23 @@ Status ReadPlaces(const std::string& path, PlaceLevel level, size_t parent_colum
 
 const char* PlaceLevelName(PlaceLevel level) {
   switch (level) {
-    case PlaceLevel::kProvince: return "province";
-    case PlaceLevel::kCity: return "city";
-    case PlaceLevel::kDistrict: return "district";
-    case PlaceLevel::kStreet: return "street";
-    case PlaceLevel::kCommunity: return "community";
+    case PlaceLevel::kProvince:
+      return "province";
+    case PlaceLevel::kCity:
+      return "city";
+    case PlaceLevel::kDistrict:
+      return "district";
+    case PlaceLevel::kStreet:
+      return "street";
+    case PlaceLevel::kCommunity:
+      return "community";
   }
   return "?";
 }
 
-Result<std::shared_ptr<const Gazetteer>> Gazetteer::Load(std::shared_ptr<const Normalizer> normalizer,
-                                                         const std::string& dir,
-                                                         std::vector<std::string> context,
-                                                         const std::vector<Place>& extra) {
+Result<std::shared_ptr<const Gazetteer>> Gazetteer::Load(
+    std::shared_ptr<const Normalizer> normalizer, const std::string& dir,
+    std::vector<std::string> context, const std::vector<Place>& extra) {
   namespace fs = std::filesystem;
   std::vector<Place> places;
   struct File {
@@ -123,7 +129,8 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::Load(std::shared_ptr<const N
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("villages", 0) != 0 || !EndsWith(name, ".csv")) continue;
-    if (Status s = ReadPlaces(entry.path().string(), PlaceLevel::kCommunity, 2, 99, {}, places); !s.ok()) {
+    if (Status s = ReadPlaces(entry.path().string(), PlaceLevel::kCommunity, 2, 99, {}, places);
+        !s.ok()) {
       return s.error();
     }
   }
@@ -233,7 +240,8 @@ Location Gazetteer::Locate(std::string_view s) const {
       }
     }
     if (last_end > 0) {
-      found.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(last_end), &terminal_[last_node]});
+      found.push_back(
+          {static_cast<uint32_t>(i), static_cast<uint32_t>(last_end), &terminal_[last_node]});
       i = last_end;
     } else {
       UChar32 c;
@@ -267,7 +275,7 @@ Location Gazetteer::Locate(std::string_view s) const {
       if (score > best_score) {
         best_score = score;
         best = &e;
-        reason = support ? "with " + support->name + " (" + support->code + ") also named"
+        reason = support      ? "with " + support->name + " (" + support->code + ") also named"
                  : in_context ? "in the jurisdiction"
                               : "outside the jurisdiction";
       }

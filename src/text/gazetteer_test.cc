@@ -14,7 +14,9 @@ const Gazetteer& Beijing() {
   return *g.value();
 }
 
-Location Locate(const std::string& text) { return Beijing().Locate(TestNormalizer()->Normalize(text)); }
+Location Locate(const std::string& text) {
+  return Beijing().Locate(TestNormalizer()->Normalize(text));
+}
 
 TEST(Gazetteer, FindsTheChainWithCodesAndSpans) {
   const std::string text = TestNormalizer()->Normalize("北京市朝阳区望京街道望京西园三区暖气不热");
@@ -25,7 +27,8 @@ TEST(Gazetteer, FindsTheChainWithCodesAndSpans) {
   EXPECT_EQ(loc.street_code.substr(0, 6), "110105");
   ASSERT_GE(loc.mentions.size(), 3u);
   EXPECT_EQ(loc.mentions[0].place->code, "11");
-  EXPECT_EQ(text.substr(loc.mentions[1].begin, loc.mentions[1].end - loc.mentions[1].begin), "朝阳区");
+  EXPECT_EQ(text.substr(loc.mentions[1].begin, loc.mentions[1].end - loc.mentions[1].begin),
+            "朝阳区");
 }
 
 TEST(Gazetteer, ResolvesAmbiguousNamesWithContext) {

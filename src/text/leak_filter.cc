@@ -7,9 +7,9 @@ namespace jiesu::text {
 
 namespace {
 
-constexpr size_t kChunk = 4;           // characters per piece of unsegmented text
-constexpr size_t kCandidates = 3;      // closest held-out texts examined per row
-constexpr size_t kMaxPosting = 100;    // 3-grams in more held-out texts say nothing of closeness
+constexpr size_t kChunk = 4;         // characters per piece of unsegmented text
+constexpr size_t kCandidates = 3;    // closest held-out texts examined per row
+constexpr size_t kMaxPosting = 100;  // 3-grams in more held-out texts say nothing of closeness
 
 // Calls fn(gram) for each distinct character 3-gram of `content`.
 template <typename Fn>
@@ -18,8 +18,8 @@ void ForEachTrigram(std::string_view content, Fn&& fn) {
   SplitChars(content, chars);
   std::unordered_set<std::string_view> seen;
   for (size_t i = 0; i + 3 <= chars.size(); ++i) {
-    std::string_view g(chars[i].data(),
-                       static_cast<size_t>(chars[i + 2].data() + chars[i + 2].size() - chars[i].data()));
+    std::string_view g(chars[i].data(), static_cast<size_t>(chars[i + 2].data() +
+                                                            chars[i + 2].size() - chars[i].data()));
     if (seen.insert(g).second) fn(g);
   }
 }
@@ -84,7 +84,8 @@ double LeakFilter::Containment(std::string_view candidate) const {
         const size_t n = std::min(kChunk, rc.size() - i);
         if (n < 2) continue;
         const char* b = rc[i].data();
-        pieces.emplace_back(b, static_cast<size_t>(rc[i + n - 1].data() + rc[i + n - 1].size() - b));
+        pieces.emplace_back(b,
+                            static_cast<size_t>(rc[i + n - 1].data() + rc[i + n - 1].size() - b));
       }
       r.clear();
     };
@@ -110,7 +111,8 @@ double LeakFilter::Containment(std::string_view candidate) const {
     const std::vector<uint64_t>& grams = held_grams_[best[i].second];
     size_t covered = 0;
     for (size_t k = 0; k < pieces.size(); ++k) {
-      if (std::binary_search(grams.begin(), grams.end(), piece_hash[k])) covered += pieces[k].size();
+      if (std::binary_search(grams.begin(), grams.end(), piece_hash[k]))
+        covered += pieces[k].size();
     }
     best_share = std::max(best_share, static_cast<double>(covered) / static_cast<double>(total));
   }

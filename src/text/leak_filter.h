@@ -33,12 +33,14 @@ class LeakFilter {
   std::shared_ptr<const Normalizer> normalizer_;
   double threshold_;
   std::vector<std::string> held_;  // Content() of each held-out text
-  std::vector<std::vector<uint64_t>> held_grams_;  // hashes of its 2..4-character substrings, sorted
+  std::vector<std::vector<uint64_t>>
+      held_grams_;  // hashes of its 2..4-character substrings, sorted
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>> index_;  // 3-gram → held-out ids
+  std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>>
+      index_;  // 3-gram → held-out ids
 };
 
 }  // namespace jiesu::text

@@ -44,8 +44,8 @@ Result<std::shared_ptr<const Normalizer>> Normalizer::Create() {
   impl->t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
   if (impl->t2s == reinterpret_cast<opencc_t>(-1)) {
     return Unavailable(std::string("OpenCC t2s conversion unavailable (is the opencc data package "
-                             "installed?): ") +
-                     opencc_error());
+                                   "installed?): ") +
+                       opencc_error());
   }
   for (UChar32 c = 0x3000; c < 0x10000; ++c) {
     if (c >= 0xD800 && c < 0xE000) continue;  // surrogates
@@ -56,7 +56,8 @@ Result<std::shared_ptr<const Normalizer>> Normalizer::Create() {
     if (error) continue;
     char* out = opencc_convert_utf8(impl->t2s, in, static_cast<size_t>(len));
     if (out == nullptr) continue;
-    impl->traditional[static_cast<size_t>(c)] = std::string_view(out) != std::string_view(in, static_cast<size_t>(len));
+    impl->traditional[static_cast<size_t>(c)] =
+        std::string_view(out) != std::string_view(in, static_cast<size_t>(len));
     opencc_convert_utf8_free(out);
   }
   return std::shared_ptr<const Normalizer>(new Normalizer(std::move(impl)));

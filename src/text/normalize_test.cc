@@ -10,7 +10,8 @@ namespace {
 
 TEST(Normalizer, FoldsWidthAndScript) {
   // Full-width letters, digits and punctuation fold; traditional characters become simplified.
-  EXPECT_EQ(TestNormalizer()->Normalize("ＡＢＣ１２３，朝陽區　暖氣不熱！"), "abc123,朝阳区 暖气不热!");
+  EXPECT_EQ(TestNormalizer()->Normalize("ＡＢＣ１２３，朝陽區　暖氣不熱！"),
+            "abc123,朝阳区 暖气不热!");
   EXPECT_EQ(TestNormalizer()->Normalize("  多个\t\n 空白  "), "多个 空白");
 }
 
@@ -23,7 +24,8 @@ TEST(Segmenter, UsesIcuAndTheUserDictionary) {
   ASSERT_TRUE(plain.ok());
   auto with_dict = Segmenter::Create({"望京街道", "朝阳区城管委", "望京"});
   ASSERT_TRUE(with_dict.ok());
-  const std::string text = TestNormalizer()->Normalize("朝阳区城管委：望京街道小区暖气不热，请尽快处理。");
+  const std::string text =
+      TestNormalizer()->Normalize("朝阳区城管委：望京街道小区暖气不热，请尽快处理。");
   std::string words = with_dict.value()->Joined(text);
   EXPECT_EQ(words.rfind("朝阳区城管委 望京街道 ", 0), 0u) << words;
   EXPECT_NE(words.find("暖气"), std::string::npos) << words;

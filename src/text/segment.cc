@@ -28,7 +28,8 @@ struct Segmenter::Impl {
   // The user words as a code-point trie: edges keyed by (node << 32 | code point).
   std::unordered_map<uint64_t, uint32_t> edges;
   std::vector<bool> word_end{false};  // per node
-  std::vector<uint32_t> root = std::vector<uint32_t>(0x10000, 0);  // the root's children over the BMP
+  std::vector<uint32_t> root =
+      std::vector<uint32_t>(0x10000, 0);  // the root's children over the BMP
 
   uint32_t Child(uint32_t node, UChar32 c) const {
     if (node == 0 && c >= 0 && c < 0x10000) return root[static_cast<size_t>(c)];
@@ -116,9 +117,10 @@ std::vector<Token> Segmenter::Segment(std::string_view s) const {
     std::string_view word = s.substr(b, e - b);
     int32_t k = 0;
     NextChar(word, k);
-    if (e > b && IsContentChar(word.substr(0, static_cast<size_t>(k)))) out.push_back({word, b, e, false});
+    if (e > b && IsContentChar(word.substr(0, static_cast<size_t>(k))))
+      out.push_back({word, b, e, false});
   };
-  size_t u = 0;     // the next user word not yet emitted
+  size_t u = 0;       // the next user word not yet emitted
   uint32_t done = 0;  // bytes before this are covered
   // With a UTF-8 UText, ICU's boundaries are native (byte) indexes.
   int32_t start = it.first();

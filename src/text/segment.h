@@ -24,7 +24,8 @@ struct Token {
 class Segmenter {
  public:
   // `user_words` may be empty; words shorter than two characters are ignored.
-  static Result<std::shared_ptr<const Segmenter>> Create(const std::vector<std::string>& user_words);
+  static Result<std::shared_ptr<const Segmenter>> Create(
+      const std::vector<std::string>& user_words);
   ~Segmenter();
   Segmenter(const Segmenter&) = delete;
   Segmenter& operator=(const Segmenter&) = delete;

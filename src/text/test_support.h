@@ -17,7 +17,8 @@ inline std::shared_ptr<const Normalizer> TestNormalizer() {
 // ../shared/data beside the repository, or JIESU_DATA_DIR.
 inline std::filesystem::path SharedDataDir() {
   const char* env = std::getenv("JIESU_DATA_DIR");
-  return env ? std::filesystem::path(env) : std::filesystem::path(JIESU_SOURCE_DIR "/../shared/data");
+  return env ? std::filesystem::path(env)
+             : std::filesystem::path(JIESU_SOURCE_DIR "/../shared/data");
 }
 
 }  // namespace jiesu::text

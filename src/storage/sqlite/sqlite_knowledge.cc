@@ -17,9 +17,11 @@ constexpr Query kSelectKnowledge{"select_knowledge", R"sql(
 SELECT id, question, answer, basis, owner_unit, valid_from, valid_to, status, created_at, updated_at
 FROM knowledge WHERE id = ?1)sql"};
 constexpr Query kDeleteKnowledge{"delete_knowledge", "DELETE FROM knowledge WHERE id = ?1"};
-constexpr Query kDeleteKnowledgeFts{"delete_knowledge_fts", "DELETE FROM knowledge_fts WHERE rowid = ?1"};
-constexpr Query kInsertKnowledgeFts{"insert_knowledge_fts",
-                                    "INSERT INTO knowledge_fts (rowid, question, answer) VALUES (?1, ?2, ?3)"};
+constexpr Query kDeleteKnowledgeFts{"delete_knowledge_fts",
+                                    "DELETE FROM knowledge_fts WHERE rowid = ?1"};
+constexpr Query kInsertKnowledgeFts{
+    "insert_knowledge_fts",
+    "INSERT INTO knowledge_fts (rowid, question, answer) VALUES (?1, ?2, ?3)"};
 // The best-ranked matches first (FTS5 alone), then their rows: joining every match to its row
 // before ranking cost a B-tree lookup per matching point. A window of 20 × limit leaves room
 // for drafts and expired points among the best.
@@ -62,13 +64,19 @@ Result<KnowledgePoint> LoadPoint(Connection& c, int64_t id) {
 
 }  // namespace
 
-Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p, const std::string& question_words,
+Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p,
+                                                  const std::string& question_words,
                                                   const std::string& answer_words) {
   Status st = Write([&](Connection& c) -> Status {
     if (p.id == 0) {
       JIESU_ASSIGN_OR_RETURN(auto ins, c.Prepare(kInsertKnowledge));
-      ins->Bind(1, p.question).Bind(2, p.answer).Bind(3, p.basis).Bind(4, p.owner_unit)
-          .Bind(5, Millis(p.valid_from)).Bind(6, Millis(p.valid_to)).Bind(7, p.status)
+      ins->Bind(1, p.question)
+          .Bind(2, p.answer)
+          .Bind(3, p.basis)
+          .Bind(4, p.owner_unit)
+          .Bind(5, Millis(p.valid_from))
+          .Bind(6, Millis(p.valid_to))
+          .Bind(7, p.status)
           .Bind(8, ToUnixMillis(p.updated_at));
       JIESU_RETURN_IF_ERROR(ins->Run());
       p.id = sqlite3_last_insert_rowid(c.raw());
@@ -77,8 +85,14 @@ Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p, const std::s
       JIESU_ASSIGN_OR_RETURN(KnowledgePoint old, LoadPoint(c, p.id));
       p.created_at = old.created_at;
       JIESU_ASSIGN_OR_RETURN(auto up, c.Prepare(kUpdateKnowledge));
-      up->Bind(1, p.id).Bind(2, p.question).Bind(3, p.answer).Bind(4, p.basis).Bind(5, p.owner_unit)
-          .Bind(6, Millis(p.valid_from)).Bind(7, Millis(p.valid_to)).Bind(8, p.status)
+      up->Bind(1, p.id)
+          .Bind(2, p.question)
+          .Bind(3, p.answer)
+          .Bind(4, p.basis)
+          .Bind(5, p.owner_unit)
+          .Bind(6, Millis(p.valid_from))
+          .Bind(7, Millis(p.valid_to))
+          .Bind(8, p.status)
           .Bind(9, ToUnixMillis(p.updated_at));
       JIESU_RETURN_IF_ERROR(up->Run());
       JIESU_ASSIGN_OR_RETURN(auto del, c.Prepare(kDeleteKnowledgeFts));
@@ -110,14 +124,18 @@ Status SqliteStore::DeleteKnowledge(int64_t id) {
   });
 }
 
-Result<std::vector<KnowledgeHit>> SqliteStore::SearchKnowledge(const std::string& match, bool current_only,
-                                                               TimePoint now, int limit) {
+Result<std::vector<KnowledgeHit>> SqliteStore::SearchKnowledge(const std::string& match,
+                                                               bool current_only, TimePoint now,
+                                                               int limit) {
   if (limit < 1 || limit > 100) return InvalidArgument("limit must be between 1 and 100", "limit");
   std::vector<KnowledgeHit> out;
   if (match.empty()) return out;
   auto r = AcquireReader();
   JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kSearchKnowledge));
-  st->Bind(1, match).Bind(2, int64_t{current_only}).Bind(3, ToUnixMillis(now)).Bind(4, int64_t{limit});
+  st->Bind(1, match)
+      .Bind(2, int64_t{current_only})
+      .Bind(3, ToUnixMillis(now))
+      .Bind(4, int64_t{limit});
   while (true) {
     JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
