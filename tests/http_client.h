@@ -6,6 +6,7 @@
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace jiesu::testing {
@@ -78,5 +79,21 @@ class Client {
   bool connected_ = false;
   std::string token_;
 };
+
+// A client logged in as `user` with `password` (the demo's by default); the token is empty
+// when the log-in failed, and the first request then says so.
+inline std::unique_ptr<Client> LoggedIn(unsigned short port, const std::string& user,
+                                        const std::string& password = "jiesu-demo") {
+  auto c = std::make_unique<Client>(port);
+  Response r = c->Post("/api/v1/auth/login",
+                       boost::json::serialize(boost::json::object{{"username", user}, {"password", password}}));
+  if (r.status == 200) c->set_token(std::string(r.json().at("token").as_string()));
+  return c;
+}
+
+// A string field of a JSON object.
+inline std::string Str(const boost::json::value& v, const char* key) {
+  return std::string(v.at(key).as_string());
+}
 
 }  // namespace jiesu::testing

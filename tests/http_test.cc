@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using testing::Client;
 using testing::Response;
+using testing::Str;
 
 class HttpTest : public ::testing::Test {
  protected:
@@ -49,19 +50,7 @@ class HttpTest : public ::testing::Test {
   }
 
   // A client logged in as one of the demo users.
-  std::unique_ptr<Client> As(const std::string& user) {
-    auto c = std::make_unique<Client>(port_);
-    Response r =
-        c->Post("/api/v1/auth/login",
-                json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
-    EXPECT_EQ(r.status, 200) << r.body;
-    c->set_token(std::string(r.json().at("token").as_string()));
-    return c;
-  }
-
-  static std::string Str(const json::value& v, const char* key) {
-    return std::string(v.at(key).as_string());
-  }
+  std::unique_ptr<Client> As(const std::string& user) { return testing::LoggedIn(port_, user); }
 
   int64_t OrderCount() {
     auto c = As("dispatcher1");

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using testing::Client;
 using testing::Response;
+using testing::Str;
 
 class SuggestHttpTest : public ::testing::Test {
  protected:
@@ -76,18 +77,8 @@ class SuggestHttpTest : public ::testing::Test {
     app_.reset();
     fs::remove_all(dir_);
   }
-  std::unique_ptr<Client> As(const std::string& user) {
-    auto c = std::make_unique<Client>(port_);
-    Response r =
-        c->Post("/api/v1/auth/login",
-                json::serialize(json::object{{"username", user}, {"password", "jiesu-demo"}}));
-    EXPECT_EQ(r.status, 200) << r.body;
-    c->set_token(std::string(r.json().at("token").as_string()));
-    return c;
-  }
-  static std::string Str(const json::value& v, const char* key) {
-    return std::string(v.at(key).as_string());
-  }
+  // A client logged in as one of the demo users.
+  std::unique_ptr<Client> As(const std::string& user) { return testing::LoggedIn(port_, user); }
 
   std::string boundaries_;
   fs::path dir_;
