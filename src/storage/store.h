@@ -142,6 +142,87 @@ struct KnowledgeHit {
   double score = 0;  // higher is better (the negated BM25 rank)
 };
 
+// An early warning (预警, SPEC §8) raised by a detector, with its evidence. Its key says what
+// and when it is about (kind, subject, day): a later detection of the same key updates the
+// evidence instead of raising it again.
+struct Warning {
+  int64_t id = 0;
+  std::string kind;  // high_frequency, sudden_change, one_caller_many, many_callers_one,
+                     // repeat_calls
+  std::string key;
+  std::string title;
+  std::string category;     // "" when not about one category
+  std::string district;     // "" when city-wide
+  TimePoint window_from{};  // the span the evidence covers
+  TimePoint window_to{};
+  double expected = 0;
+  double observed = 0;
+  double p_value = 1;  // how unlikely `observed` was (1 for counting detectors)
+  std::string explanation;
+  std::vector<int64_t> orders;  // the orders behind it
+  std::string status = "open";  // open | acknowledged | supervised
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  int64_t acknowledged_by = 0;
+  std::optional<TimePoint> acknowledged_at;
+  std::string note;
+  int64_t supervision_id = 0;  // the 督办 it was turned into
+};
+
+struct WarningFilter {
+  std::string status;
+  std::string kind;
+  std::string district;
+  std::string category_prefix;
+  std::optional<TimePoint> from;  // window_to on or after
+  std::optional<TimePoint> to;    // window_from before
+  int64_t before_id = 0;
+  int limit = 50;
+};
+
+// Something outside the hotline that explains or predicts requests: a weather warning, a works
+// notice (a heating-pipe test that will vent steam), a planned outage.
+struct ExternalEvent {
+  int64_t id = 0;
+  std::string kind;  // weather | works | outage | other
+  std::string title;
+  std::string description;
+  std::string district;  // "" for the whole city
+  std::string category;  // the category it is expected to raise, or ""
+  std::string place;
+  std::optional<double> lat, lon;
+  TimePoint starts_at{};
+  TimePoint ends_at{};
+  int64_t created_by = 0;
+  TimePoint created_at{};
+};
+
+// A governance topic an analyst promoted from a candidate: 每月一题 (a problem, by category)
+// or 治理类街乡 (a street or township to improve). Its monthly volume is tracked against the
+// months before `month`.
+struct Topic {
+  int64_t id = 0;
+  std::string kind;  // monthly | street
+  std::string title;
+  std::string category;           // monthly: the problem's category
+  std::string district;           // monthly: optional area
+  std::string unit_id;            // street: the street's unit
+  std::string month;              // YYYY-MM it was chosen in
+  std::string status = "active";  // active | closed
+  std::string note;
+  double score = 0;  // the candidate score it was chosen with
+  std::vector<int64_t> orders;
+  int64_t warning_id = 0;  // when promoted from a warning
+  int64_t created_by = 0;
+  TimePoint created_at{};
+};
+
+// One caller's orders (by caller hash), oldest first.
+struct CallerOrders {
+  std::string caller_hash;
+  std::vector<int64_t> orders;
+};
+
 // 考核申诉 (appeal) or 不合理诉求 (unreasonable request) claim by a unit about one order.
 enum class ClaimKind { kAppeal, kUnreasonable };
 enum class ClaimState { kPending, kUpheld, kDismissed };
@@ -220,8 +301,7 @@ struct RollupGroup {
 };
 
 // Returns the events opening supervision `id`.
-using OpenSupervisionFn =
-    std::function<Result<std::vector<domain::SupervisionEvent>>(int64_t id)>;
+using OpenSupervisionFn = std::function<Result<std::vector<domain::SupervisionEvent>>(int64_t id)>;
 // Returns the events to append, given the supervision's current state.
 using SupervisionFn =
     std::function<Result<std::vector<domain::SupervisionEvent>>(const domain::Supervision&)>;
@@ -310,14 +390,43 @@ class Store {
   // Knowledge base. `question_words` and `answer_words` are the texts' words separated by
   // spaces (the segmenter's output): the store indexes them for full-text search. Saving with
   // id 0 creates the point; otherwise replaces it (kNotFound when it does not exist).
-  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point, const std::string& question_words,
+  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point,
+                                               const std::string& question_words,
                                                const std::string& answer_words) = 0;
   virtual Result<KnowledgePoint> GetKnowledge(int64_t id) = 0;
   virtual Status DeleteKnowledge(int64_t id) = 0;
   // Points matching an FTS5 query over the indexed words, best first (BM25, question words
   // weighted 3, answer 1); with `current_only`, published and valid at `now`.
-  virtual Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
-                                                            TimePoint now, int limit) = 0;
+  virtual Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match,
+                                                            bool current_only, TimePoint now,
+                                                            int limit) = 0;
+
+  // Early warnings. Inserts `w`, or when a warning with its key exists, updates its evidence
+  // (title, window, expected, observed, p_value, explanation, orders) and, when it was
+  // acknowledged and more is now observed, opens it again. `*created` says which.
+  virtual Result<Warning> UpsertWarning(const Warning& w, bool* created) = 0;
+  virtual Result<Warning> GetWarning(int64_t id) = 0;
+  // Newest first.
+  virtual Result<std::vector<Warning>> ListWarnings(const WarningFilter& filter) = 0;
+  // Writes status, acknowledged_by/at, note and supervision_id (kNotFound when missing).
+  virtual Result<Warning> UpdateWarningStatus(const Warning& w) = 0;
+  // External events: id 0 creates; otherwise replaces (kNotFound when missing).
+  virtual Result<ExternalEvent> SaveExternalEvent(ExternalEvent e) = 0;
+  virtual Result<ExternalEvent> GetExternalEvent(int64_t id) = 0;
+  virtual Status DeleteExternalEvent(int64_t id) = 0;
+  // Events whose [starts_at, ends_at] overlaps [from, to), by start.
+  virtual Result<std::vector<ExternalEvent>> ListExternalEvents(TimePoint from, TimePoint to,
+                                                                int limit) = 0;
+  // Topics: id 0 creates; otherwise replaces (kNotFound when missing).
+  virtual Result<Topic> SaveTopic(Topic t) = 0;
+  virtual Result<Topic> GetTopic(int64_t id) = 0;
+  // Newest first; `status` "" for all.
+  virtual Result<std::vector<Topic>> ListTopics(const std::string& status) = 0;
+  // Callers (by hash) with an order created on or after `active_since` and at least
+  // `min_orders` orders created on or after `window_from`, with those orders.
+  virtual Result<std::vector<CallerOrders>> FrequentCallers(TimePoint active_since,
+                                                            TimePoint window_from, int min_orders,
+                                                            int limit) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

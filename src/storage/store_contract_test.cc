@@ -471,10 +471,8 @@ TEST_P(StoreContractTest, EvaluationFactsFollowTheOrder) {
   EXPECT_EQ(lead[0].state, domain::LegState::kReplied);
 
   std::vector<domain::VisitFact> visits;
-  ASSERT_TRUE(store_
-                  ->ScanVisitFacts("110105", from, to,
-                                   [&](const auto& f) { visits.push_back(f); })
-                  .ok());
+  ASSERT_TRUE(
+      store_->ScanVisitFacts("110105", from, to, [&](const auto& f) { visits.push_back(f); }).ok());
   EXPECT_TRUE(visits.empty());
 }
 
@@ -712,6 +710,200 @@ TEST_P(StoreContractTest, RollupsAgreeWithARecountFromTheEventLog) {
   }
   q.group_by = {"colour"};
   EXPECT_EQ(store_->QueryRollups(q).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, WarningsAreRaisedOnceUpdatedAndReopenedWhenMoreIsSeen) {
+  const TimePoint t0 = FromUnixMillis(1'750'000'000'000);
+  Warning w;
+  w.kind = "high_frequency";
+  w.key = "high_frequency:0101:110105:2025-06-15";
+  w.title = "供暖 × 朝阳区";
+  w.category = "0101";
+  w.district = "110105";
+  w.window_from = t0;
+  w.window_to = t0 + std::chrono::hours(24);
+  w.expected = 2.5;
+  w.observed = 9;
+  w.p_value = 1e-5;
+  w.explanation = "seen 9, expected 2.5";
+  w.orders = {3, 5, 8};
+  w.updated_at = t0;
+  bool created = false;
+  auto a = store_->UpsertWarning(w, &created);
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  EXPECT_TRUE(created);
+  EXPECT_EQ(a->status, "open");
+  EXPECT_EQ(a->orders, (std::vector<int64_t>{3, 5, 8}));
+  EXPECT_DOUBLE_EQ(a->expected, 2.5);
+  EXPECT_EQ(a->created_at, t0);
+
+  // Acknowledged; the same evidence again changes nothing but the time.
+  Warning ack = *a;
+  ack.status = "acknowledged";
+  ack.acknowledged_by = 7;
+  ack.acknowledged_at = t0 + std::chrono::minutes(5);
+  ack.note = "供热管线检修，已知";
+  ack.updated_at = *ack.acknowledged_at;
+  ASSERT_TRUE(store_->UpdateWarningStatus(ack).ok());
+  w.updated_at = t0 + std::chrono::minutes(10);
+  auto b = store_->UpsertWarning(w, &created);
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(created);
+  EXPECT_EQ(b->id, a->id);
+  EXPECT_EQ(b->status, "acknowledged");
+  EXPECT_EQ(b->note, "供热管线检修，已知");
+  // More seen: open again, with the new evidence.
+  w.observed = 12;
+  w.orders = {3, 5, 8, 13};
+  w.updated_at = t0 + std::chrono::minutes(20);
+  auto c = store_->UpsertWarning(w, &created);
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(created);
+  EXPECT_EQ(c->status, "open");
+  EXPECT_EQ(c->orders.size(), 4u);
+  EXPECT_EQ(c->created_at, t0);
+  EXPECT_EQ(c->acknowledged_by, 7);
+
+  Warning other = w;
+  other.key = "one_caller_many:abc";
+  other.kind = "one_caller_many";
+  other.district = "";
+  other.category = "";
+  ASSERT_TRUE(store_->UpsertWarning(other, &created).ok());
+  EXPECT_TRUE(created);
+  Reopen();
+  WarningFilter f;
+  EXPECT_EQ(store_->ListWarnings(f)->size(), 2u);
+  f.kind = "one_caller_many";
+  ASSERT_EQ(store_->ListWarnings(f)->size(), 1u);
+  f = {};
+  f.district = "110105";
+  f.category_prefix = "01";
+  f.status = "open";
+  ASSERT_EQ(store_->ListWarnings(f)->size(), 1u);
+  f.category_prefix = "02";
+  EXPECT_TRUE(store_->ListWarnings(f)->empty());
+  f = {};
+  f.from = t0 + std::chrono::hours(25);
+  EXPECT_TRUE(store_->ListWarnings(f)->empty());
+  f = {};
+  f.limit = 1;
+  auto page = store_->ListWarnings(f);
+  ASSERT_EQ(page->size(), 1u);
+  f.before_id = page->at(0).id;
+  EXPECT_EQ(store_->ListWarnings(f)->size(), 1u);
+  Warning missing;
+  missing.id = 999;
+  EXPECT_EQ(store_->UpdateWarningStatus(missing).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetWarning(999).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, ExternalEventsAndTopicsAreKept) {
+  const TimePoint t0 = FromUnixMillis(1'750'000'000'000);
+  ExternalEvent e;
+  e.kind = "works";
+  e.title = "热力管线打压试验";
+  e.description = "试验期间井盖可能冒白汽";
+  e.district = "110105";
+  e.category = "0101";
+  e.place = "望京西路";
+  e.lat = 39.99;
+  e.lon = 116.47;
+  e.starts_at = t0;
+  e.ends_at = t0 + std::chrono::hours(48);
+  e.created_by = 3;
+  e.created_at = t0;
+  auto saved = store_->SaveExternalEvent(e);
+  ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+  Reopen();
+  auto got = store_->GetExternalEvent(saved->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->place, "望京西路");
+  EXPECT_DOUBLE_EQ(*got->lat, 39.99);
+  EXPECT_EQ(got->created_by, 3);
+  // Overlap: before, during and after.
+  EXPECT_TRUE(store_->ListExternalEvents(t0 - std::chrono::hours(5), t0, 10)->empty());
+  EXPECT_EQ(store_->ListExternalEvents(t0 + std::chrono::hours(47), t0 + std::chrono::hours(50), 10)
+                ->size(),
+            1u);
+  EXPECT_TRUE(
+      store_->ListExternalEvents(t0 + std::chrono::hours(49), t0 + std::chrono::hours(50), 10)
+          ->empty());
+  got->title = "热力管线打压试验（延期）";
+  got->lat.reset();
+  got->created_by = 99;  // not changed by an update
+  ASSERT_TRUE(store_->SaveExternalEvent(*got).ok());
+  auto again = store_->GetExternalEvent(saved->id);
+  EXPECT_EQ(again->title, "热力管线打压试验（延期）");
+  EXPECT_FALSE(again->lat.has_value());
+  EXPECT_EQ(again->created_by, 3);
+  ASSERT_TRUE(store_->DeleteExternalEvent(saved->id).ok());
+  EXPECT_EQ(store_->DeleteExternalEvent(saved->id).error().code, ErrorCode::kNotFound);
+
+  Topic t;
+  t.kind = "monthly";
+  t.title = "老旧小区供暖不热";
+  t.category = "0101";
+  t.month = "2025-06";
+  t.score = 0.82;
+  t.orders = {1, 2};
+  t.created_by = 5;
+  t.created_at = t0;
+  auto topic = store_->SaveTopic(t);
+  ASSERT_TRUE(topic.ok());
+  Topic street;
+  street.kind = "street";
+  street.title = "建外街道";
+  street.unit_id = "110105001";
+  street.month = "2025-06";
+  street.status = "closed";
+  street.created_at = t0;
+  ASSERT_TRUE(store_->SaveTopic(street).ok());
+  Reopen();
+  EXPECT_EQ(store_->ListTopics("")->size(), 2u);
+  auto active = store_->ListTopics("active");
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ(active->at(0).orders, (std::vector<int64_t>{1, 2}));
+  EXPECT_DOUBLE_EQ(active->at(0).score, 0.82);
+  topic->status = "closed";
+  ASSERT_TRUE(store_->SaveTopic(*topic).ok());
+  EXPECT_TRUE(store_->ListTopics("active")->empty());
+  Topic missing;
+  missing.id = 77;
+  EXPECT_EQ(store_->SaveTopic(missing).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, FrequentCallersAreFoundThroughRecentActivity) {
+  Harness h;
+  domain::OrderDraft a = h.Draft("楼上噪音扰民");
+  domain::OrderDraft b = h.Draft("路灯不亮");
+  b.caller = {"王五", "13700002222", false, "hash-13700002222"};
+  std::vector<int64_t> ids_a;
+  for (int i = 0; i < 4; ++i) {
+    h.now_ += std::chrono::hours(24);
+    auto c = h.Create(*store_, a);
+    ASSERT_TRUE(c.ok());
+    ids_a.push_back(c->order.id);
+    ASSERT_TRUE(h.Create(*store_, b).ok());
+  }
+  auto all = store_->FrequentCallers(h.now_ - std::chrono::hours(1),
+                                     h.now_ - std::chrono::hours(24 * 10), 4, 10);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  auto three = store_->FrequentCallers(h.now_ - std::chrono::hours(1),
+                                       h.now_ - std::chrono::hours(24 * 2 - 1), 3, 10);
+  EXPECT_TRUE(three->empty());  // only two orders each in the last two days
+  auto mine = store_->FrequentCallers(h.now_ - std::chrono::hours(1),
+                                      h.now_ - std::chrono::hours(24 * 10), 4, 1);
+  ASSERT_EQ(mine->size(), 1u);
+  auto later = store_->FrequentCallers(h.now_ + std::chrono::hours(1),
+                                       h.now_ - std::chrono::hours(24 * 10), 1, 10);
+  EXPECT_TRUE(later->empty());  // nobody called since
+  for (const auto& co : *all) {
+    if (co.caller_hash == "hash-13900001111") {
+      EXPECT_EQ(co.orders, ids_a);
+    }
+  }
 }
 
 }  // namespace

@@ -46,6 +46,13 @@ class Statement {
   }
   Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Statement& BindDouble(int i, double v) {
+    Check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Statement& BindDouble(int i, std::optional<double> v) {
+    return v ? BindDouble(i, *v) : BindNull(i);
+  }
   Statement& BindNull(int i) {
     Check(sqlite3_bind_null(stmt_, i));
     return *this;

@@ -278,6 +278,63 @@ CREATE TABLE knowledge (
 -- the spaces the segmenter put in.
 CREATE VIRTUAL TABLE knowledge_fts USING fts5(question, answer, tokenize = 'unicode61');
 )sql"},
+    {7, "early warnings, external events, topics", R"sql(
+CREATE TABLE warnings (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  window_from INTEGER NOT NULL,
+  window_to INTEGER NOT NULL,
+  expected REAL NOT NULL,
+  observed REAL NOT NULL,
+  p_value REAL NOT NULL,
+  explanation TEXT NOT NULL,
+  orders TEXT NOT NULL,  -- order ids, comma-separated
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  acknowledged_by INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  note TEXT NOT NULL,
+  supervision_id INTEGER NOT NULL
+);
+CREATE INDEX warnings_status ON warnings(status, id);
+CREATE TABLE external_events (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  district TEXT NOT NULL,
+  category TEXT NOT NULL,
+  place TEXT NOT NULL,
+  lat REAL,
+  lon REAL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX external_events_start ON external_events(starts_at);
+CREATE TABLE topics (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  category TEXT NOT NULL,
+  district TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  month TEXT NOT NULL,
+  status TEXT NOT NULL,
+  note TEXT NOT NULL,
+  score REAL NOT NULL,
+  orders TEXT NOT NULL,
+  warning_id INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer

@@ -97,6 +97,21 @@ class SqliteStore final : public Store {
   Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
                                                     TimePoint now, int limit) override;
 
+  Result<Warning> UpsertWarning(const Warning& w, bool* created) override;
+  Result<Warning> GetWarning(int64_t id) override;
+  Result<std::vector<Warning>> ListWarnings(const WarningFilter& filter) override;
+  Result<Warning> UpdateWarningStatus(const Warning& w) override;
+  Result<ExternalEvent> SaveExternalEvent(ExternalEvent e) override;
+  Result<ExternalEvent> GetExternalEvent(int64_t id) override;
+  Status DeleteExternalEvent(int64_t id) override;
+  Result<std::vector<ExternalEvent>> ListExternalEvents(TimePoint from, TimePoint to,
+                                                        int limit) override;
+  Result<Topic> SaveTopic(Topic t) override;
+  Result<Topic> GetTopic(int64_t id) override;
+  Result<std::vector<Topic>> ListTopics(const std::string& status) override;
+  Result<std::vector<CallerOrders>> FrequentCallers(TimePoint active_since, TimePoint window_from,
+                                                    int min_orders, int limit) override;
+
   // Recomputes every derived table (timers, notices, evaluation facts, rollups) from the
   // event log, in one transaction. Returns the number of orders.
   Result<int64_t> RebuildDerivedTables();
