@@ -235,6 +235,7 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
     case Action::kSupervise:
     case Action::kHandleSupervision:
     case Action::kManageKnowledge:
+    case Action::kAnalyze:
       return InvalidArgument(std::string(domain::Name(action)) + " is not a transition");
   }
   JIESU_RETURN_IF_ERROR(r.Finish());
@@ -253,12 +254,15 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
          service::Supervisions& supervisions, service::Analytics& analytics,
-         service::Suggester* suggester, service::Knowledge* knowledge)
+         service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester,
+         service::Knowledge* knowledge)
     : auth_(auth),
       orders_(orders),
       evaluator_(evaluator),
       supervisions_(supervisions),
       analytics_(analytics),
+      warnings_(&warnings),
+      topics_(&topics),
       suggester_(suggester),
       knowledge_(knowledge) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
@@ -278,6 +282,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   AddEvaluationRoutes();
   AddSupervisionRoutes();
   AddTextRoutes();
+  AddGovernanceRoutes();
   Add("GET", "/api/v1/analytics", false, [this](Call& c) { return AnalyticsQuery(c); });
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {
     return JsonResponse(200, json::object{{"status", "ok"}});

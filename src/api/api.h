@@ -19,6 +19,8 @@
 #include "service/knowledge.h"
 #include "service/suggest.h"
 #include "service/supervisions.h"
+#include "service/topics.h"
+#include "service/warnings.h"
 
 namespace jiesu::api {
 
@@ -27,6 +29,7 @@ class Api {
   // `suggester` may be null (text understanding off): its routes then answer 503.
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
       service::Supervisions& supervisions, service::Analytics& analytics,
+      service::Warnings& warnings, service::Topics& topics,
       service::Suggester* suggester = nullptr, service::Knowledge* knowledge = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
@@ -104,11 +107,22 @@ class Api {
   // Analytics over the rollups (api_analytics.cc).
   Result<HttpResponse> AnalyticsQuery(Call& c);
 
+  // Governance: early warnings and external events (api_governance.cc), topics, forecasts and
+  // the monthly 民声热点 report (api_topics.cc).
+  void AddGovernanceRoutes();
+  void AddTopicRoutes();
+  Result<HttpResponse> ListWarnings(Call& c);
+  Result<HttpResponse> SaveEvent(Call& c, int64_t id);
+  Result<HttpResponse> Forecast(Call& c);
+  Result<HttpResponse> HotspotReport(Call& c);
+
   service::Auth& auth_;
   service::Orders& orders_;
   service::Evaluator& evaluator_;
   service::Supervisions& supervisions_;
   service::Analytics& analytics_;
+  service::Warnings* warnings_;
+  service::Topics* topics_;
   service::Suggester* suggester_;
   service::Knowledge* knowledge_;
   std::vector<Route> routes_;
@@ -121,6 +135,12 @@ HttpResponse ErrorResponse(const Error& e);
 // Helpers shared by the handler files.
 HttpResponse JsonResponse(int status, const boost::json::value& v);
 Result<int64_t> PositiveId(const std::string& s, const char* what);
+// Governance objects as JSON (api_governance.cc); `events` are the external events shown beside
+// a warning.
+boost::json::object WarningJson(const storage::Warning& w,
+                                const std::vector<storage::ExternalEvent>& events,
+                                const domain::Jurisdiction& j);
+boost::json::object EventJson(const storage::ExternalEvent& e, const domain::Jurisdiction& j);
 // A list's next_cursor: the id as a string, or null when there is no next page (0).
 boost::json::value Cursor(int64_t next);
 

@@ -79,10 +79,17 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
       std::make_unique<service::Scheduler>(*app->store_, app->clock_, options.scheduler_options);
   app->supervisions_ =
       std::make_unique<service::Supervisions>(*app->store_, *app->jurisdiction_, app->clock_);
-  app->analytics_ = std::make_unique<service::Analytics>(*app->store_, *app->jurisdiction_);
+  app->analytics_ =
+      std::make_unique<service::Analytics>(*app->store_, *app->jurisdiction_, app->clock_);
+  app->warnings_ = std::make_unique<service::Warnings>(*app->store_, *app->jurisdiction_,
+                                                       app->clock_, *app->supervisions_,
+                                                       app->suggester_.get(), options.warnings);
+  app->topics_ = std::make_unique<service::Topics>(*app->store_, *app->jurisdiction_, app->clock_,
+                                                   *app->evaluator_, *app->warnings_);
   app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
-                                         *app->supervisions_, *app->analytics_,
-                                         app->suggester_.get(), app->knowledge_.get());
+                                         *app->supervisions_, *app->analytics_, *app->warnings_,
+                                         *app->topics_, app->suggester_.get(),
+                                         app->knowledge_.get());
   app->options_ = std::move(options);
   return app;
 }
@@ -92,12 +99,16 @@ App::~App() { Stop(); }
 Result<uint16_t> App::Start() {
   server_ = std::make_unique<api::HttpServer>(*api_, options_.server);
   JIESU_ASSIGN_OR_RETURN(uint16_t port, server_->Start());
-  if (options_.scheduler) scheduler_->Start();
+  if (options_.scheduler) {
+    scheduler_->Start();
+    warnings_->Start();
+  }
   return port;
 }
 
 void App::Stop() {
   if (scheduler_) scheduler_->Stop();
+  if (warnings_) warnings_->Stop();
   if (server_) server_->Stop();
 }
 

@@ -17,6 +17,8 @@
 #include "service/evaluation.h"
 #include "service/orders.h"
 #include "service/scheduler.h"
+#include "service/topics.h"
+#include "service/warnings.h"
 #include "service/knowledge.h"
 #include "service/suggest.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -30,10 +32,11 @@ struct AppOptions {
   service::AuthOptions auth;
   // The caller-hash key file; default "<db_path>.key", created (mode 0600) when missing.
   std::string key_file;
-  // The deadline scheduler runs while the server does (off only for tools and tests that
-  // drive it themselves).
+  // The deadline scheduler and the early-warning detectors run while the server does (off only
+  // for tools and tests that drive them themselves).
   bool scheduler = true;
   service::SchedulerOptions scheduler_options;
+  service::WarningOptions warnings;
   // Keep the rollups with every write (off only to measure what they cost).
   bool rollups = true;
   // Text understanding (suggestions at intake, duplicates, clusters): `jiesu serve` turns it
@@ -66,6 +69,8 @@ class App {
   api::Api& api() { return *api_; }
   service::Suggester* suggester() { return suggester_.get(); }
   service::Knowledge* knowledge() { return knowledge_.get(); }
+  service::Warnings& warnings() { return *warnings_; }
+  service::Topics& topics() { return *topics_; }
   // Recomputes every derived table (rollups included) from the event log.
   Result<int64_t> RebuildDerived() { return store_->RebuildDerivedTables(); }
   storage::Store& store() { return *store_; }
@@ -86,6 +91,8 @@ class App {
   std::unique_ptr<service::Scheduler> scheduler_;
   std::unique_ptr<service::Supervisions> supervisions_;
   std::unique_ptr<service::Analytics> analytics_;
+  std::unique_ptr<service::Warnings> warnings_;
+  std::unique_ptr<service::Topics> topics_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
 };

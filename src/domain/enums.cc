@@ -91,7 +91,7 @@ constexpr Table<CardKind, 6> kCardKinds{{
     {CardKind::kReplyRed, "reply_red"},
     {CardKind::kUrge, "urge"},
 }};
-constexpr Table<Action, 25> kActions{{
+constexpr Table<Action, 26> kActions{{
     {Action::kIntake, "intake"},
     {Action::kAnswer, "answer"},
     {Action::kReject, "reject"},
@@ -117,6 +117,7 @@ constexpr Table<Action, 25> kActions{{
     {Action::kSupervise, "supervise"},
     {Action::kHandleSupervision, "handle_supervision"},
     {Action::kManageKnowledge, "manage_knowledge"},
+    {Action::kAnalyze, "analyze"},
 }};
 
 template <class E, size_t N>

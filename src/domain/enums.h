@@ -97,6 +97,8 @@ enum class Action {
   kHandleSupervision,  // a unit accepts, asks to return or replies to its part
   // Knowledge base.
   kManageKnowledge,  // create, change and delete knowledge points
+  // Governance data (SPEC §8).
+  kAnalyze,  // early warnings, external events, topics, forecasts and the monthly report
 };
 
 #define JIESU_DECLARE_ENUM_NAMES(Type)                 \

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "analytics/forecast.h"
 #include "base/result.h"
+#include "base/time.h"
 #include "domain/jurisdiction.h"
 #include "storage/store.h"
 
@@ -20,15 +22,41 @@ struct AnalyticsQuery {
   int top = 100;
 };
 
+// Daily volume forecast for one category (code prefix, "" for all) and district ("" for all).
+struct ForecastQuery {
+  std::string category, district;
+  int days = 14;           // days ahead, 1..60
+  int history_days = 365;  // days the model learns from (at least 42)
+};
+
+struct DayValue {
+  Date day{};
+  double value = 0;
+};
+
+struct ForecastResult {
+  std::vector<DayValue> history;   // the last 56 days, up to yesterday
+  std::vector<DayValue> forecast;  // today onwards
+  analytics::ModelParams params;
+  // Backtest over the last 28 days at a horizon of 7 days with parameters tuned on the 28 days
+  // before them: mean absolute errors of the model and of the seasonal naive forecast (same
+  // weekday a week earlier), and their ratio (MASE against that baseline).
+  std::optional<double> backtest_mae, backtest_naive_mae, backtest_mase;
+};
+
 class Analytics {
  public:
-  Analytics(storage::Store& store, const domain::Jurisdiction& j) : store_(store), j_(j) {}
+  Analytics(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock)
+      : store_(store), j_(j), clock_(clock) {}
 
   Result<std::vector<storage::RollupGroup>> Query(const domain::Actor& actor, AnalyticsQuery q);
+  // The same model as `make eval-forecast` (analytics/forecast.h), fitted on the rollups.
+  Result<ForecastResult> Forecast(const domain::Actor& actor, const ForecastQuery& q);
 
  private:
   storage::Store& store_;
   const domain::Jurisdiction& j_;
+  const Clock& clock_;
 };
 
 }  // namespace jiesu::service
