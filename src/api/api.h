@@ -3,20 +3,19 @@
 // the HTTP server (see server.h) so it can be exercised directly. Thread-safe.
 #pragma once
 
+#include <boost/json.hpp>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "api/http.h"
 #include "base/result.h"
 #include "service/analytics.h"
 #include "service/auth.h"
 #include "service/evaluation.h"
-#include "service/orders.h"
 #include "service/knowledge.h"
+#include "service/orders.h"
 #include "service/suggest.h"
 #include "service/supervisions.h"
 #include "service/topics.h"
@@ -29,8 +28,8 @@ class Api {
   // `suggester` may be null (text understanding off): its routes then answer 503.
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
       service::Supervisions& supervisions, service::Analytics& analytics,
-      service::Warnings& warnings, service::Topics& topics,
-      service::Suggester* suggester = nullptr, service::Knowledge* knowledge = nullptr);
+      service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester = nullptr,
+      service::Knowledge* knowledge = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);

@@ -72,8 +72,8 @@ json::object WarningJson(const storage::Warning& w,
       {"status", w.status},
       {"created_at", Time(w.created_at, j)},
       {"updated_at", Time(w.updated_at, j)},
-      {"acknowledged_by", w.acknowledged_by == 0 ? json::value(nullptr)
-                                                 : json::value(w.acknowledged_by)},
+      {"acknowledged_by",
+       w.acknowledged_by == 0 ? json::value(nullptr) : json::value(w.acknowledged_by)},
       {"acknowledged_at", OptTime(w.acknowledged_at, j)},
       {"note", w.note},
       {"supervision_id",
@@ -99,40 +99,39 @@ void Api::AddGovernanceRoutes() {
     JIESU_ASSIGN_OR_RETURN(auto events, warnings_->EventsFor(w));
     return JsonResponse(200, WarningJson(w, events, orders_.jurisdiction()));
   });
-  Add("POST", "/api/v1/warnings/{id}/acknowledge", false,
-      [this](Call& c) -> Result<HttpResponse> {
-        JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
-        JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
-        JsonReader r(body);
-        const std::string note = r.String("note");
-        JIESU_RETURN_IF_ERROR(r.Finish());
-        JIESU_ASSIGN_OR_RETURN(storage::Warning w, warnings_->Acknowledge(c.actor, id, note));
-        JIESU_ASSIGN_OR_RETURN(auto events, warnings_->EventsFor(w));
-        return JsonResponse(200, WarningJson(w, events, orders_.jurisdiction()));
-      });
-  Add("POST", "/api/v1/warnings/{id}/supervise", false,
-      [this](Call& c) -> Result<HttpResponse> {
-        JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
-        JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
-        JsonReader r(body);
-        domain::SupervisionRequest req;
-        req.units = r.Strings("units");
-        req.title = r.String("title");
-        req.demand = r.String("demand");
-        req.working_days =
-            static_cast<int>(std::clamp<int64_t>(r.Int("days", true).value_or(0), -1, 1000));
-        JIESU_RETURN_IF_ERROR(r.Finish());
-        JIESU_ASSIGN_OR_RETURN(auto done, warnings_->Supervise(c.actor, id, req));
-        JIESU_ASSIGN_OR_RETURN(auto events, warnings_->EventsFor(done.first));
-        return JsonResponse(
-            201, json::object{{"warning", WarningJson(done.first, events, orders_.jurisdiction())},
-                              {"supervision_id", done.second.id}});
-      });
+  Add("POST", "/api/v1/warnings/{id}/acknowledge", false, [this](Call& c) -> Result<HttpResponse> {
+    JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+    JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
+    JsonReader r(body);
+    const std::string note = r.String("note");
+    JIESU_RETURN_IF_ERROR(r.Finish());
+    JIESU_ASSIGN_OR_RETURN(storage::Warning w, warnings_->Acknowledge(c.actor, id, note));
+    JIESU_ASSIGN_OR_RETURN(auto events, warnings_->EventsFor(w));
+    return JsonResponse(200, WarningJson(w, events, orders_.jurisdiction()));
+  });
+  Add("POST", "/api/v1/warnings/{id}/supervise", false, [this](Call& c) -> Result<HttpResponse> {
+    JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
+    JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
+    JsonReader r(body);
+    domain::SupervisionRequest req;
+    req.units = r.Strings("units");
+    req.title = r.String("title");
+    req.demand = r.String("demand");
+    req.working_days =
+        static_cast<int>(std::clamp<int64_t>(r.Int("days", true).value_or(0), -1, 1000));
+    JIESU_RETURN_IF_ERROR(r.Finish());
+    JIESU_ASSIGN_OR_RETURN(auto done, warnings_->Supervise(c.actor, id, req));
+    JIESU_ASSIGN_OR_RETURN(auto events, warnings_->EventsFor(done.first));
+    return JsonResponse(
+        201, json::object{{"warning", WarningJson(done.first, events, orders_.jurisdiction())},
+                          {"supervision_id", done.second.id}});
+  });
   Add("POST", "/api/v1/events", false, [this](Call& c) { return SaveEvent(c, 0); });
   Add("GET", "/api/v1/events", false, [this](Call& c) -> Result<HttpResponse> {
     TimePoint from{}, to{};
     for (const auto& [k, v] : c.req.query) {
-      if (k != "from" && k != "to") return InvalidArgument("unknown query parameter '" + k + "'", k);
+      if (k != "from" && k != "to")
+        return InvalidArgument("unknown query parameter '" + k + "'", k);
       auto t = ParseRfc3339(v);
       if (!t.ok()) return InvalidArgument(k + ": " + t.error().message, k);
       (k == "from" ? from : to) = *t;

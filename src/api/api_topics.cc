@@ -30,8 +30,8 @@ json::array Ids(const std::vector<int64_t>& ids) {
 }
 
 json::object CandidateJson(const service::TopicCandidate& c, const domain::Jurisdiction& j) {
-  json::object o{{"kind", c.kind},   {"title", c.title},         {"received", c.received},
-                 {"score", c.score}, {"volume", c.volume},       {"orders", Ids(c.orders)}};
+  json::object o{{"kind", c.kind},   {"title", c.title},   {"received", c.received},
+                 {"score", c.score}, {"volume", c.volume}, {"orders", Ids(c.orders)}};
   if (c.kind == "monthly") {
     const domain::Unit* lead = j.units.Find(c.lead_unit);
     o["category"] = c.category;
@@ -52,20 +52,21 @@ json::object CandidateJson(const service::TopicCandidate& c, const domain::Juris
 }
 
 json::object TopicJson(const storage::Topic& t, const domain::Jurisdiction& j) {
-  return json::object{{"id", t.id},
-                      {"kind", t.kind},
-                      {"title", t.title},
-                      {"category", t.category},
-                      {"district", t.district},
-                      {"unit", t.unit_id},
-                      {"month", t.month},
-                      {"status", t.status},
-                      {"note", t.note},
-                      {"score", t.score},
-                      {"orders", Ids(t.orders)},
-                      {"warning_id", t.warning_id == 0 ? json::value(nullptr) : json::value(t.warning_id)},
-                      {"created_by", t.created_by},
-                      {"created_at", Time(t.created_at, j)}};
+  return json::object{
+      {"id", t.id},
+      {"kind", t.kind},
+      {"title", t.title},
+      {"category", t.category},
+      {"district", t.district},
+      {"unit", t.unit_id},
+      {"month", t.month},
+      {"status", t.status},
+      {"note", t.note},
+      {"score", t.score},
+      {"orders", Ids(t.orders)},
+      {"warning_id", t.warning_id == 0 ? json::value(nullptr) : json::value(t.warning_id)},
+      {"created_by", t.created_by},
+      {"created_at", Time(t.created_at, j)}};
 }
 
 json::object TrackingJson(const service::TopicTracking& t, const domain::Jurisdiction& j) {
@@ -114,9 +115,9 @@ void Api::AddTopicRoutes() {
     JIESU_ASSIGN_OR_RETURN(auto list, topics_->Candidates(c.actor, q["kind"], q["month"]));
     json::array a;
     for (const auto& cand : list) a.emplace_back(CandidateJson(cand, orders_.jurisdiction()));
-    return JsonResponse(200, json::object{{"kind", q["kind"]},
-                                          {"month", q["month"]},
-                                          {"candidates", std::move(a)}});
+    return JsonResponse(
+        200,
+        json::object{{"kind", q["kind"]}, {"month", q["month"]}, {"candidates", std::move(a)}});
   });
   Add("POST", "/api/v1/topics", false, [this](Call& c) -> Result<HttpResponse> {
     JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
@@ -187,8 +188,9 @@ Result<HttpResponse> Api::Forecast(Call& c) {
   return JsonResponse(
       200, json::object{{"category", fq.category},
                         {"district", fq.district},
-                        {"model", "weekly-seasonal exponential smoothing (Holt-Winters, damped "
-                                  "trend, holiday factor)"},
+                        {"model",
+                         "weekly-seasonal exponential smoothing (Holt-Winters, damped "
+                         "trend, holiday factor)"},
                         {"params", json::object{{"alpha", f.params.alpha},
                                                 {"beta", f.params.beta},
                                                 {"phi", f.params.phi},

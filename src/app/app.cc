@@ -86,10 +86,9 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
                                                        app->suggester_.get(), options.warnings);
   app->topics_ = std::make_unique<service::Topics>(*app->store_, *app->jurisdiction_, app->clock_,
                                                    *app->evaluator_, *app->warnings_);
-  app->api_ = std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_,
-                                         *app->supervisions_, *app->analytics_, *app->warnings_,
-                                         *app->topics_, app->suggester_.get(),
-                                         app->knowledge_.get());
+  app->api_ = std::make_unique<api::Api>(
+      *app->auth_, *app->orders_, *app->evaluator_, *app->supervisions_, *app->analytics_,
+      *app->warnings_, *app->topics_, app->suggester_.get(), app->knowledge_.get());
   app->options_ = std::move(options);
   return app;
 }
@@ -164,8 +163,8 @@ Status App::SeedDemo(std::ostream& out, bool history) {
     char month[16];
     std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(last.year()),
                   static_cast<unsigned>(last.month()));
-    JIESU_ASSIGN_OR_RETURN(DemoHistoryStats h,
-                           SeedDemoMonth(*store_, *jurisdiction_, *hasher_, month, 240, now, 12345));
+    JIESU_ASSIGN_OR_RETURN(DemoHistoryStats h, SeedDemoMonth(*store_, *jurisdiction_, *hasher_,
+                                                             month, 240, now, 12345));
     out << "Demo history for " << month << ": " << h.orders << " orders (" << h.visited
         << " visited, " << h.late_replies << " replied late, " << h.reopened << " reopened, "
         << h.returned << " returned); see GET /api/v1/scores?period=" << month << "\n";

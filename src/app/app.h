@@ -15,12 +15,12 @@
 #include "domain/jurisdiction.h"
 #include "service/auth.h"
 #include "service/evaluation.h"
+#include "service/knowledge.h"
 #include "service/orders.h"
 #include "service/scheduler.h"
+#include "service/suggest.h"
 #include "service/topics.h"
 #include "service/warnings.h"
-#include "service/knowledge.h"
-#include "service/suggest.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu::app {

@@ -111,7 +111,8 @@ Status WriteHotspotsXlsx(const service::HotspotReport& r, const domain::Jurisdic
   }
 
   Sheet& topics = sheets[5];
-  std::vector<std::string> head{"编号", "类型", "标题", "立题月份", "前三月月均", "最近整月变化(%)"};
+  std::vector<std::string> head{"编号",     "类型",       "标题",
+                                "立题月份", "前三月月均", "最近整月变化(%)"};
   topics.Header(head);
   topics.Width(2, 28);
   for (const auto& t : r.topics) {

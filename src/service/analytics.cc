@@ -59,7 +59,8 @@ Result<ForecastResult> Analytics::Forecast(const domain::Actor& actor, const For
   const auto& holidays = j_.calendar.holidays();
   const size_t n = s.values.size();
   ForecastResult out;
-  for (size_t i = n >= 56 ? n - 56 : 0; i < n; ++i) out.history.push_back({s.DayAt(i), s.values[i]});
+  for (size_t i = n >= 56 ? n - 56 : 0; i < n; ++i)
+    out.history.push_back({s.DayAt(i), s.values[i]});
   out.params = analytics::TuneParams(s, holidays, 7, n - 28, n);
   analytics::DailySeries ahead = s;
   ahead.values.resize(n + static_cast<size_t>(q.days), 0.0);  // placeholders, never read

@@ -15,8 +15,8 @@
 namespace jiesu::service {
 
 struct AnalyticsQuery {
-  Date from{};  // first local day
-  Date to{};    // last local day, inclusive
+  Date from{};                  // first local day
+  Date to{};                    // last local day, inclusive
   std::vector<std::string> by;  // day, category, category1, category2, district, unit, channel
   std::string category, district, unit, channel;  // filters (category is a code prefix)
   int top = 100;

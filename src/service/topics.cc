@@ -16,8 +16,8 @@ int32_t DayNumber(Date d) { return static_cast<int32_t>(d.time_since_epoch().cou
 std::string ShiftMonth(const std::string& month, int k) {
   auto d = ParseDate(month + "-01");
   const std::chrono::year_month_day ymd(*d);
-  const auto shifted = std::chrono::year_month_day(ymd.year() / ymd.month() / 1) +
-                       std::chrono::months(k);
+  const auto shifted =
+      std::chrono::year_month_day(ymd.year() / ymd.month() / 1) + std::chrono::months(k);
   return FormatDate(std::chrono::sys_days(shifted)).substr(0, 7);
 }
 
@@ -67,7 +67,7 @@ Result<std::vector<TopicCandidate>> Topics::MonthlyCandidates(const Period& p) {
   }
   std::map<std::string, std::pair<int64_t, int64_t>> units;  // category → (top unit, all led)
   std::map<std::string, std::string> top_unit;
-  for (const auto& g : by_unit) {  // most received first
+  for (const auto& g : by_unit) {     // most received first
     if (g.keys[1].empty()) continue;  // not dispatched
     auto& [top, all] = units[g.keys[0]];
     if (top == 0) top_unit[g.keys[0]] = g.keys[1];
@@ -87,8 +87,8 @@ Result<std::vector<TopicCandidate>> Topics::MonthlyCandidates(const Period& p) {
     c.received = g.m.received;
     c.completed = g.m.completed;
     c.districts = static_cast<int>(districts[c.category].size());
-    c.breadth = all_districts.empty() ? 0.0
-                                      : static_cast<double>(c.districts) / all_districts.size();
+    c.breadth =
+        all_districts.empty() ? 0.0 : static_cast<double>(c.districts) / all_districts.size();
     if (g.m.completed > 0) {
       c.mean_days_to_complete = static_cast<double>(g.m.completed_ms) / g.m.completed / 8.64e7;
     }
@@ -199,11 +199,11 @@ Result<storage::Topic> Topics::Promote(const domain::Actor& actor, storage::Topi
     }
   }
   if (found == nullptr) {
-    return InvalidArgument(t.kind == "monthly"
-                               ? "category " + t.category + " is not a 每月一题 candidate in " +
-                                     t.month
-                               : "unit " + t.unit_id + " is not a 治理类街乡 candidate in " + t.month,
-                           t.kind == "monthly" ? "category" : "unit");
+    return InvalidArgument(
+        t.kind == "monthly"
+            ? "category " + t.category + " is not a 每月一题 candidate in " + t.month
+            : "unit " + t.unit_id + " is not a 治理类街乡 candidate in " + t.month,
+        t.kind == "monthly" ? "category" : "unit");
   }
   if (t.title.empty()) t.title = found->title;
   t.score = found->score;
@@ -229,9 +229,9 @@ Result<TopicTracking> Topics::Track(storage::Topic t) {
   if (last > now_month) last = now_month;
   JIESU_ASSIGN_OR_RETURN(Period pf, ParsePeriod(first, off));
   JIESU_ASSIGN_OR_RETURN(Period pl, ParsePeriod(last, off));
-  JIESU_ASSIGN_OR_RETURN(auto daily, Sum(LocalDate(pf.from, off), LocalDate(pl.to, off), {"day"},
-                                         t.kind == "monthly" ? t.category : "",
-                                         t.kind == "street" ? t.unit_id : ""));
+  JIESU_ASSIGN_OR_RETURN(
+      auto daily, Sum(LocalDate(pf.from, off), LocalDate(pl.to, off), {"day"},
+                      t.kind == "monthly" ? t.category : "", t.kind == "street" ? t.unit_id : ""));
   std::map<std::string, int64_t> per_month;
   for (std::string m = first; m <= last; m = ShiftMonth(m, 1)) per_month[m] = 0;
   for (const auto& g : daily) {
@@ -323,8 +323,12 @@ Result<HotspotReport> Topics::BuildReport(const std::string& month) {
       const auto change = ChangePct(static_cast<double>(g.m.received), before);
       // Rising: at least a fifth above the three months before, or new this month.
       if (!change || *change >= 20) {
-        r.rising.push_back({g.keys[0], name_of(g.keys[0]), g.m.received,
-                            static_cast<int64_t>(std::llround(before)), change, {}});
+        r.rising.push_back({g.keys[0],
+                            name_of(g.keys[0]),
+                            g.m.received,
+                            static_cast<int64_t>(std::llround(before)),
+                            change,
+                            {}});
       }
     }
   }

@@ -66,8 +66,8 @@ struct HotspotRow {
   std::string key;  // category code or district code
   std::string name;
   int64_t received = 0;
-  int64_t previous = 0;           // the month before (top problems), or the mean of the three
-                                  // months before (rising problems)
+  int64_t previous = 0;  // the month before (top problems), or the mean of the three
+                         // months before (rising problems)
   std::optional<double> change_pct;
   std::optional<double> per_10k;  // districts with a known population
 };
@@ -76,9 +76,9 @@ struct HotspotReport {
   std::string month;
   TimePoint generated_at{};
   int64_t received = 0, previous_received = 0, completed = 0, completed_on_time = 0;
-  std::vector<HotspotRow> top;        // top problems by volume
-  std::vector<HotspotRow> rising;     // largest rises against the three months before
-  std::vector<HotspotRow> districts;  // volume by district
+  std::vector<HotspotRow> top;             // top problems by volume
+  std::vector<HotspotRow> rising;          // largest rises against the three months before
+  std::vector<HotspotRow> districts;       // volume by district
   std::vector<storage::Warning> warnings;  // raised about the month
   std::vector<TopicTracking> topics;       // active topics
 };
@@ -101,8 +101,7 @@ class Topics {
 
   // Candidates of `kind` ("monthly" or "street") for `month` (YYYY-MM), best first.
   Result<std::vector<TopicCandidate>> Candidates(const domain::Actor& actor,
-                                                 const std::string& kind,
-                                                 const std::string& month);
+                                                 const std::string& kind, const std::string& month);
   // Makes a topic of the candidate named by (kind, category | unit_id) in `month` (its score and
   // orders are recomputed, so what is stored is what the candidate list showed).
   Result<storage::Topic> Promote(const domain::Actor& actor, storage::Topic t);

@@ -31,7 +31,7 @@ std::string Prob(double p) {
 }
 
 const char* WeekdayName(Date d) {
-  static const char* kNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+  static const char* kNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
   return kNames[std::chrono::weekday(d).iso_encoding() - 1];
 }
@@ -49,8 +49,7 @@ K MostCommon(const std::map<K, int>& counts) {
 }  // namespace
 
 Warnings::Warnings(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
-                   Supervisions& supervisions, const Suggester* suggester,
-                   WarningOptions options)
+                   Supervisions& supervisions, const Suggester* suggester, WarningOptions options)
     : store_(store),
       j_(j),
       clock_(clock),
@@ -93,8 +92,7 @@ Result<std::vector<int64_t>> Warnings::OrdersOf(storage::OrderFilter f) {
 Status Warnings::Keep(storage::Warning w, TimePoint now, DetectionRun& run) {
   w.updated_at = now;
   if (w.orders.size() > options_.evidence_limit) {
-    w.orders.erase(w.orders.begin(),
-                   w.orders.end() - static_cast<long>(options_.evidence_limit));
+    w.orders.erase(w.orders.begin(), w.orders.end() - static_cast<long>(options_.evidence_limit));
   }
   bool created = false;
   JIESU_RETURN_IF_ERROR(store_.UpsertWarning(w, &created).status());
@@ -144,8 +142,7 @@ Status Warnings::DetectHighFrequency(TimePoint now, DetectionRun& run) {
       for (const auto& g : base) {
         auto it = busy.find({g.keys[0], g.keys[1]});
         if (it != busy.end()) {
-          it->second.values[n - 1 - static_cast<size_t>(7 * w)] =
-              static_cast<double>(g.m.received);
+          it->second.values[n - 1 - static_cast<size_t>(7 * w)] = static_cast<double>(g.m.received);
         }
       }
     }
@@ -164,13 +161,12 @@ Status Warnings::DetectHighFrequency(TimePoint now, DetectionRun& run) {
       w.expected = u->expected;
       w.observed = u->seen;
       w.p_value = u->p;
-      w.title = "高频：" + AreaName(district) + " " + CategoryName(category) + " " +
-                FormatDate(day);
+      w.title =
+          "高频：" + AreaName(district) + " " + CategoryName(category) + " " + FormatDate(day);
       w.explanation = FormatDate(day) + " (" + WeekdayName(day) + (under_way ? ", so far" : "") +
-                      "): " + Num(u->seen) + " requests about " + CategoryName(category) +
-                      " in " + AreaName(district) + "; expected " + Num(u->expected) + ", the " +
-                      u->basis + ". Chance of this many or more at the usual rate: " +
-                      Prob(u->p) + ".";
+                      "): " + Num(u->seen) + " requests about " + CategoryName(category) + " in " +
+                      AreaName(district) + "; expected " + Num(u->expected) + ", the " + u->basis +
+                      ". Chance of this many or more at the usual rate: " + Prob(u->p) + ".";
       storage::OrderFilter f;
       f.category_prefix = category;
       f.category_is_leaf = true;
@@ -208,9 +204,9 @@ Status Warnings::DetectSuddenChange(TimePoint now, DetectionRun& run) {
     // A series that only starts within the window has no history to forecast from.
     size_t start = 0;
     while (start < s.values.size() && s.values[start] == 0) ++start;
-    const analytics::DailySeries tail{s.DayAt(start),
-                                      std::vector<double>(s.values.begin() + static_cast<long>(start),
-                                                          s.values.end())};
+    const analytics::DailySeries tail{
+        s.DayAt(start),
+        std::vector<double>(s.values.begin() + static_cast<long>(start), s.values.end())};
     auto u = analytics::SuddenChange(tail, day, j_.calendar.holidays(), options_.detect);
     if (!u) continue;
     storage::Warning w;
@@ -226,8 +222,8 @@ Status Warnings::DetectSuddenChange(TimePoint now, DetectionRun& run) {
     w.title = std::string("异动：") + CategoryName(category) + (u->rising ? " 激增 " : " 骤降 ") +
               FormatDate(day);
     w.explanation = FormatDate(day) + " (" + WeekdayName(day) + "): " + Num(u->seen) +
-                    " requests about " + CategoryName(category) + "; expected " +
-                    Num(u->expected) + " from the " + u->basis + ". Chance of a count this " +
+                    " requests about " + CategoryName(category) + "; expected " + Num(u->expected) +
+                    " from the " + u->basis + ". Chance of a count this " +
                     (u->rising ? "high" : "low") + " at the forecast rate: " + Prob(u->p) + ".";
     storage::OrderFilter f;
     f.category_prefix = category;
@@ -269,8 +265,8 @@ Status Warnings::DetectFrequentCallers(TimePoint now, DetectionRun& run) {
     w.explanation = "One caller (ref " + ref + ") made " + std::to_string(co.orders.size()) +
                     " requests in the last " + std::to_string(options_.caller_window_days) +
                     " days (the threshold is " + std::to_string(options_.caller_min_orders) +
-                    "), most about " + CategoryName(w.category) + " in " +
-                    AreaName(w.district) + ".";
+                    "), most about " + CategoryName(w.category) + " in " + AreaName(w.district) +
+                    ".";
     w.orders = co.orders;
     JIESU_RETURN_IF_ERROR(Keep(std::move(w), now, run));
   }
@@ -324,12 +320,11 @@ Status Warnings::DetectClusters(TimePoint now, DetectionRun& run) {
       w.observed = callers;
       w.title = "多人同诉：" + std::to_string(callers) + " 位来电人反映同一问题（" + where +
                 "）：" + title;
-      w.explanation = std::to_string(callers) + " different callers made " +
-                      std::to_string(members.size()) + " requests in the last " +
-                      std::to_string(options_.cluster_window_days) +
-                      " days whose texts are near copies of each other (one 一类事 cluster, " +
-                      where + "); the threshold is " +
-                      std::to_string(options_.cluster_min_callers) + " callers.";
+      w.explanation =
+          std::to_string(callers) + " different callers made " + std::to_string(members.size()) +
+          " requests in the last " + std::to_string(options_.cluster_window_days) +
+          " days whose texts are near copies of each other (one 一类事 cluster, " + where +
+          "); the threshold is " + std::to_string(options_.cluster_min_callers) + " callers.";
       w.orders = members;
       JIESU_RETURN_IF_ERROR(Keep(std::move(w), now, run));
     }
@@ -344,8 +339,8 @@ Status Warnings::DetectClusters(TimePoint now, DetectionRun& run) {
       w.window_to = now;
       w.expected = options_.repeat_min_calls;
       w.observed = static_cast<double>(ids.size());
-      w.title = "重复来电：同一来电人就同一问题 " + std::to_string(ids.size()) + " 次（" +
-                where + "）：" + title;
+      w.title = "重复来电：同一来电人就同一问题 " + std::to_string(ids.size()) + " 次（" + where +
+                "）：" + title;
       w.explanation = "One caller (ref " + caller.substr(0, 8) + ") called " +
                       std::to_string(ids.size()) + " times in the last " +
                       std::to_string(options_.cluster_window_days) +

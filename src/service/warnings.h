@@ -41,14 +41,14 @@ struct WarningOptions {
   int cluster_window_days = 7;
   int cluster_min_callers = 5;
   int repeat_min_calls = 3;
-  size_t evidence_limit = 200;  // orders kept with a warning
+  size_t evidence_limit = 200;      // orders kept with a warning
   Millis interval{10 * 60 * 1000};  // how often `jiesu serve` runs the detectors
 };
 
 struct DetectionRun {
   TimePoint at{};
-  int raised = 0;   // new warnings
-  int updated = 0;  // known warnings whose evidence changed
+  int raised = 0;                    // new warnings
+  int updated = 0;                   // known warnings whose evidence changed
   std::vector<std::string> skipped;  // detectors that could not run, with why
 };
 
@@ -80,8 +80,8 @@ class Warnings {
   Result<storage::ExternalEvent> SaveEvent(const domain::Actor& actor, storage::ExternalEvent e);
   Result<storage::ExternalEvent> GetEvent(const domain::Actor& actor, int64_t id);
   Status DeleteEvent(const domain::Actor& actor, int64_t id);
-  Result<std::vector<storage::ExternalEvent>> ListEvents(const domain::Actor& actor,
-                                                         TimePoint from, TimePoint to);
+  Result<std::vector<storage::ExternalEvent>> ListEvents(const domain::Actor& actor, TimePoint from,
+                                                         TimePoint to);
   // The events that may explain `w`: overlapping its window (± a day), in its district (or
   // city-wide) and, when an event names a category, about the same problem.
   Result<std::vector<storage::ExternalEvent>> EventsFor(const storage::Warning& w);
