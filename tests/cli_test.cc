@@ -174,11 +174,24 @@ TEST_F(CliTest, DemoHistoryAndMonthlyReport) {
   EXPECT_TRUE(std::regex_search(first, std::regex("^" + month + ",区,1,"))) << first;
   EXPECT_EQ(Jiesu(base + " --period 2026-13").code, 2);
   EXPECT_EQ(Jiesu(base).code, 2);
-  EXPECT_EQ(Jiesu("report monthly --config " + Config() + " --db /nonexistent/x.db --period " +
-                  month)
-                .code,
-            2);
+  EXPECT_EQ(
+      Jiesu("report monthly --config " + Config() + " --db /nonexistent/x.db --period " + month)
+          .code,
+      2);
   EXPECT_EQ(Jiesu("report weekly").code, 2);
+  // The detectors run once from the command line; the 民声热点 report of the demo month.
+  const std::string tools = " --config " + Config() + " --db " + db;
+  CliRun detect = Jiesu("detect --no-text" + tools);
+  ASSERT_EQ(detect.code, 0) << detect.out;
+  EXPECT_TRUE(std::regex_search(detect.out, std::regex("raised=[0-9]+ updated=[0-9]+")))
+      << detect.out;
+  EXPECT_EQ(Jiesu("detect --no-text --at yesterday" + tools).code, 2);
+  CliRun hot =
+      Jiesu("report hotspots" + tools + " --month " + month + " --out " + (dir_ / "out").string());
+  ASSERT_EQ(hot.code, 0) << hot.out;
+  EXPECT_TRUE(std::regex_search(hot.out, std::regex("[1-9][0-9]* received"))) << hot.out;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / ("hotspots-" + month + ".xlsx")));
+  EXPECT_EQ(Jiesu("report hotspots" + tools + " --month 2026-1").code, 2);
   // The rollups (and the other derived tables) can be recomputed from the event log.
   CliRun rebuilt = Jiesu("rebuild-rollups --config " + Config() + " --db " + db);
   EXPECT_EQ(rebuilt.code, 0) << rebuilt.out;
@@ -218,9 +231,10 @@ TEST_F(CliTest, ReadmeWalkThroughRuns) {
 
 TEST_F(CliTest, TrainsAndEvaluatesAClassifierFromCsv) {
   const fs::path rows = dir_ / "rows.csv";
-  std::ofstream(rows) << "text,category\n"
-                         "暖气不热，室温十五度,供暖\n\"家里暖气片冰凉\",供暖\n暖气管道漏水不热,供暖\n"
-                         "公交车不按站停车,交通\n公交线路取消出行不便,交通\n出租车拒载绕路,交通\n";
+  std::ofstream(rows)
+      << "text,category\n"
+         "暖气不热，室温十五度,供暖\n\"家里暖气片冰凉\",供暖\n暖气管道漏水不热,供暖\n"
+         "公交车不按站停车,交通\n公交线路取消出行不便,交通\n出租车拒载绕路,交通\n";
   const fs::path model = dir_ / "model.bin";
   CliRun train = Jiesu("train-classifier --min-df 1 --out " + model.string() + " " + rows.string());
   ASSERT_EQ(train.code, 0) << train.out;
@@ -239,11 +253,14 @@ TEST_F(CliTest, TrainsAndEvaluatesAClassifierFromCsv) {
 
   // Bad input: a file without the named columns, a damaged model, a bad number.
   const auto before = fs::last_write_time(model);
-  CliRun missing = Jiesu("train-classifier --text detail --out " + model.string() + " " + rows.string());
+  CliRun missing =
+      Jiesu("train-classifier --text detail --out " + model.string() + " " + rows.string());
   EXPECT_EQ(missing.code, 2);
-  EXPECT_NE(missing.out.find("has none of the text columns detail"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("has none of the text columns detail"), std::string::npos)
+      << missing.out;
   EXPECT_EQ(fs::last_write_time(model), before);
-  EXPECT_EQ(Jiesu("train-classifier --c abc --out " + model.string() + " " + rows.string()).code, 2);
+  EXPECT_EQ(Jiesu("train-classifier --c abc --out " + model.string() + " " + rows.string()).code,
+            2);
   CliRun not_model = Jiesu("eval-classifier --model " + rows.string() + " " + rows.string());
   EXPECT_EQ(not_model.code, 2);
   EXPECT_NE(not_model.out.find("not a jiesu classifier model"), std::string::npos) << not_model.out;

@@ -12,6 +12,7 @@ int Migrate(const std::vector<std::string>& args);
 int CheckConfig(const std::vector<std::string>& args);
 int UserAdd(const std::vector<std::string>& args);
 int Report(const std::vector<std::string>& args);
+int Detect(const std::vector<std::string>& args);
 int Import(const std::vector<std::string>& args);
 int RebuildRollups(const std::vector<std::string>& args);
 int TrainClassifier(const std::vector<std::string>& args);

@@ -49,6 +49,12 @@ commands:
                   FILE...
   report monthly  write the month's unit scores and rankings as .xlsx and CSV
                   --config DIR --db PATH --period YYYY-MM [--out DIR (default .)]
+  report hotspots  write the month's 民声热点 report (top and rising problems, districts,
+                  warnings, topics) as .xlsx
+                  --config DIR --db PATH --month YYYY-MM [--out DIR (default .)]
+  detect        run the early-warning detectors once (serve runs them every 10 minutes)
+                  --config DIR --db PATH [--at RFC3339 (default now)] [--no-text]
+                  [--divisions DIR]
 
 Exit codes: 0 success, 1 failure while running, 2 bad usage or invalid input.
 )";
@@ -73,6 +79,7 @@ int main(int argc, char** argv) {
   if (cmd == "migrate") return jiesu::cli::Migrate(rest);
   if (cmd == "check-config") return jiesu::cli::CheckConfig(rest);
   if (cmd == "report") return jiesu::cli::Report(rest);
+  if (cmd == "detect") return jiesu::cli::Detect(rest);
   if (cmd == "import") return jiesu::cli::Import(rest);
   if (cmd == "train-classifier") return jiesu::cli::TrainClassifier(rest);
   if (cmd == "eval-classifier") return jiesu::cli::EvalClassifier(rest);
