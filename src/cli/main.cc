@@ -34,7 +34,7 @@ commands:
   user add      create an account; the password is read from standard input
                   --config DIR --db PATH --username NAME --role ROLE [--unit ID]
                   [--display-name TEXT]
-  import        bring another system's cases (CSV or .csv.gz) in through a mapping file
+  import        bring another system's cases (CSV, .csv.gz or .xlsx) in through a mapping file
                   --config DIR --db PATH --mapping FILE [--rejects FILE] [--writers N] FILE
   rebuild-rollups  recompute the rollups (and other derived tables) from the event log
                   --config DIR --db PATH

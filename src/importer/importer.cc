@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "analytics/csv.h"
+#include "analytics/xlsx.h"
 #include "base/utf8.h"
 #include "domain/import.h"
 
@@ -29,6 +30,7 @@ struct Columns {
   int key = -1, received = -1, due = -1, closed = -1, status = -1, title = -1, address = -1,
       lat = -1, lon = -1, reply = -1, channel = -1, category = -1, area = -1, unit = -1;
   std::vector<int> content;
+  bool xlsx = false;  // date cells arrive as analytics::kXlsxDateTimeFormat
 };
 
 Result<Columns> Resolve(const Mapping& m, const std::vector<std::string>& header,
@@ -73,10 +75,15 @@ const std::string& Field(const std::vector<std::string>& f, int i) {
 }
 
 Result<std::optional<TimePoint>> ParseTime(const std::string& s, const Mapping& m,
-                                           const std::string& column) {
+                                           const std::string& column, bool xlsx) {
   if (s.empty()) return std::optional<TimePoint>{};
   std::tm tm{};
   const char* end = ::strptime(s.c_str(), m.time_format.c_str(), &tm);
+  if ((end == nullptr || *end != '\0') && xlsx) {
+    // How an .xlsx date cell reads (analytics/xlsx.h); unambiguous, so also taken from text.
+    tm = {};
+    end = ::strptime(s.c_str(), analytics::kXlsxDateTimeFormat, &tm);
+  }
   if (end == nullptr || *end != '\0') {
     return InvalidArgument(column + ": '" + s + "' does not match " + m.time_format, column);
   }
@@ -86,8 +93,8 @@ Result<std::optional<TimePoint>> ParseTime(const std::string& s, const Mapping& 
   if (!ymd.ok()) return InvalidArgument(column + ": '" + s + "' is not a date", column);
   const auto local = std::chrono::sys_days(ymd) + std::chrono::hours(tm.tm_hour) +
                      std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec);
-  return std::optional<TimePoint>(std::chrono::time_point_cast<Millis>(
-      local - std::chrono::minutes(m.utc_offset_minutes)));
+  return std::optional<TimePoint>(
+      std::chrono::time_point_cast<Millis>(local - std::chrono::minutes(m.utc_offset_minutes)));
 }
 
 Result<std::string> MapValue(const MappedColumn& c, const std::string& v) {
@@ -107,15 +114,15 @@ Result<domain::ImportedCase> ToCase(const Mapping& m, const Columns& c,
   k.source = m.source;
   k.key = Field(f, c.key);
   if (k.key.empty()) return InvalidArgument(m.key + " is empty", m.key);
-  JIESU_ASSIGN_OR_RETURN(auto received, ParseTime(Field(f, c.received), m, m.received_at));
+  JIESU_ASSIGN_OR_RETURN(auto received, ParseTime(Field(f, c.received), m, m.received_at, c.xlsx));
   if (!received) return InvalidArgument(m.received_at + " is empty", m.received_at);
   k.received_at = *received;
   if (c.due >= 0) {
-    JIESU_ASSIGN_OR_RETURN(k.due_at, ParseTime(Field(f, c.due), m, m.due_at));
+    JIESU_ASSIGN_OR_RETURN(k.due_at, ParseTime(Field(f, c.due), m, m.due_at, c.xlsx));
   }
   std::optional<TimePoint> closed;
   if (c.closed >= 0) {
-    JIESU_ASSIGN_OR_RETURN(closed, ParseTime(Field(f, c.closed), m, m.closed_at));
+    JIESU_ASSIGN_OR_RETURN(closed, ParseTime(Field(f, c.closed), m, m.closed_at, c.xlsx));
   }
   bool is_closed = closed.has_value();
   if (m.status) {
@@ -261,8 +268,8 @@ Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, con
 
   Columns cols;
   auto last_progress = Steady::now();
-  Status read = analytics::ReadCsv(input, [&](const analytics::CsvRow& row) {
-    if (row.line == 1 && cols.key < 0) {
+  Status read = analytics::ReadTable(input, [&](const analytics::CsvRow& row) {
+    if (cols.key < 0) {  // the first row names the columns
       auto c = Resolve(m, row.fields, input);
       if (!c.ok()) {
         std::lock_guard lock(mu);
@@ -270,6 +277,7 @@ Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, con
         return false;
       }
       cols = *c;
+      cols.xlsx = analytics::IsXlsx(input);
       return true;
     }
     auto c = ToCase(m, cols, row.fields);

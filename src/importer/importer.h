@@ -1,4 +1,4 @@
-// `jiesu import`: streams a CSV (or .csv.gz) of another system's cases into the store through a
+// `jiesu import`: streams a CSV (.csv.gz) or .xlsx export of another system's cases into the store through a
 // mapping (mapping.h). Each good row becomes an order with the history domain::DecideImport
 // gives it; each bad row is written to the rejects file with its line, key and reason, and
 // changes nothing. Keys are remembered (the store's idempotency keys, scoped to the source),

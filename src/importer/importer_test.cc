@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #include <filesystem>
 #include <fstream>
@@ -118,7 +119,7 @@ TEST_F(ImporterTest, GoodRowsBecomeOrdersBadRowsAreRejectedWithTheirReason) {
   EXPECT_EQ(FormatRfc3339(*closed.legs[0].replied_at, -300), "2015-01-03T16:17:43-05:00");
   EXPECT_EQ(closed.legs[0].reply_text, "Case Closed, fixed");
   EXPECT_EQ(open.state, domain::OrderState::kInProgress);
-  EXPECT_FALSE(open.draft.location.lat);  // City Hall placeholder dropped
+  EXPECT_FALSE(open.draft.location.lat);                   // City Hall placeholder dropped
   EXPECT_EQ(open.draft.location.district_code, "250100");  // no neighbourhood: citywide
 
   // Again: nothing new. A changed row with a known key is refused.
@@ -133,6 +134,85 @@ TEST_F(ImporterTest, GoodRowsBecomeOrdersBadRowsAreRejectedWithTheirReason) {
   EXPECT_NE(Rejects().find("2,1,already imported with different content"), std::string::npos)
       << Rejects();
   EXPECT_EQ(store_->ListOrders(f)->orders.size(), 2u);
+}
+
+// The same cases from an .xlsx export: dates as date cells (or as text in the mapping's
+// format), numbers as numbers; they import exactly like the CSV rows, and a re-run adds nothing.
+TEST_F(ImporterTest, XlsxExportsImportLikeCsv) {
+  const fs::path file = dir_ / "cases.xlsx";
+  lxw_workbook* wb = workbook_new(file.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "cases");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "mm/dd/yyyy hh:mm:ss AM/PM");
+  const std::vector<std::string> header = {
+      "CASE_ENQUIRY_ID", "OPEN_DT",    "TARGET_DT", "CLOSED_DT", "CASE_STATUS",
+      "CLOSURE_REASON",  "CASE_TITLE", "SUBJECT",   "TYPE",      "neighborhood",
+      "Location",        "LATITUDE",   "LONGITUDE", "Source"};
+  for (size_t c = 0; c < header.size(); ++c) {
+    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), nullptr);
+  }
+  lxw_datetime open = {2015, 1, 2, 9, 15, 0}, target = {2015, 1, 16, 8, 30, 0},
+               closed = {2015, 1, 3, 16, 17, 43};
+  worksheet_write_number(ws, 1, 0, 1, nullptr);
+  worksheet_write_datetime(ws, 1, 1, &open, date);
+  worksheet_write_datetime(ws, 1, 2, &target, date);
+  worksheet_write_datetime(ws, 1, 3, &closed, date);
+  const char* row1[] = {"Closed",
+                        "Case Closed, fixed",
+                        "Street Light Out",
+                        "Public Works Department",
+                        "Street Light Outages",
+                        "Dorchester",
+                        "1 Main St, Boston"};
+  for (int c = 0; c < 7; ++c)
+    worksheet_write_string(ws, 1, static_cast<lxw_col_t>(4 + c), row1[c], nullptr);
+  worksheet_write_number(ws, 1, 11, 42.3, nullptr);
+  worksheet_write_number(ws, 1, 12, -71.06, nullptr);
+  worksheet_write_string(ws, 1, 13, "Citizens Connect App", nullptr);
+  // Row 2: its time typed as text in the source's own format; no closing time; no neighbourhood.
+  worksheet_write_string(ws, 2, 0, "2", nullptr);
+  worksheet_write_string(ws, 2, 1, "01/02/2015 10:00:00 PM", nullptr);
+  worksheet_write_string(ws, 2, 4, "Open", nullptr);
+  worksheet_write_string(ws, 2, 6, "Graffiti", nullptr);
+  worksheet_write_string(ws, 2, 7, "Property Management", nullptr);
+  worksheet_write_string(ws, 2, 8, "Graffiti Removal", nullptr);
+  worksheet_write_string(ws, 2, 10, "2 Elm St", nullptr);
+  worksheet_write_string(ws, 2, 13, "Constituent Call", nullptr);
+  // Row 3: a text time in neither the source's format nor the date cells' is refused.
+  worksheet_write_string(ws, 3, 0, "3", nullptr);
+  worksheet_write_string(ws, 3, 1, "2 Jan 2015 10:00", nullptr);
+  worksheet_write_string(ws, 3, 4, "Open", nullptr);
+  worksheet_write_string(ws, 3, 7, "Public Works Department", nullptr);
+  worksheet_write_string(ws, 3, 8, "Street Light Outages", nullptr);
+  worksheet_write_string(ws, 3, 13, "Constituent Call", nullptr);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+
+  auto sum = Run(file.string());
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ(sum->rows, 3);
+  EXPECT_EQ(sum->imported, 2) << Rejects();
+  EXPECT_NE(Rejects().find("4,3,OPEN_DT: '2 Jan 2015 10:00' does not match"), std::string::npos)
+      << Rejects();
+  storage::OrderFilter f;
+  f.limit = 10;
+  auto page = store_->ListOrders(f);
+  ASSERT_EQ(page->orders.size(), 2u);
+  for (const auto& s : page->orders) {
+    auto o = store_->GetOrder(s.id);
+    if (o->state == domain::OrderState::kClosed) {
+      EXPECT_EQ(FormatRfc3339(o->created_at, -300), "2015-01-02T09:15:00-05:00");
+      EXPECT_EQ(FormatRfc3339(*o->legs[0].replied_at, -300), "2015-01-03T16:17:43-05:00");
+      EXPECT_EQ(FormatRfc3339(o->legs[0].reply_due, -300), "2015-01-16T08:30:00-05:00");
+      EXPECT_EQ(o->draft.content, "Street Light Out; Street Light Outages; 1 Main St, Boston");
+      EXPECT_DOUBLE_EQ(*o->draft.location.lat, 42.3);
+    } else {
+      EXPECT_EQ(FormatRfc3339(o->created_at, -300), "2015-01-02T22:00:00-05:00");
+    }
+  }
+  sum = Run(file.string());
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(sum->imported, 0);
+  EXPECT_EQ(sum->existing, 2);
 }
 
 TEST_F(ImporterTest, MissingColumnsAndBadMappingsAreErrors) {
