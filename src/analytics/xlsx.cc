@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -179,15 +180,17 @@ bool IsDateFormat(int id, const std::vector<std::pair<int, std::string>>& custom
   return false;
 }
 
-std::string SerialToText(double serial, bool date1904) {
+// A date cell's serial number as text; nothing for numbers outside years 1900..9999.
+std::optional<std::string> SerialToText(double serial, bool date1904) {
   using namespace std::chrono;
+  if (!(serial >= 0 && serial < 2958466)) return std::nullopt;
   const sys_days epoch = date1904 ? sys_days(year{1904} / 1 / 1) : sys_days(year{1899} / 12 / 30);
   const auto secs = static_cast<int64_t>(std::llround(serial * 86400.0));
   const sys_seconds t = sys_seconds(epoch) + seconds(secs);
   const auto day = floor<days>(t);
   const year_month_day ymd(day);
   const hh_mm_ss hms(t - day);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld:%02lld",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()), static_cast<long long>(hms.hours().count()),
@@ -277,7 +280,8 @@ void SheetEnd(void* ud, const XML_Char* name) {
                s->date_xf[static_cast<size_t>(s->style)]) {
       char* end = nullptr;
       const double serial = std::strtod(s->value.c_str(), &end);
-      text = *end == '\0' ? SerialToText(serial, s->date1904) : s->value;
+      const auto date = *end == '\0' ? SerialToText(serial, s->date1904) : std::nullopt;
+      text = date ? *date : s->value;
     } else {
       text = s->value;  // numbers, formula strings (str), inline strings, errors (e)
     }

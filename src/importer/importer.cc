@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -59,7 +60,7 @@ Result<Columns> Resolve(const Mapping& m, const std::vector<std::string>& header
   c.lon = col(m.longitude, false);
   c.reply = col(m.reply_text, false);
   c.channel = m.channel ? col(m.channel->column, true) : -1;
-  c.category = col(m.category.column, true);
+  c.category = col(m.category.column, true);  // "" (every row the default) → -1
   c.area = m.area ? col(m.area->column, true) : -1;
   c.unit = col(m.unit.column, true);
   for (const auto& name : m.content) c.content.push_back(col(name, true));
@@ -78,14 +79,22 @@ Result<std::optional<TimePoint>> ParseTime(const std::string& s, const Mapping& 
                                            const std::string& column, bool xlsx) {
   if (s.empty()) return std::optional<TimePoint>{};
   std::tm tm{};
-  const char* end = ::strptime(s.c_str(), m.time_format.c_str(), &tm);
-  if ((end == nullptr || *end != '\0') && xlsx) {
-    // How an .xlsx date cell reads (analytics/xlsx.h); unambiguous, so also taken from text.
+  const char* end = nullptr;
+  auto parse = [&](const char* format) {
     tm = {};
-    end = ::strptime(s.c_str(), analytics::kXlsxDateTimeFormat, &tm);
+    end = ::strptime(s.c_str(), format, &tm);
+    return end != nullptr && *end == '\0';
+  };
+  bool ok = false;
+  for (const auto& f : m.time_formats) {
+    if ((ok = parse(f.c_str()))) break;
   }
-  if (end == nullptr || *end != '\0') {
-    return InvalidArgument(column + ": '" + s + "' does not match " + m.time_format, column);
+  // How an .xlsx date cell reads (analytics/xlsx.h); unambiguous, so also taken from text.
+  if (!ok && xlsx) ok = parse(analytics::kXlsxDateTimeFormat);
+  if (!ok) {
+    std::string formats;
+    for (const auto& f : m.time_formats) formats += (formats.empty() ? "" : " or ") + f;
+    return InvalidArgument(column + ": '" + s + "' does not match " + formats, column);
   }
   const std::chrono::year_month_day ymd{std::chrono::year{tm.tm_year + 1900},
                                         std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
@@ -97,7 +106,8 @@ Result<std::optional<TimePoint>> ParseTime(const std::string& s, const Mapping& 
       std::chrono::time_point_cast<Millis>(local - std::chrono::minutes(m.utc_offset_minutes)));
 }
 
-Result<std::string> MapValue(const MappedColumn& c, const std::string& v) {
+Result<std::string> MapValue(const MappedColumn& c, const std::string& field) {
+  const std::string v = c.Value(field);
   auto it = c.values.find(v);
   if (it != c.values.end()) return it->second;
   if (c.fallback) return *c.fallback;
@@ -106,9 +116,12 @@ Result<std::string> MapValue(const MappedColumn& c, const std::string& v) {
 
 // One data row → a case, or why not.
 Result<domain::ImportedCase> ToCase(const Mapping& m, const Columns& c,
-                                    const std::vector<std::string>& f) {
-  for (const auto& v : f) {
+                                    std::vector<std::string> f) {
+  for (auto& v : f) {
     if (!IsValidUtf8(v)) return InvalidArgument("a field is not valid UTF-8");
+    if (std::find(m.empty_values.begin(), m.empty_values.end(), v) != m.empty_values.end()) {
+      v.clear();
+    }
   }
   domain::ImportedCase k;
   k.source = m.source;

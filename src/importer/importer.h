@@ -1,10 +1,10 @@
-// `jiesu import`: streams a CSV (.csv.gz) or .xlsx export of another system's cases into the store through a
-// mapping (mapping.h). Each good row becomes an order with the history domain::DecideImport
-// gives it; each bad row is written to the rejects file with its line, key and reason, and
-// changes nothing. Keys are remembered (the store's idempotency keys, scoped to the source),
-// so importing the same file again creates no duplicates; a row whose key was imported with
-// different content is rejected. Writes are issued from several threads so that the store's
-// group commit shares fsyncs.
+// `jiesu import`: streams a CSV (.csv.gz) or .xlsx export of another system's cases into the
+// store through a mapping (mapping.h). Each good row becomes an order with the history
+// domain::DecideImport gives it; each bad row is written to the rejects file with its line, key
+// and reason, and changes nothing. Keys are remembered (the store's idempotency keys, scoped to
+// the source), so importing the same file again creates no duplicates; a row whose key was
+// imported with different content is rejected. Writes are issued from several threads so that the
+// store's group commit shares fsyncs.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,7 @@ struct Options {
 };
 
 // Imported cases carry no caller identity (the public files have none).
-Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j,
-                       const Mapping& mapping, const std::string& input, const Options& options);
+Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, const Mapping& mapping,
+                       const std::string& input, const Options& options);
 
 }  // namespace jiesu::importer

@@ -22,7 +22,22 @@ std::optional<MappedColumn> ReadMapped(MapReader& r, const std::string& key, boo
   MapReader m(n, r.file(), r.Field(key), r.diag());
   if (!m.ok()) return std::nullopt;
   MappedColumn c;
-  c.column = m.String("column", true);
+  const bool has_default = m.Get("default").IsDefined();
+  c.column = m.String("column", !has_default);
+  c.extract = m.String("extract", false);
+  if (!c.extract.empty()) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError where{};
+    std::shared_ptr<icu::RegexPattern> re(
+        icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(c.extract), 0, where, status));
+    if (U_FAILURE(status)) {
+      m.Error("extract", std::string("not a regular expression (") + u_errorName(status) +
+                             " at offset " + std::to_string(where.offset) + ")");
+    } else {
+      c.extract_re = std::move(re);
+    }
+    if (c.column.empty()) m.Error("extract", "needs a column");
+  }
   YAML::Node values = m.Get("map");
   if (values.IsDefined() && !values.IsNull()) {
     if (!values.IsMap()) {
@@ -44,6 +59,18 @@ std::optional<MappedColumn> ReadMapped(MapReader& r, const std::string& key, boo
 
 }  // namespace
 
+std::string MappedColumn::Value(const std::string& field) const {
+  if (!extract_re) return field;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(field);
+  std::unique_ptr<icu::RegexMatcher> m(extract_re->matcher(text, status));
+  if (U_FAILURE(status) || !m->find(status) || U_FAILURE(status)) return "";
+  const icu::UnicodeString found = m->group(m->groupCount() > 0 ? 1 : 0, status);
+  std::string out;
+  if (U_SUCCESS(status)) found.toUTF8String(out);
+  return out;
+}
+
 Result<Mapping> LoadMapping(const std::string& path, const domain::Jurisdiction& j) {
   Diagnostics diag;
   const std::filesystem::path p(path);
@@ -54,7 +81,13 @@ Result<Mapping> LoadMapping(const std::string& path, const domain::Jurisdiction&
     if (r.ok()) {
       m.source = r.String("source", true);
       m.key = r.String("key", true);
-      m.time_format = r.String("time_format", true);
+      if (r.Get("time_format").IsSequence()) {
+        m.time_formats = r.Strings("time_format");
+      } else {
+        m.time_formats.push_back(r.String("time_format", true));
+      }
+      if (m.time_formats.empty()) r.Error("time_format", "name at least one format");
+      m.empty_values = r.Strings("empty_values");
       m.utc_offset_minutes = r.Number<int>("utc_offset_minutes", 0, -720, 840);
       m.received_at = r.String("received_at", true);
       m.due_at = r.String("due_at", false);
@@ -94,16 +127,21 @@ Result<Mapping> LoadMapping(const std::string& path, const domain::Jurisdiction&
           if (!known(v)) diag.Add(path, 0, field, "unknown " + what + " '" + v + "'");
         }
       };
-      check(m.status, "status.map", [](const std::string& v) { return v == "open" || v == "closed"; },
-            "status (expected open or closed)");
-      check(m.channel, "channel.map",
-            [](const std::string& v) { return domain::ParseChannel(v).has_value(); }, "channel");
-      check(m.category, "category.map",
-            [&](const std::string& v) { return j.taxonomy.Find(v) != nullptr; }, "category");
-      check(m.area, "area.map", [&](const std::string& v) { return j.FindArea(v) != nullptr; },
-            "area code");
-      check(m.unit, "unit.map", [&](const std::string& v) { return j.units.Find(v) != nullptr; },
-            "unit");
+      check(
+          m.status, "status.map", [](const std::string& v) { return v == "open" || v == "closed"; },
+          "status (expected open or closed)");
+      check(
+          m.channel, "channel.map",
+          [](const std::string& v) { return domain::ParseChannel(v).has_value(); }, "channel");
+      check(
+          m.category, "category.map",
+          [&](const std::string& v) { return j.taxonomy.Find(v) != nullptr; }, "category");
+      check(
+          m.area, "area.map", [&](const std::string& v) { return j.FindArea(v) != nullptr; },
+          "area code");
+      check(
+          m.unit, "unit.map", [&](const std::string& v) { return j.units.Find(v) != nullptr; },
+          "unit");
     }
   }
   if (!diag.empty()) {

@@ -3,7 +3,10 @@
 // file, the line and the field; unknown keys are errors. See config/import/*.yaml.
 #pragma once
 
+#include <unicode/regex.h>
+
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,21 +16,34 @@
 
 namespace jiesu::importer {
 
-// A column whose values are translated through a map (with an optional default).
+// A column whose values are translated through a map (with an optional default). With
+// `extract`, the value is what the regular expression's first group (or whole match) finds in
+// the column ("" when nothing): "(A[0-9]+[区县])" takes the district out of a title. ICU
+// regular expressions, so classes of Chinese characters work. With no column, every row takes
+// the default.
 struct MappedColumn {
   std::string column;
   std::map<std::string, std::string> values;
   std::optional<std::string> fallback;  // for values not in the map; else the row is rejected
+  std::string extract;                  // ICU regular expression, or ""
+  std::shared_ptr<const icu::RegexPattern> extract_re;
+
+  // The value of `field` to look up in `values` (the extraction, when there is one).
+  std::string Value(const std::string& field) const;
 };
 
 struct Mapping {
-  std::string source;       // names the imported keys; a re-run skips keys already imported
-  std::string key;          // the column holding the source system's id
-  std::string time_format;  // strptime(3) format of every time column
+  std::string source;  // names the imported keys; a re-run skips keys already imported
+  std::string key;     // the column holding the source system's id
+  // strptime(3) formats of the time columns, tried in order (one, or a list when the source
+  // mixes them).
+  std::vector<std::string> time_formats;
+  // Values that mean "no value" in this source ("NA", "N/A"), read as empty.
+  std::vector<std::string> empty_values;
   int utc_offset_minutes = 0;
-  std::string received_at;  // column
-  std::string due_at;       // optional column
-  std::string closed_at;    // optional column
+  std::string received_at;             // column
+  std::string due_at;                  // optional column
+  std::string closed_at;               // optional column
   std::optional<MappedColumn> status;  // values map to "open" or "closed"
   std::string title;                   // optional column
   std::vector<std::string> content;    // columns joined with "; "
