@@ -487,8 +487,9 @@ TEST_F(HttpTest, ScoresDrillDownClaimsAndNoticesOverHttp) {
   for (const auto& o : queue.at("orders").as_array()) queued |= o.at("id").as_int64() == id;
   EXPECT_TRUE(queued);
   EXPECT_EQ(chaoyang->Get("/api/v1/visits/queue").status, 403);
-  ok(visitor->Post(base + "/visit",
-                   R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
+  ok(visitor->Post(
+      base + "/visit",
+      R"({"reached":true,"contacted":true,"solved":true,"satisfaction":"satisfied"})"));
 
   auto figure = [&](Client& c, const char* metric) {
     json::value u = ok(c.Get("/api/v1/scores/110105?period=" + month));
@@ -551,11 +552,11 @@ TEST_F(HttpTest, ScoresDrillDownClaimsAndNoticesOverHttp) {
 
   // Bad input is refused with the field named.
   for (const std::string& bad : std::vector<std::string>{
-           "/api/v1/scores?period=2026-13", "/api/v1/scores", "/api/v1/scores?period=" + month +
-                                                             "&colour=red",
-        "/api/v1/scores/110105/orders?period=" + month + "&metric=happiness",
-        "/api/v1/scores/110105/orders?period=" + month + "&metric=response&passed=maybe",
-        "/api/v1/scores?period=" + month + "&class=village"}) {
+           "/api/v1/scores?period=2026-13", "/api/v1/scores",
+           "/api/v1/scores?period=" + month + "&colour=red",
+           "/api/v1/scores/110105/orders?period=" + month + "&metric=happiness",
+           "/api/v1/scores/110105/orders?period=" + month + "&metric=response&passed=maybe",
+           "/api/v1/scores?period=" + month + "&class=village"}) {
     Response r = analyst->Get(bad);
     EXPECT_EQ(r.status, 400) << bad << " " << r.body;
   }
@@ -611,11 +612,12 @@ TEST_F(HttpTest, JointSupervisionOrderOverHttp) {
   json::value by_order =
       ok(supervisor->Get("/api/v1/supervisions?order_id=" + std::to_string(order)));
   EXPECT_EQ(by_order.at("supervisions").as_array().size(), 1u);
-  for (const char* bad : {R"({"units":["nowhere"],"title":"t","demand":"d","days":3})",
-                          R"({"units":["110105"],"title":"t","demand":"d","days":0})",
-                          R"({"units":[],"title":"t","demand":"d","days":3})",
-                          R"({"order_id":999999,"units":["110105"],"title":"t","demand":"d","days":3})",
-                          R"({"units":["110105"],"title":"t","demand":"d","days":3,"colour":1})"}) {
+  for (const char* bad :
+       {R"({"units":["nowhere"],"title":"t","demand":"d","days":3})",
+        R"({"units":["110105"],"title":"t","demand":"d","days":0})",
+        R"({"units":[],"title":"t","demand":"d","days":3})",
+        R"({"order_id":999999,"units":["110105"],"title":"t","demand":"d","days":3})",
+        R"({"units":["110105"],"title":"t","demand":"d","days":3,"colour":1})"}) {
     EXPECT_EQ(supervisor->Post("/api/v1/supervisions", bad).status, 400) << bad;
   }
   EXPECT_EQ(ok(supervisor->Get("/api/v1/supervisions")).at("supervisions").as_array().size(), 1u);
@@ -661,6 +663,29 @@ TEST_F(HttpTest, AnalyticsBreakdownsOverHttp) {
     EXPECT_DOUBLE_EQ(g.at("per_10k_residents").to_number<double>(), expected);
   }
   EXPECT_TRUE(seen);
+  // Time to sign and to reply: one order dispatched to 朝阳区, signed and replied at once.
+  auto by_unit = [&] {
+    json::value v = ok(analyst->Get("/api/v1/analytics?" + range + "&by=unit&unit=110105"));
+    return v.at("groups").as_array().empty()
+               ? json::value(json::object{{"signed", 0}, {"replied", 0}})
+               : v.at("groups").at(0);
+  };
+  const json::value unit_before = by_unit();
+  const std::string order =
+      "/api/v1/orders/" +
+      std::to_string(ok(agent->Post("/api/v1/orders", kIntake), 201).at("id").as_int64());
+  ok(agent->Post(order + "/send-to-dispatch", ""));
+  ok(dispatcher->Post(order + "/dispatch", R"({"lead_unit":"110105"})"));
+  ok(chaoyang->Post(order + "/legs/1/sign", ""));
+  ok(chaoyang->Post(order + "/legs/1/reply", R"({"text":"已修复","result":"resolved"})"));
+  const json::value unit_after = by_unit();
+  EXPECT_EQ(unit_after.at("signed").as_int64() - unit_before.at("signed").as_int64(), 1);
+  EXPECT_EQ(unit_after.at("replied").as_int64() - unit_before.at("replied").as_int64(), 1);
+  EXPECT_LT(unit_after.at("mean_hours_to_sign").to_number<double>(), 1.0);
+  int64_t in_buckets = 0;
+  for (const auto& b : unit_after.at("signed_by_hours").as_array()) in_buckets += b.as_int64();
+  EXPECT_EQ(in_buckets, unit_after.at("signed").as_int64());
+  EXPECT_EQ(unit_after.at("replied_by_hours").as_array().size(), 8u);
   json::value days = ok(dispatcher->Get("/api/v1/analytics?" + range + "&by=day&category=01"));
   ASSERT_EQ(days.at("groups").as_array().size(), 1u);
   EXPECT_EQ(days.at("groups").at(0).at("day").as_string(), today);
@@ -668,8 +693,9 @@ TEST_F(HttpTest, AnalyticsBreakdownsOverHttp) {
   EXPECT_EQ(chaoyang->Get("/api/v1/analytics?" + range + "&unit=bj.heat").status, 403);
   ok(chaoyang->Get("/api/v1/analytics?" + range));
   for (const std::string& bad : std::vector<std::string>{
-           "/api/v1/analytics?from=2026-13-01&to=" + today, "/api/v1/analytics?" + range + "&by=colour",
-           "/api/v1/analytics?from=" + today, "/api/v1/analytics?" + range + "&size=3",
+           "/api/v1/analytics?from=2026-13-01&to=" + today,
+           "/api/v1/analytics?" + range + "&by=colour", "/api/v1/analytics?from=" + today,
+           "/api/v1/analytics?" + range + "&size=3",
            "/api/v1/analytics?from=2026-02-01&to=2026-01-01"}) {
     EXPECT_EQ(analyst->Get(bad).status, 400) << bad;
   }

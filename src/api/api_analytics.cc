@@ -1,5 +1,5 @@
-// GET /api/v1/analytics: breakdowns, daily series and completion-time distributions over the
-// rollups.
+// GET /api/v1/analytics: breakdowns, daily series and the distributions of the time to sign,
+// reply and complete, over the rollups.
 #include <algorithm>
 #include <cmath>
 
@@ -71,15 +71,20 @@ Result<HttpResponse> Api::AnalyticsQuery(Call& c) {
             std::round(static_cast<double>(g.m.received) * 1e4 / a->population * 100) / 100;
       }
     }
-    row["completed"] = g.m.completed;
+    // Counts, mean hours and the distribution over the duration buckets of one measure.
+    auto durations = [&](const std::string& name, const char* mean, int64_t n, int64_t ms,
+                         const auto& buckets) {
+      row[name] = n;
+      row[mean] = n > 0 ? json::value(static_cast<double>(ms) / static_cast<double>(n) / 3.6e6)
+                        : json::value(nullptr);
+      json::array a;
+      for (auto b : buckets) a.emplace_back(b);
+      row[name + "_by_hours"] = std::move(a);
+    };
+    durations("completed", "mean_hours_to_complete", g.m.completed, g.m.completed_ms, g.m.buckets);
     row["completed_on_time"] = g.m.completed_on_time;
-    row["mean_hours_to_complete"] =
-        g.m.completed > 0
-            ? json::value(static_cast<double>(g.m.completed_ms) / g.m.completed / 3.6e6)
-            : json::value(nullptr);
-    json::array buckets;
-    for (auto b : g.m.buckets) buckets.emplace_back(b);
-    row["completed_by_hours"] = std::move(buckets);
+    durations("signed", "mean_hours_to_sign", g.m.signed_count, g.m.signed_ms, g.m.sign_buckets);
+    durations("replied", "mean_hours_to_reply", g.m.replied, g.m.replied_ms, g.m.reply_buckets);
     rows.emplace_back(std::move(row));
   }
   json::array bounds;

@@ -14,7 +14,7 @@
 
 namespace jiesu::domain {
 
-// Completion-time buckets, upper bounds in hours (the last is open-ended).
+// Duration buckets (to complete, sign, reply), upper bounds in hours (the last is open-ended).
 inline constexpr std::array<int, 7> kDurationBucketHours = {1, 4, 24, 72, 168, 360, 720};
 inline constexpr size_t kDurationBuckets = kDurationBucketHours.size() + 1;
 
@@ -29,10 +29,18 @@ struct RollupKey {
 
 struct RollupMeasures {
   int64_t received = 0;
-  int64_t completed = 0;       // closed or answered directly, on this day
-  int64_t completed_ms = 0;    // Σ time from receipt to completion
+  int64_t completed = 0;          // closed or answered directly, on this day
+  int64_t completed_ms = 0;       // Σ time from receipt to completion
   int64_t completed_on_time = 0;  // completed by the lead leg's reply deadline (or undispatched)
   std::array<int64_t, kDurationBuckets> buckets{};  // completions by time taken
+  // The lead leg of the latest dispatch: signed (签收) and replied (办结反馈) on this day, with
+  // the time from its dispatch and the same buckets.
+  int64_t signed_count = 0;
+  int64_t signed_ms = 0;
+  std::array<int64_t, kDurationBuckets> sign_buckets{};
+  int64_t replied = 0;
+  int64_t replied_ms = 0;
+  std::array<int64_t, kDurationBuckets> reply_buckets{};
   RollupMeasures& operator+=(const RollupMeasures& o);
   RollupMeasures Negated() const;
   bool operator==(const RollupMeasures&) const = default;
@@ -58,5 +66,8 @@ struct Contribution {
 };
 
 Contribution ContributionOf(const Order& o, int utc_offset_minutes);
+
+// The bucket of a duration: the first upper bound it is under, or the open-ended last one.
+size_t DurationBucket(int64_t ms);
 
 }  // namespace jiesu::domain

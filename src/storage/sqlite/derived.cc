@@ -32,29 +32,47 @@ INSERT INTO score_visits (unit_id, at, order_id, contacted, solved, satisfaction
                           first_satisfaction, reopen_count)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"};
 constexpr Query kSelectDerivedVersion{"derived_version",
-                                "SELECT value FROM store_meta WHERE key = 'derived_version'"};
+                                      "SELECT value FROM store_meta WHERE key = 'derived_version'"};
 constexpr Query kSetDerivedVersion{
     "set_derived_version", "UPDATE store_meta SET value = ?1 WHERE key = 'derived_version'"};
 constexpr Query kUpsertRollup{"upsert_rollup", R"sql(
-INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed, completed_ms,
-                          completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed,
+                          completed_ms, completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7, signed,
+                          signed_ms, s0, s1, s2, s3, s4, s5, s6, s7, replied, replied_ms, r0, r1,
+                          r2, r3, r4, r5, r6, r7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)
 ON CONFLICT (day, category, district, unit, channel) DO UPDATE SET
   received = received + excluded.received, completed = completed + excluded.completed,
   completed_ms = completed_ms + excluded.completed_ms,
-  completed_on_time = completed_on_time + excluded.completed_on_time,
-  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
-  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+  completed_on_time = completed_on_time + excluded.completed_on_time, b0 = b0 + excluded.b0,
+  b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3, b4 = b4 + excluded.b4,
+  b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7,
+  signed = signed + excluded.signed, signed_ms = signed_ms + excluded.signed_ms,
+  s0 = s0 + excluded.s0, s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
+  s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6, s7 = s7 + excluded.s7,
+  replied = replied + excluded.replied, replied_ms = replied_ms + excluded.replied_ms,
+  r0 = r0 + excluded.r0, r1 = r1 + excluded.r1, r2 = r2 + excluded.r2, r3 = r3 + excluded.r3,
+  r4 = r4 + excluded.r4, r5 = r5 + excluded.r5, r6 = r6 + excluded.r6, r7 = r7 + excluded.r7)sql"};
 constexpr Query kUpsertRollupArea{"upsert_rollup_area", R"sql(
 INSERT INTO rollup_area (day, category, district, received, completed, completed_ms,
-                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7, signed, signed_ms, s0,
+                         s1, s2, s3, s4, s5, s6, s7, replied, replied_ms, r0, r1, r2, r3, r4, r5,
+                         r6, r7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
 ON CONFLICT (day, category, district) DO UPDATE SET
   received = received + excluded.received, completed = completed + excluded.completed,
   completed_ms = completed_ms + excluded.completed_ms,
-  completed_on_time = completed_on_time + excluded.completed_on_time,
-  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
-  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+  completed_on_time = completed_on_time + excluded.completed_on_time, b0 = b0 + excluded.b0,
+  b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3, b4 = b4 + excluded.b4,
+  b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7,
+  signed = signed + excluded.signed, signed_ms = signed_ms + excluded.signed_ms,
+  s0 = s0 + excluded.s0, s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
+  s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6, s7 = s7 + excluded.s7,
+  replied = replied + excluded.replied, replied_ms = replied_ms + excluded.replied_ms,
+  r0 = r0 + excluded.r0, r1 = r1 + excluded.r1, r2 = r2 + excluded.r2, r3 = r3 + excluded.r3,
+  r4 = r4 + excluded.r4, r5 = r5 + excluded.r5, r6 = r6 + excluded.r6, r7 = r7 + excluded.r7)sql"};
 constexpr Query kUpsertTag{"upsert_tag", R"sql(
 INSERT INTO rollup_tags (day, tag, category, district, received) VALUES (?1, ?2, ?3, ?4, ?5)
 ON CONFLICT (day, tag, category, district) DO UPDATE SET received = received + excluded.received)sql"};
@@ -144,9 +162,14 @@ void BindMeasures(Statement& st, int first, const domain::RollupMeasures& m) {
       .Bind(first + 1, m.completed)
       .Bind(first + 2, m.completed_ms)
       .Bind(first + 3, m.completed_on_time);
-  for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
-    st.Bind(first + 4 + static_cast<int>(b), m.buckets[b]);
-  }
+  const int k = static_cast<int>(domain::kDurationBuckets);
+  for (int b = 0; b < k; ++b) st.Bind(first + 4 + b, m.buckets[static_cast<size_t>(b)]);
+  const int sign = first + 4 + k;
+  st.Bind(sign, m.signed_count).Bind(sign + 1, m.signed_ms);
+  for (int b = 0; b < k; ++b) st.Bind(sign + 2 + b, m.sign_buckets[static_cast<size_t>(b)]);
+  const int reply = sign + 2 + k;
+  st.Bind(reply, m.replied).Bind(reply + 1, m.replied_ms);
+  for (int b = 0; b < k; ++b) st.Bind(reply + 2 + b, m.reply_buckets[static_cast<size_t>(b)]);
 }
 
 // Adds after − before to the rollups.
@@ -202,8 +225,7 @@ Status WriteDerived(Connection& c, const Order* before, const Order& o,
   return WriteRollups(c, before, o, options.utc_offset_minutes);
 }
 
-Result<int64_t> RebuildDerivedIn(Connection& c,
-                                 const std::function<Result<Order>(int64_t)>& load,
+Result<int64_t> RebuildDerivedIn(Connection& c, const std::function<Result<Order>(int64_t)>& load,
                                  const DerivedOptions& options) {
   JIESU_RETURN_IF_ERROR(
       c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "

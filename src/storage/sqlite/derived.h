@@ -15,7 +15,7 @@
 namespace jiesu::storage::sqlite {
 
 // Bump when the derivation changes: the store then rebuilds the tables on open.
-inline constexpr int kDerivedVersion = 2;
+inline constexpr int kDerivedVersion = 3;  // 3: time to sign and reply in the rollups
 
 struct DerivedOptions {
   int utc_offset_minutes = 480;  // local days of the rollups

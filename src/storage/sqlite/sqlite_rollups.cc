@@ -35,7 +35,10 @@ Result<std::vector<RollupGroup>> SqliteStore::QueryRollups(const RollupQuery& q)
   if (!keys.empty()) sql += keys + ", ";
   sql +=
       "sum(received), sum(completed), sum(completed_ms), sum(completed_on_time), sum(b0), "
-      "sum(b1), sum(b2), sum(b3), sum(b4), sum(b5), sum(b6), sum(b7) FROM ";
+      "sum(b1), sum(b2), sum(b3), sum(b4), sum(b5), sum(b6), sum(b7), sum(signed), "
+      "sum(signed_ms), sum(s0), sum(s1), sum(s2), sum(s3), sum(s4), sum(s5), sum(s6), sum(s7), "
+      "sum(replied), sum(replied_ms), sum(r0), sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), "
+      "sum(r6), sum(r7) FROM ";
   sql += coarse ? "rollup_area" : "rollup_daily";
   sql += " WHERE day >= ?1 AND day < ?2";
   if (!q.category_prefix.empty()) sql += " AND substr(category, 1, length(?3)) = ?3";
@@ -68,9 +71,16 @@ Result<std::vector<RollupGroup>> SqliteStore::QueryRollups(const RollupQuery& q)
     g.m.completed = st.Int(b + 1);
     g.m.completed_ms = st.Int(b + 2);
     g.m.completed_on_time = st.Int(b + 3);
-    for (size_t k = 0; k < domain::kDurationBuckets; ++k) {
-      g.m.buckets[k] = st.Int(b + 4 + static_cast<int>(k));
-    }
+    const int nb = static_cast<int>(domain::kDurationBuckets);
+    for (int k = 0; k < nb; ++k) g.m.buckets[static_cast<size_t>(k)] = st.Int(b + 4 + k);
+    const int sign = b + 4 + nb;
+    g.m.signed_count = st.Int(sign);
+    g.m.signed_ms = st.Int(sign + 1);
+    for (int k = 0; k < nb; ++k) g.m.sign_buckets[static_cast<size_t>(k)] = st.Int(sign + 2 + k);
+    const int reply = sign + 2 + nb;
+    g.m.replied = st.Int(reply);
+    g.m.replied_ms = st.Int(reply + 1);
+    for (int k = 0; k < nb; ++k) g.m.reply_buckets[static_cast<size_t>(k)] = st.Int(reply + 2 + k);
     if (nk == 0 && g.m.received == 0 && st.IsNull(b)) return out;  // no rows at all
     out.push_back(std::move(g));
   }
