@@ -29,10 +29,11 @@
 
 #include "app/app.h"
 #include "config/loader.h"
-#include "http_client.h"
 #include "domain/lifecycle.h"
 #include "domain/rollup.h"
+#include "http_client.h"
 #include "importer/importer.h"
+#include "storage/sqlite/derived.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace {
@@ -47,7 +48,8 @@ double Ms(Steady::time_point t0) {
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
+  return v[std::min(v.size() - 1,
+                    static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
 }
 
 void Exec(sqlite3* db, const char* sql) {
@@ -72,7 +74,8 @@ INSERT INTO orders (id, code, state, channel, urgency, request_type, category, c
                     street, title, content, address, confidential, caller_hash, created_at,
                     updated_at, reply_due, version)
 VALUES (?1, ?2, 'closed', ?3, 'normal', 'complaint', ?4, substr(?4, 1, 2), substr(?4, 1, 4), ?5,
-        '', '', '', '', 0, '', ?6, ?6, NULL, 7))sql", -1, &ins, nullptr);
+        '', '', '', '', 0, '', ?6, ?6, NULL, 7))sql",
+                     -1, &ins, nullptr);
   std::vector<std::string> cats, districts, units, channels;
   for (const auto& c : j.taxonomy.all()) {
     if (c.code.size() >= 4) cats.push_back(c.code);
@@ -112,8 +115,8 @@ VALUES (?1, ?2, 'closed', ?3, 'normal', 'complaint', ?4, substr(?4, 1, 2), subst
       std::exit(1);
     }
     sqlite3_reset(ins);
-    const int32_t day = static_cast<int32_t>(
-        LocalDate(FromUnixMillis(created), 480).time_since_epoch().count());
+    const int32_t day =
+        static_cast<int32_t>(LocalDate(FromUnixMillis(created), 480).time_since_epoch().count());
     domain::RollupMeasures m;
     m.received = 1;
     daily[{day, cat, dist, unit, ch}] += m;
@@ -122,8 +125,10 @@ VALUES (?1, ?2, 'closed', ?3, 'normal', 'complaint', ?4, substr(?4, 1, 2), subst
   sqlite3_finalize(ins);
   sqlite3_stmt* r1 = nullptr;
   sqlite3_prepare_v2(db, R"sql(
-INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))sql", -1,
-                     &r1, nullptr);
+INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed,
+                          completed_ms, completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))sql",
+                     -1, &r1, nullptr);
   for (const auto& [k, m] : daily) {
     sqlite3_bind_int64(r1, 1, k.day);
     sqlite3_bind_text(r1, 2, k.category.c_str(), -1, SQLITE_STATIC);
@@ -137,8 +142,10 @@ INSERT INTO rollup_daily VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, 0, 0, 0, 0,
   sqlite3_finalize(r1);
   sqlite3_stmt* r2 = nullptr;
   sqlite3_prepare_v2(db, R"sql(
-INSERT INTO rollup_area VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))sql", -1, &r2,
-                     nullptr);
+INSERT INTO rollup_area (day, category, district, received, completed, completed_ms,
+                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))sql",
+                     -1, &r2, nullptr);
   for (const auto& [k, m] : area) {
     sqlite3_bind_int64(r2, 1, std::get<0>(k));
     sqlite3_bind_text(r2, 2, std::get<1>(k).c_str(), -1, SQLITE_STATIC);
@@ -149,17 +156,24 @@ INSERT INTO rollup_area VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
   }
   sqlite3_finalize(r2);
   Exec(db, "COMMIT");
-  std::printf("generated %lld orders, %zu daily rollup rows, %zu area rollup rows in %.0f s; indexing\n",
-              static_cast<long long>(n), daily.size(), area.size(), Ms(t0) / 1000);
+  std::printf(
+      "generated %lld orders, %zu daily rollup rows, %zu area rollup rows in %.0f s; indexing\n",
+      static_cast<long long>(n), daily.size(), area.size(), Ms(t0) / 1000);
   std::fflush(stdout);
   // The best index for the GROUP BY: covering, range on created_at.
   Exec(db,
-       "CREATE INDEX bench_orders_created_cat_district ON orders(created_at, category, district);"
-       "UPDATE store_meta SET value = (SELECT max(id) FROM orders) WHERE key = 'fts_watermark';"
-       "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('derived_version', 2);"
-       "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('derived_offset', 480);"
-       "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('bench_analytics_ready', 1);"
-       "PRAGMA journal_mode=WAL;");
+       (std::string() +
+        "CREATE INDEX bench_orders_created_cat_district ON orders(created_at, category, district);"
+        "UPDATE store_meta SET value = (SELECT max(id) FROM orders) WHERE key = 'fts_watermark';"
+        "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('derived_version', " +
+        std::to_string(storage::sqlite::kDerivedVersion) +
+        ");"
+        "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('derived_offset', 480);"
+        "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('bench_analytics_ready', " +
+        std::to_string(storage::sqlite::kDerivedVersion) +
+        ");"
+        "PRAGMA journal_mode=WAL;")
+           .c_str());
   sqlite3_close(db);
   std::printf("database ready in %.0f s\n", Ms(t0) / 1000);
 }
@@ -170,9 +184,12 @@ bool Ready(const std::string& path) {
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;
   bool ready = false;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM store_meta WHERE key = 'bench_analytics_ready'",
-                         -1, &st, nullptr) == SQLITE_OK) {
-    ready = sqlite3_step(st) == SQLITE_ROW;
+  // Built for the current derivation (else opening it would rebuild the rollups from an event
+  // log the generator does not write).
+  if (sqlite3_prepare_v2(db, "SELECT value FROM store_meta WHERE key = 'bench_analytics_ready'", -1,
+                         &st, nullptr) == SQLITE_OK) {
+    ready = sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_int64(st, 0) == storage::sqlite::kDerivedVersion;
   }
   sqlite3_finalize(st);
   sqlite3_close(db);
@@ -196,7 +213,8 @@ void Breakdown(const domain::Jurisdiction& j, int64_t n) {
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(db, R"sql(
 SELECT category, district, count(*) FROM orders WHERE created_at >= ?1 AND created_at < ?2
-GROUP BY category, district)sql", -1, &q, nullptr);
+GROUP BY category, district)sql",
+                     -1, &q, nullptr);
   const int32_t first_day = static_cast<int32_t>(
       LocalDate(*ParseRfc3339("2025-01-01T00:00:00+08:00"), 480).time_since_epoch().count());
   std::mt19937_64 rng(30);
@@ -204,8 +222,7 @@ GROUP BY category, district)sql", -1, &q, nullptr);
   int64_t check_raw = 0, check_roll = 0;
   for (int i = 0; i < 60; ++i) {
     const int32_t from = first_day + static_cast<int32_t>(rng() % 330);
-    const int64_t from_ms =
-        ToUnixMillis(StartOfLocalDay(Date(std::chrono::days(from)), 480));
+    const int64_t from_ms = ToUnixMillis(StartOfLocalDay(Date(std::chrono::days(from)), 480));
     auto t0 = Steady::now();
     sqlite3_bind_int64(q, 1, from_ms);
     sqlite3_bind_int64(q, 2, from_ms + 30 * kDayMs);
@@ -238,11 +255,12 @@ GROUP BY category, district)sql", -1, &q, nullptr);
     std::exit(1);
   }
   const double p95_roll = Percentile(roll, 0.95), p95_raw = Percentile(raw, 0.95);
-  std::printf("30-day breakdown by category x district on %lld orders (50 windows, %lld requests "
-              "counted, same totals both ways): rollups p50 %.2f ms p95 %.2f ms; SQLite GROUP BY "
-              "with a covering index p50 %.1f ms p95 %.1f ms\n",
-              static_cast<long long>(n), static_cast<long long>(check_roll),
-              Percentile(roll, 0.5), p95_roll, Percentile(raw, 0.5), p95_raw);
+  std::printf(
+      "30-day breakdown by category x district on %lld orders (50 windows, %lld requests "
+      "counted, same totals both ways): rollups p50 %.2f ms p95 %.2f ms; SQLite GROUP BY "
+      "with a covering index p50 %.1f ms p95 %.1f ms\n",
+      static_cast<long long>(n), static_cast<long long>(check_roll), Percentile(roll, 0.5),
+      p95_roll, Percentile(raw, 0.5), p95_raw);
   std::printf("breakdown_p95_ms_10m=%.2f\n", p95_roll);
   std::printf("sqlite_groupby_p95_ms_10m=%.1f\n", p95_raw);
   std::printf("breakdown_speedup_vs_sqlite=%.1f\n", p95_raw / p95_roll);
@@ -376,8 +394,11 @@ void Import(const domain::Jurisdiction& boston, const std::string& src) {
 
 int main(int argc, char** argv) {
   int64_t orders = 10'000'000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--orders") orders = std::stoll(argv[i + 1]);
+  bool only_breakdown = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--orders" && i + 1 < argc) orders = std::stoll(argv[++i]);
+    if (a == "--breakdown-only") only_breakdown = true;
   }
   if (sodium_init() < 0) return 1;
   const std::string src = JIESU_SOURCE_DIR;
@@ -389,6 +410,7 @@ int main(int argc, char** argv) {
   }
   fs::create_directories("build/bench-data");
   Breakdown(*beijing, orders);
+  if (only_breakdown) return 0;
 
   // Intake cost with and without rollups, alternating, best of two runs each: over HTTP (the
   // product's intake) and, stricter, the store alone.
@@ -399,9 +421,10 @@ int main(int argc, char** argv) {
     store_off = std::max(store_off, IntakeRate(*beijing, false, 8));
     store_on = std::max(store_on, IntakeRate(*beijing, true, 8));
   }
-  std::printf("intake over HTTP, 64 connections, durable: %.0f orders/s with rollups, %.0f "
-              "without\n",
-              on, off);
+  std::printf(
+      "intake over HTTP, 64 connections, durable: %.0f orders/s with rollups, %.0f "
+      "without\n",
+      on, off);
   std::printf("store alone, 64 threads, durable: %.0f orders/s with rollups, %.0f without\n",
               store_on, store_off);
   std::printf("rollup_intake_overhead_pct=%.1f\n", (off - on) / off * 100);
