@@ -55,14 +55,16 @@ double InSampleScale(const DailySeries& s, size_t train_end) {
   return n > 0 ? sum / n : 1.0;
 }
 
-Result2 Evaluate(const DailySeries& s, const std::set<Date>& holidays, int h, size_t test_from) {
+Result2 Evaluate(const DailySeries& s, const std::set<Date>& holidays, int h, size_t test_from,
+                 size_t test_to, bool median) {
   const size_t dev_from = test_from - 56;
-  const auto p = analytics::TuneParams(s, holidays, h, dev_from, test_from);
-  const auto f = analytics::HoltWintersForecasts(s, holidays, p, h);
+  const auto p = analytics::TuneParams(s, holidays, h, dev_from, test_from, median);
+  auto f = analytics::HoltWintersForecasts(s, holidays, p, h);
+  if (median) f = analytics::PoissonMedians(f);
   const auto naive = analytics::SeasonalNaiveForecasts(s);
   Result2 r;
-  r.mae_model = analytics::MeanAbsoluteError(s, f, test_from, s.values.size());
-  r.mae_naive = analytics::MeanAbsoluteError(s, naive, test_from, s.values.size());
+  r.mae_model = analytics::MeanAbsoluteError(s, f, test_from, test_to);
+  r.mae_naive = analytics::MeanAbsoluteError(s, naive, test_from, test_to);
   r.mase_rel = r.mae_naive > 0 ? r.mae_model / r.mae_naive : 0;
   const double scale = InSampleScale(s, test_from);
   r.mase_model = r.mae_model / scale;
@@ -75,7 +77,19 @@ Result2 Evaluate(const DailySeries& s, const std::set<Date>& holidays, int h, si
 int main(int argc, char** argv) {
   std::string data = std::getenv("JIESU_DATA_DIR") ? std::getenv("JIESU_DATA_DIR")
                                                     : std::string(JIESU_SOURCE_DIR) + "/../shared/data";
-  if (argc > 1) data = argv[1];
+  // --dev: score on 2015-09-01..10-31 (tuned on the 8 weeks before) to choose between model
+  // variants without looking at the test days. --point mean|median: the point forecast.
+  bool dev = false, median = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--dev") {
+      dev = true;
+    } else if (a == "--point" && i + 1 < argc) {
+      median = std::string(argv[++i]) == "median";
+    } else {
+      data = a;
+    }
+  }
   const fs::path file = fs::path(data) / "boston311-2015" / "boston311_2015_all_types_except5.csv.gz";
   if (!fs::exists(file)) {
     std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n",
@@ -122,10 +136,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", st.ok() ? "no TYPE/OPEN_DT columns" : st.error().ToString().c_str());
     return 1;
   }
-  const size_t test_from = *total.IndexOf(*OpenDate("11/01/2015"));
+  const size_t test_from = *total.IndexOf(*OpenDate(dev ? "09/01/2015" : "11/01/2015"));
+  const size_t test_to = dev ? *total.IndexOf(*OpenDate("11/01/2015")) : total.values.size();
   std::printf("Boston 311 2015: %lld requests over %zu days (%lld rows skipped), %zu types\n",
               static_cast<long long>(rows), days, static_cast<long long>(skipped), by_type.size());
-  std::printf("train 2015-01-01..10-31 (tuned on 09-06..10-31), test 2015-11-01..12-31\n\n");
+  if (dev) {
+    std::printf("DEV: train 2015-01-01..08-31 (tuned on 07-06..08-31), score 2015-09-01..10-31\n");
+  } else {
+    std::printf("train 2015-01-01..10-31 (tuned on 09-06..10-31), test 2015-11-01..12-31\n");
+  }
+  std::printf("point forecast: %s\n\n", median ? "Poisson median of the forecast mean" : "mean");
 
   // The ten largest types by training volume.
   std::vector<std::pair<double, std::string>> sizes;
@@ -139,7 +159,7 @@ int main(int argc, char** argv) {
 
   std::map<int, double> overall, mean_top;
   for (int h : {7, 1}) {
-    const Result2 r = Evaluate(total, holidays, h, test_from);
+    const Result2 r = Evaluate(total, holidays, h, test_from, test_to, median);
     overall[h] = r.mase_rel;
     std::printf("h=%d  all requests                         MAE %7.2f  naive %7.2f  MASE %.3f "
                 "(in-sample scaled: model %.3f, naive %.3f)\n",
@@ -147,7 +167,7 @@ int main(int argc, char** argv) {
     double sum = 0;
     for (const auto& [n, type] : sizes) {
       const DailySeries s{first, by_type[type]};
-      const Result2 t = Evaluate(s, holidays, h, test_from);
+      const Result2 t = Evaluate(s, holidays, h, test_from, test_to, median);
       sum += t.mase_rel;
       std::printf("h=%d  %-38.38s MAE %7.2f  naive %7.2f  MASE %.3f\n", h, type.c_str(),
                   t.mae_model, t.mae_naive, t.mase_rel);

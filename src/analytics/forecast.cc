@@ -99,6 +99,11 @@ std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
     }
     if (t + static_cast<size_t>(h) < n) f[t + static_cast<size_t>(h)] = forecast(t, t + static_cast<size_t>(h));
   }
+  if (p.naive_weight > 0 && h <= 7) {
+    for (size_t i = 7; i < n; ++i) {
+      if (f[i]) f[i] = (1 - p.naive_weight) * *f[i] + p.naive_weight * s.values[i - 7];
+    }
+  }
   return f;
 }
 
@@ -120,11 +125,40 @@ double MeanAbsoluteError(const DailySeries& s, const std::vector<std::optional<d
   return n > 0 ? sum / n : 0.0;
 }
 
+double PoissonMedian(double mean) {
+  if (!(mean > 0)) return 0;
+  // Beyond this the median is floor(mean + 1/3) to within the pmf's precision (and exp(-mean)
+  // underflows).
+  if (mean > 500) return std::floor(mean + 1.0 / 3);
+  // The smallest k with P(X <= k) >= 1/2, summing the pmf from 0.
+  double pmf = std::exp(-mean), cdf = pmf, k = 0;
+  while (cdf < 0.5) {
+    k += 1;
+    pmf *= mean / k;
+    cdf += pmf;
+  }
+  return k;
+}
+
+std::vector<std::optional<double>> PoissonMedians(
+    const std::vector<std::optional<double>>& means) {
+  std::vector<std::optional<double>> out(means.size());
+  for (size_t i = 0; i < means.size(); ++i) {
+    if (means[i]) out[i] = PoissonMedian(*means[i]);
+  }
+  return out;
+}
+
 ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h,
-                       size_t dev_from, size_t dev_to) {
+                       size_t dev_from, size_t dev_to, bool median) {
   DailySeries train{s.first, std::vector<double>(s.values.begin(),
                                                  s.values.begin() + static_cast<std::ptrdiff_t>(
                                                                         std::min(dev_to, s.values.size())))};
+  auto score = [&](const ModelParams& p) {
+    auto f = HoltWintersForecasts(train, holidays, p, h);
+    if (median) f = PoissonMedians(f);
+    return MeanAbsoluteError(train, f, dev_from, dev_to);
+  };
   ModelParams best;
   double best_mae = -1;
   for (double alpha : {0.05, 0.1, 0.2, 0.3, 0.5}) {
@@ -132,14 +166,25 @@ ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int
       for (double phi : {0.9, 0.98}) {
         if (beta == 0.0 && phi != 0.9) continue;  // no trend: damping is irrelevant
         for (double gamma : {0.02, 0.05, 0.1, 0.2, 0.3}) {
-          const ModelParams p{alpha, beta, phi, gamma};
-          const double mae =
-              MeanAbsoluteError(train, HoltWintersForecasts(train, holidays, p, h), dev_from, dev_to);
+          const ModelParams p{alpha, beta, phi, gamma, 0};
+          const double mae = score(p);
           if (best_mae < 0 || mae < best_mae) {
             best_mae = mae;
             best = p;
           }
         }
+      }
+    }
+  }
+  if (h <= 7) {
+    const ModelParams model = best;
+    for (double w : {0.25, 0.5, 0.75}) {
+      ModelParams p = model;
+      p.naive_weight = w;
+      const double mae = score(p);
+      if (mae < best_mae) {
+        best_mae = mae;
+        best = p;
       }
     }
   }

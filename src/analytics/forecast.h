@@ -29,6 +29,10 @@ struct ModelParams {
   double beta = 0.0;   // trend smoothing (0 = no trend)
   double phi = 0.9;    // trend damping
   double gamma = 0.1;  // day-of-week factor smoothing
+  // Weight of the seasonal-naive forecast (the same weekday a week earlier) blended into the
+  // model's, for horizons up to 7 days: series driven by crews' weekly work plans repeat last
+  // week better than any smoothing. 0 = the model alone.
+  double naive_weight = 0;
 };
 
 // Rolling forecasts at horizon `h` days: forecasts[i] predicts values[i] from the values up to
@@ -39,6 +43,12 @@ std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
                                                         const std::set<Date>& holidays,
                                                         const ModelParams& p, int h);
 
+// The point forecasts that minimise absolute error for counts: the median of a Poisson
+// distribution with each forecast as its mean (for small counts the median is below the mean
+// and an integer; for large ones they agree).
+std::vector<std::optional<double>> PoissonMedians(const std::vector<std::optional<double>>& means);
+double PoissonMedian(double mean);
+
 // forecasts[i] = values[i - 7] (for h ≤ 7 the value is known h days ahead).
 std::vector<std::optional<double>> SeasonalNaiveForecasts(const DailySeries& s);
 
@@ -47,8 +57,10 @@ double MeanAbsoluteError(const DailySeries& s, const std::vector<std::optional<d
                          size_t from, size_t to);
 
 // Chooses the parameters with the lowest mean absolute error over [dev_from, dev_to) from a
-// fixed grid (only days before dev_to are looked at). Deterministic.
+// fixed grid (only days before dev_to are looked at), of the forecasts themselves or (with
+// `median`) of their Poisson medians; then, for h ≤ 7, the naive weight (0, ¼, ½, ¾) for
+// those parameters. Deterministic.
 ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h,
-                       size_t dev_from, size_t dev_to);
+                       size_t dev_from, size_t dev_to, bool median = false);
 
 }  // namespace jiesu::analytics

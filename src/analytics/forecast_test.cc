@@ -62,5 +62,19 @@ TEST(ForecastTest, FlatSeriesIsForecastFlatAndNothingBeforeTheModelStarts) {
   EXPECT_EQ(*naive[7], 50.0);
 }
 
+TEST(ForecastTest, PoissonMedians) {
+  EXPECT_EQ(PoissonMedian(0), 0);
+  EXPECT_EQ(PoissonMedian(0.5), 0);  // P(X = 0) = 0.61
+  EXPECT_EQ(PoissonMedian(0.69), 0);  // P(X = 0) = 0.5016
+  EXPECT_EQ(PoissonMedian(0.7), 1);   // P(X = 0) = 0.4966
+  EXPECT_EQ(PoissonMedian(1), 1);
+  EXPECT_EQ(PoissonMedian(2.5), 2);
+  EXPECT_EQ(PoissonMedian(10), 10);
+  EXPECT_EQ(PoissonMedian(1000.2), 1000);
+  const auto m = PoissonMedians({std::nullopt, 3.7});
+  EXPECT_FALSE(m[0].has_value());
+  EXPECT_EQ(*m[1], 4);
+}
+
 }  // namespace
 }  // namespace jiesu::analytics
