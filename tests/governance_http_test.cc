@@ -79,6 +79,11 @@ class GovernanceHttpTest : public ::testing::Test {
 TEST_F(GovernanceHttpTest, DetectorsRaiseExplainableWarningsThatAreAcknowledgedAndSupervised) {
   auto agent = As("agent1");
   auto analyst = As("analyst1");
+  // The demo's few orders are ordinary: nothing is raised.
+  Response quiet = analyst->Post("/api/v1/warnings/detect", "");
+  ASSERT_EQ(quiet.status, 200) << quiet.body;
+  EXPECT_EQ(quiet.json().at("raised").as_int64(), 0);
+  EXPECT_TRUE(analyst->Get("/api/v1/warnings").json().at("warnings").as_array().empty());
   // Ten calls about one problem from eight callers; caller A calls three times and twice more
   // about something else.
   const std::string a = "13800000001";

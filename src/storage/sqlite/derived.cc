@@ -36,37 +36,44 @@ constexpr Query kSelectDerivedVersion{"derived_version",
 constexpr Query kSetDerivedVersion{
     "set_derived_version", "UPDATE store_meta SET value = ?1 WHERE key = 'derived_version'"};
 constexpr Query kUpsertRollup{"upsert_rollup", R"sql(
-INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed,
-                          completed_ms, completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7, signed,
-                          signed_ms, s0, s1, s2, s3, s4, s5, s6, s7, replied, replied_ms, r0, r1,
-                          r2, r3, r4, r5, r6, r7)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)
+INSERT INTO rollup_daily (day, category, district, unit, channel, received, completed, completed_ms,
+                          completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
 ON CONFLICT (day, category, district, unit, channel) DO UPDATE SET
   received = received + excluded.received, completed = completed + excluded.completed,
   completed_ms = completed_ms + excluded.completed_ms,
-  completed_on_time = completed_on_time + excluded.completed_on_time, b0 = b0 + excluded.b0,
-  b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3, b4 = b4 + excluded.b4,
-  b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7,
+  completed_on_time = completed_on_time + excluded.completed_on_time,
+  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
+  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+constexpr Query kUpsertRollupArea{"upsert_rollup_area", R"sql(
+INSERT INTO rollup_area (day, category, district, received, completed, completed_ms,
+                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT (day, category, district) DO UPDATE SET
+  received = received + excluded.received, completed = completed + excluded.completed,
+  completed_ms = completed_ms + excluded.completed_ms,
+  completed_on_time = completed_on_time + excluded.completed_on_time,
+  b0 = b0 + excluded.b0, b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3,
+  b4 = b4 + excluded.b4, b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7)sql"};
+constexpr Query kUpsertLegs{"upsert_rollup_legs", R"sql(
+INSERT INTO rollup_legs_daily (day, category, district, unit, channel, signed, signed_ms, s0, s1,
+                               s2, s3, s4, s5, s6, s7, replied, replied_ms, r0, r1, r2, r3, r4,
+                               r5, r6, r7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20, ?21, ?22, ?23, ?24, ?25)
+ON CONFLICT (day, category, district, unit, channel) DO UPDATE SET
   signed = signed + excluded.signed, signed_ms = signed_ms + excluded.signed_ms,
   s0 = s0 + excluded.s0, s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
   s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6, s7 = s7 + excluded.s7,
   replied = replied + excluded.replied, replied_ms = replied_ms + excluded.replied_ms,
   r0 = r0 + excluded.r0, r1 = r1 + excluded.r1, r2 = r2 + excluded.r2, r3 = r3 + excluded.r3,
   r4 = r4 + excluded.r4, r5 = r5 + excluded.r5, r6 = r6 + excluded.r6, r7 = r7 + excluded.r7)sql"};
-constexpr Query kUpsertRollupArea{"upsert_rollup_area", R"sql(
-INSERT INTO rollup_area (day, category, district, received, completed, completed_ms,
-                         completed_on_time, b0, b1, b2, b3, b4, b5, b6, b7, signed, signed_ms, s0,
-                         s1, s2, s3, s4, s5, s6, s7, replied, replied_ms, r0, r1, r2, r3, r4, r5,
-                         r6, r7)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-        ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
+constexpr Query kUpsertLegsArea{"upsert_rollup_legs_area", R"sql(
+INSERT INTO rollup_legs_area (day, category, district, signed, signed_ms, s0, s1, s2, s3, s4, s5,
+                              s6, s7, replied, replied_ms, r0, r1, r2, r3, r4, r5, r6, r7)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20, ?21, ?22, ?23)
 ON CONFLICT (day, category, district) DO UPDATE SET
-  received = received + excluded.received, completed = completed + excluded.completed,
-  completed_ms = completed_ms + excluded.completed_ms,
-  completed_on_time = completed_on_time + excluded.completed_on_time, b0 = b0 + excluded.b0,
-  b1 = b1 + excluded.b1, b2 = b2 + excluded.b2, b3 = b3 + excluded.b3, b4 = b4 + excluded.b4,
-  b5 = b5 + excluded.b5, b6 = b6 + excluded.b6, b7 = b7 + excluded.b7,
   signed = signed + excluded.signed, signed_ms = signed_ms + excluded.signed_ms,
   s0 = s0 + excluded.s0, s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
   s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6, s7 = s7 + excluded.s7,
@@ -162,14 +169,39 @@ void BindMeasures(Statement& st, int first, const domain::RollupMeasures& m) {
       .Bind(first + 1, m.completed)
       .Bind(first + 2, m.completed_ms)
       .Bind(first + 3, m.completed_on_time);
+  for (size_t b = 0; b < domain::kDurationBuckets; ++b) {
+    st.Bind(first + 4 + static_cast<int>(b), m.buckets[b]);
+  }
+}
+
+void BindLegMeasures(Statement& st, int first, const domain::RollupMeasures& m) {
   const int k = static_cast<int>(domain::kDurationBuckets);
-  for (int b = 0; b < k; ++b) st.Bind(first + 4 + b, m.buckets[static_cast<size_t>(b)]);
-  const int sign = first + 4 + k;
-  st.Bind(sign, m.signed_count).Bind(sign + 1, m.signed_ms);
-  for (int b = 0; b < k; ++b) st.Bind(sign + 2 + b, m.sign_buckets[static_cast<size_t>(b)]);
-  const int reply = sign + 2 + k;
+  st.Bind(first, m.signed_count).Bind(first + 1, m.signed_ms);
+  for (int b = 0; b < k; ++b) st.Bind(first + 2 + b, m.sign_buckets[static_cast<size_t>(b)]);
+  const int reply = first + 2 + k;
   st.Bind(reply, m.replied).Bind(reply + 1, m.replied_ms);
   for (int b = 0; b < k; ++b) st.Bind(reply + 2 + b, m.reply_buckets[static_cast<size_t>(b)]);
+}
+
+// Whether `m` has anything in the main rollup tables' measures / in the legs tables'.
+bool HasMain(const domain::RollupMeasures& m) {
+  domain::RollupMeasures main;
+  main.received = m.received;
+  main.completed = m.completed;
+  main.completed_ms = m.completed_ms;
+  main.completed_on_time = m.completed_on_time;
+  main.buckets = m.buckets;
+  return !(main == domain::RollupMeasures{});
+}
+bool HasLegs(const domain::RollupMeasures& m) {
+  domain::RollupMeasures legs;
+  legs.signed_count = m.signed_count;
+  legs.signed_ms = m.signed_ms;
+  legs.sign_buckets = m.sign_buckets;
+  legs.replied = m.replied;
+  legs.replied_ms = m.replied_ms;
+  legs.reply_buckets = m.reply_buckets;
+  return !(legs == domain::RollupMeasures{});
 }
 
 // Adds after − before to the rollups.
@@ -187,22 +219,31 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
   std::map<std::tuple<int32_t, std::string, std::string>, domain::RollupMeasures> area;
   for (const auto& [k, m] : delta) area[{k.day, k.category, k.district}] += m;
   for (const auto& [k, m] : area) {
-    if (m == domain::RollupMeasures{}) continue;
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollupArea));
-    st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
-    BindMeasures(*st, 4, m);
-    JIESU_RETURN_IF_ERROR(st->Run());
+    if (HasMain(m)) {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollupArea));
+      st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
+      BindMeasures(*st, 4, m);
+      JIESU_RETURN_IF_ERROR(st->Run());
+    }
+    if (HasLegs(m)) {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertLegsArea));
+      st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
+      BindLegMeasures(*st, 4, m);
+      JIESU_RETURN_IF_ERROR(st->Run());
+    }
   }
   for (const auto& [k, m] : delta) {
-    if (m == domain::RollupMeasures{}) continue;
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollup));
-    st->Bind(1, int64_t{k.day})
-        .Bind(2, k.category)
-        .Bind(3, k.district)
-        .Bind(4, k.unit)
-        .Bind(5, k.channel);
-    BindMeasures(*st, 6, m);
-    JIESU_RETURN_IF_ERROR(st->Run());
+    for (const bool legs : {false, true}) {
+      if (!(legs ? HasLegs(m) : HasMain(m))) continue;
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(legs ? kUpsertLegs : kUpsertRollup));
+      st->Bind(1, int64_t{k.day})
+          .Bind(2, k.category)
+          .Bind(3, k.district)
+          .Bind(4, k.unit)
+          .Bind(5, k.channel);
+      (legs ? BindLegMeasures : BindMeasures)(*st, 6, m);
+      JIESU_RETURN_IF_ERROR(st->Run());
+    }
   }
   for (const auto& [t, n] : tags) {
     if (n == 0) continue;
@@ -230,6 +271,7 @@ Result<int64_t> RebuildDerivedIn(Connection& c, const std::function<Result<Order
   JIESU_RETURN_IF_ERROR(
       c.Exec("DELETE FROM timers; DELETE FROM notices; DELETE FROM score_legs; "
              "DELETE FROM score_visits; DELETE FROM rollup_daily; DELETE FROM rollup_area; "
+             "DELETE FROM rollup_legs_daily; DELETE FROM rollup_legs_area; "
              "DELETE FROM rollup_tags;"));
   int64_t last = 0, n = 0;
   while (true) {
