@@ -94,8 +94,9 @@ json::array RowsJson(const std::vector<service::HotspotRow>& rows) {
   return a;
 }
 
-Result<std::string> Only(const HttpRequest& req, const std::vector<std::string>& known,
-                         std::map<std::string, std::string>& out) {
+// The query parameters into `out`, refusing any not in `known`.
+Status Only(const HttpRequest& req, const std::vector<std::string>& known,
+            std::map<std::string, std::string>& out) {
   for (const auto& [k, v] : req.query) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
       return InvalidArgument("unknown query parameter '" + k + "'", k);
@@ -103,7 +104,7 @@ Result<std::string> Only(const HttpRequest& req, const std::vector<std::string>&
     if (!IsValidUtf8(v)) return InvalidArgument(k + " is not valid UTF-8", k);
     out[k] = v;
   }
-  return std::string();
+  return {};
 }
 
 }  // namespace
@@ -111,7 +112,7 @@ Result<std::string> Only(const HttpRequest& req, const std::vector<std::string>&
 void Api::AddTopicRoutes() {
   Add("GET", "/api/v1/topics/candidates", false, [this](Call& c) -> Result<HttpResponse> {
     std::map<std::string, std::string> q;
-    JIESU_RETURN_IF_ERROR(Only(c.req, {"kind", "month"}, q).status());
+    JIESU_RETURN_IF_ERROR(Only(c.req, {"kind", "month"}, q));
     JIESU_ASSIGN_OR_RETURN(auto list, topics_->Candidates(c.actor, q["kind"], q["month"]));
     json::array a;
     for (const auto& cand : list) a.emplace_back(CandidateJson(cand, orders_.jurisdiction()));
@@ -138,7 +139,7 @@ void Api::AddTopicRoutes() {
   });
   Add("GET", "/api/v1/topics", false, [this](Call& c) -> Result<HttpResponse> {
     std::map<std::string, std::string> q;
-    JIESU_RETURN_IF_ERROR(Only(c.req, {"status"}, q).status());
+    JIESU_RETURN_IF_ERROR(Only(c.req, {"status"}, q));
     JIESU_ASSIGN_OR_RETURN(auto list, topics_->List(c.actor, q["status"]));
     json::array a;
     for (const auto& t : list) a.emplace_back(TopicJson(t, orders_.jurisdiction()));
@@ -165,7 +166,7 @@ void Api::AddTopicRoutes() {
 
 Result<HttpResponse> Api::Forecast(Call& c) {
   std::map<std::string, std::string> q;
-  JIESU_RETURN_IF_ERROR(Only(c.req, {"category", "district", "days", "history_days"}, q).status());
+  JIESU_RETURN_IF_ERROR(Only(c.req, {"category", "district", "days", "history_days"}, q));
   service::ForecastQuery fq;
   fq.category = q["category"];
   fq.district = q["district"];
@@ -206,7 +207,7 @@ Result<HttpResponse> Api::Forecast(Call& c) {
 
 Result<HttpResponse> Api::HotspotReport(Call& c) {
   std::map<std::string, std::string> q;
-  JIESU_RETURN_IF_ERROR(Only(c.req, {"month", "format"}, q).status());
+  JIESU_RETURN_IF_ERROR(Only(c.req, {"month", "format"}, q));
   const std::string format = q.count("format") ? q["format"] : "json";
   if (format != "json" && format != "xlsx") {
     return InvalidArgument("format must be json or xlsx", "format");

@@ -41,28 +41,12 @@ Result<int64_t> Scheduler::Tick() {
 }
 
 void Scheduler::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock wait_lock(mu_);
-    while (!stopping_) {
-      wait_lock.unlock();
-      auto r = Tick();
-      if (!r.ok()) std::fprintf(stderr, "scheduler: %s\n", r.error().ToString().c_str());
-      wait_lock.lock();
-      cv_.wait_for(wait_lock, options_.interval, [&] { return stopping_; });
-    }
+  thread_.Start(options_.interval, [this] {
+    auto r = Tick();
+    if (!r.ok()) std::fprintf(stderr, "scheduler: %s\n", r.error().ToString().c_str());
   });
 }
 
-void Scheduler::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Scheduler::Stop() { thread_.Stop(); }
 
 }  // namespace jiesu::service

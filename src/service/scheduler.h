@@ -10,11 +10,10 @@
 // issues everything that fell due meanwhile. Time comes from the injected Clock.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 
+#include "base/periodic.h"
 #include "base/result.h"
 #include "base/time.h"
 #include "storage/store.h"
@@ -48,10 +47,7 @@ class Scheduler {
   SchedulerOptions options_;
   std::mutex tick_mu_;  // one tick at a time
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Periodic thread_;
 };
 
 }  // namespace jiesu::service

@@ -469,28 +469,12 @@ Result<std::vector<storage::ExternalEvent>> Warnings::EventsFor(const storage::W
 }
 
 void Warnings::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock wait_lock(mu_);
-    while (!stopping_) {
-      wait_lock.unlock();
-      auto r = Detect(clock_.Now());
-      if (!r.ok()) std::fprintf(stderr, "warnings: %s\n", r.error().ToString().c_str());
-      wait_lock.lock();
-      cv_.wait_for(wait_lock, options_.interval, [&] { return stopping_; });
-    }
+  thread_.Start(options_.interval, [this] {
+    auto r = Detect(clock_.Now());
+    if (!r.ok()) std::fprintf(stderr, "warnings: %s\n", r.error().ToString().c_str());
   });
 }
 
-void Warnings::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Warnings::Stop() { thread_.Stop(); }
 
 }  // namespace jiesu::service

@@ -16,14 +16,13 @@
 //   repeat_calls      one caller with repeat_min_calls orders in one cluster.
 #pragma once
 
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analytics/detect.h"
+#include "base/periodic.h"
 #include "base/result.h"
 #include "base/time.h"
 #include "domain/jurisdiction.h"
@@ -111,10 +110,7 @@ class Warnings {
   WarningOptions options_;
   std::mutex detect_mu_;  // one detection at a time
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Periodic thread_;
 };
 
 }  // namespace jiesu::service
