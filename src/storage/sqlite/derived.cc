@@ -219,16 +219,11 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
   std::map<std::tuple<int32_t, std::string, std::string>, domain::RollupMeasures> area;
   for (const auto& [k, m] : delta) area[{k.day, k.category, k.district}] += m;
   for (const auto& [k, m] : area) {
-    if (HasMain(m)) {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertRollupArea));
+    for (const bool legs : {false, true}) {
+      if (!(legs ? HasLegs(m) : HasMain(m))) continue;
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(legs ? kUpsertLegsArea : kUpsertRollupArea));
       st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
-      BindMeasures(*st, 4, m);
-      JIESU_RETURN_IF_ERROR(st->Run());
-    }
-    if (HasLegs(m)) {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertLegsArea));
-      st->Bind(1, int64_t{std::get<0>(k)}).Bind(2, std::get<1>(k)).Bind(3, std::get<2>(k));
-      BindLegMeasures(*st, 4, m);
+      (legs ? BindLegMeasures : BindMeasures)(*st, 4, m);
       JIESU_RETURN_IF_ERROR(st->Run());
     }
   }
