@@ -192,6 +192,20 @@ TEST_F(CliTest, DemoHistoryAndMonthlyReport) {
   EXPECT_TRUE(std::regex_search(hot.out, std::regex("[1-9][0-9]* received"))) << hot.out;
   EXPECT_TRUE(fs::exists(dir_ / "out" / ("hotspots-" + month + ".xlsx")));
   EXPECT_EQ(Jiesu("report hotspots" + tools + " --month 2026-1").code, 2);
+  // The categories the hotline confirmed become training rows that train-classifier reads.
+  const std::string rows = (dir_ / "training.csv").string();
+  CliRun exported = Jiesu("export-training" + tools + " --out " + rows);
+  ASSERT_EQ(exported.code, 0) << exported.out;
+  EXPECT_TRUE(std::regex_search(exported.out, std::regex("[1-9][0-9]* rows"))) << exported.out;
+  std::ifstream training(rows);
+  std::string training_header;
+  std::getline(training, training_header);
+  EXPECT_EQ(training_header, "id,text,category,state,suggested,agreed");
+  CliRun trained =
+      Jiesu("train-classifier --min-df 1 --out " + (dir_ / "m.bin").string() + " " + rows);
+  EXPECT_EQ(trained.code, 0) << trained.out;
+  EXPECT_EQ(Jiesu("export-training" + tools).code, 2);  // no --out
+  EXPECT_EQ(Jiesu("export-training" + tools + " --out " + rows + " --from soon").code, 2);
   // The rollups (and the other derived tables) can be recomputed from the event log.
   CliRun rebuilt = Jiesu("rebuild-rollups --config " + Config() + " --db " + db);
   EXPECT_EQ(rebuilt.code, 0) << rebuilt.out;

@@ -17,5 +17,6 @@ int Import(const std::vector<std::string>& args);
 int RebuildRollups(const std::vector<std::string>& args);
 int TrainClassifier(const std::vector<std::string>& args);
 int EvalClassifier(const std::vector<std::string>& args);
+int ExportTraining(const std::vector<std::string>& args);
 
 }  // namespace jiesu::cli

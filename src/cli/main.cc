@@ -44,6 +44,9 @@ commands:
                   [--holdout FILE [--holdout-text COLS] [--holdout-where COL=V]
                    [--holdout-where-not COL=V] [--leak-threshold 0.7]]
                   [--c 4] [--min-df 2] [--ngrams 2] FILE...
+  export-training  the categories the hotline confirmed or corrected, as training rows
+                  (id,text,category,state,suggested,agreed) for train-classifier
+                  --config DIR --db PATH --out FILE [--from RFC3339] [--to RFC3339]
   eval-classifier  accuracy, macro-F1, per-class figures and confusion matrix on labelled rows
                   --model MODEL [--text COLS] [--label COL] [--where COL=V] [--where-not COL=V]
                   FILE...
@@ -83,6 +86,7 @@ int main(int argc, char** argv) {
   if (cmd == "import") return jiesu::cli::Import(rest);
   if (cmd == "train-classifier") return jiesu::cli::TrainClassifier(rest);
   if (cmd == "eval-classifier") return jiesu::cli::EvalClassifier(rest);
+  if (cmd == "export-training") return jiesu::cli::ExportTraining(rest);
   if (cmd == "rebuild-rollups") return jiesu::cli::RebuildRollups(rest);
   if (cmd == "user") {
     if (!rest.empty() && rest[0] == "add")

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
+#include "app/app.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "text/classifier.h"
@@ -172,6 +174,107 @@ int EvalClassifier(const std::vector<std::string>& args) {
     }
   }
   std::fputs(text::FormatReport(text::Score(gold, predicted)).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace jiesu::cli
+
+namespace jiesu::cli {
+namespace {
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+// jiesu export-training: the categories the hotline confirmed or corrected, as training rows
+// for train-classifier (text, category), with what the model had suggested at intake.
+int ExportTraining(const std::vector<std::string>& args) {
+  auto flags = Flags::Parse(args, {"config", "db", "out", "from", "to"}, {});
+  if (!flags.ok()) return Fail("export-training", flags.error(), 2);
+  auto config = flags->Require("config");
+  auto db = flags->Require("db");
+  auto out = flags->Require("out");
+  for (const auto* r : {&config, &db, &out}) {
+    if (!r->ok()) return Fail("export-training", r->error(), 2);
+  }
+  storage::OrderFilter f;
+  for (const char* key : {"from", "to"}) {
+    if (!flags->Has(key)) continue;
+    auto t = ParseRfc3339(flags->Get(key));
+    if (!t.ok()) {
+      return Fail("export-training",
+                  InvalidArgument(std::string("--") + key + ": " + t.error().message, key), 2);
+    }
+    (std::string(key) == "from" ? f.created_from : f.created_to) = *t;
+  }
+  if (!std::filesystem::exists(*db)) {
+    return Fail("export-training", InvalidArgument("no database at " + *db, "db"), 2);
+  }
+  app::AppOptions o;
+  o.config_dir = *config;
+  o.db_path = *db;
+  o.scheduler = false;
+  auto app = app::App::Create(o);
+  if (!app.ok()) return Fail("export-training", app.error(), ExitFor(app.error()));
+  storage::Store& store = (*app)->store();
+  const std::string tmp = *out + ".tmp";
+  std::FILE* file = std::fopen(tmp.c_str(), "w");
+  if (file == nullptr) {
+    return Fail("export-training", Unavailable("cannot write " + tmp), 1);
+  }
+  std::fputs("id,text,category,state,suggested,agreed\n", file);
+  int64_t rows = 0, suggested = 0, agreed = 0;
+  f.limit = 200;
+  while (true) {
+    auto page = store.ListOrders(f);
+    if (!page.ok()) {
+      std::fclose(file);
+      std::remove(tmp.c_str());
+      return Fail("export-training", page.error(), 1);
+    }
+    for (const auto& s : page->orders) {
+      // Confirmed by the hotline: answered, dispatched or beyond; not what is still waiting,
+      // was refused, or was merged into another order.
+      if (s.category.empty() || s.state == domain::OrderState::kReceived ||
+          s.state == domain::OrderState::kRejected || s.state == domain::OrderState::kMerged) {
+        continue;
+      }
+      auto order = store.GetOrder(s.id);
+      if (!order.ok()) continue;
+      const std::string& model = order->draft.suggested.category;
+      const std::string text = s.title.empty()     ? s.content
+                               : s.content.empty() ? s.title
+                                                   : s.title + "。" + s.content;
+      std::string agree;
+      if (!model.empty()) {
+        ++suggested;
+        agreed += model == s.category;
+        agree = model == s.category ? "1" : "0";
+      }
+      std::fprintf(file, "%lld,%s,%s,%s,%s,%s\n", static_cast<long long>(s.id),
+                   CsvField(text).c_str(), s.category.c_str(),
+                   std::string(domain::Name(s.state)).c_str(), model.c_str(), agree.c_str());
+      ++rows;
+    }
+    if (page->next_cursor == 0) break;
+    f.before_id = page->next_cursor;
+  }
+  if (std::fclose(file) != 0 || std::rename(tmp.c_str(), out->c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Fail("export-training", Unavailable("cannot write " + *out), 1);
+  }
+  std::printf("wrote %s: %lld rows", out->c_str(), static_cast<long long>(rows));
+  if (suggested > 0) {
+    std::printf("; the model's suggestion agreed with the hotline on %lld of %lld (%.1f%%)",
+                static_cast<long long>(agreed), static_cast<long long>(suggested),
+                100.0 * static_cast<double>(agreed) / static_cast<double>(suggested));
+  }
+  std::printf("\n");
   return 0;
 }
 
