@@ -1,5 +1,6 @@
 #include "storage/sqlite/derived.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -183,25 +184,17 @@ void BindLegMeasures(Statement& st, int first, const domain::RollupMeasures& m) 
   for (int b = 0; b < k; ++b) st.Bind(reply + 2 + b, m.reply_buckets[static_cast<size_t>(b)]);
 }
 
-// Whether `m` has anything in the main rollup tables' measures / in the legs tables'.
+bool Any(const std::array<int64_t, domain::kDurationBuckets>& a) {
+  return std::any_of(a.begin(), a.end(), [](int64_t v) { return v != 0; });
+}
+// Whether `m` changes the main rollup tables / the legs tables.
 bool HasMain(const domain::RollupMeasures& m) {
-  domain::RollupMeasures main;
-  main.received = m.received;
-  main.completed = m.completed;
-  main.completed_ms = m.completed_ms;
-  main.completed_on_time = m.completed_on_time;
-  main.buckets = m.buckets;
-  return !(main == domain::RollupMeasures{});
+  return m.received != 0 || m.completed != 0 || m.completed_ms != 0 || m.completed_on_time != 0 ||
+         Any(m.buckets);
 }
 bool HasLegs(const domain::RollupMeasures& m) {
-  domain::RollupMeasures legs;
-  legs.signed_count = m.signed_count;
-  legs.signed_ms = m.signed_ms;
-  legs.sign_buckets = m.sign_buckets;
-  legs.replied = m.replied;
-  legs.replied_ms = m.replied_ms;
-  legs.reply_buckets = m.reply_buckets;
-  return !(legs == domain::RollupMeasures{});
+  return m.signed_count != 0 || m.signed_ms != 0 || Any(m.sign_buckets) || m.replied != 0 ||
+         m.replied_ms != 0 || Any(m.reply_buckets);
 }
 
 // Adds after − before to the rollups.
