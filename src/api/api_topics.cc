@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,18 +30,22 @@ json::array Ids(const std::vector<int64_t>& ids) {
   return a;
 }
 
+// A share or score to four decimals (they rank; more digits say nothing).
+double Round4(double v) { return std::round(v * 1e4) / 1e4; }
+
 json::object CandidateJson(const service::TopicCandidate& c, const domain::Jurisdiction& j) {
-  json::object o{{"kind", c.kind},   {"title", c.title},   {"received", c.received},
-                 {"score", c.score}, {"volume", c.volume}, {"orders", Ids(c.orders)}};
+  json::object o{
+      {"kind", c.kind},           {"title", c.title},           {"received", c.received},
+      {"score", Round4(c.score)}, {"volume", Round4(c.volume)}, {"orders", Ids(c.orders)}};
   if (c.kind == "monthly") {
     const domain::Unit* lead = j.units.Find(c.lead_unit);
     o["category"] = c.category;
-    o["breadth"] = c.breadth;
+    o["breadth"] = Round4(c.breadth);
     o["districts"] = c.districts;
-    o["unresolved"] = c.unresolved;
+    o["unresolved"] = Round4(c.unresolved);
     o["completed"] = c.completed;
     o["mean_days_to_complete"] = Opt(c.mean_days_to_complete);
-    o["solvable"] = c.solvable;
+    o["solvable"] = Round4(c.solvable);
     o["lead_unit"] = c.lead_unit;
     o["lead_unit_name"] = lead != nullptr ? lead->name : "";
   } else {
@@ -62,7 +67,7 @@ json::object TopicJson(const storage::Topic& t, const domain::Jurisdiction& j) {
       {"month", t.month},
       {"status", t.status},
       {"note", t.note},
-      {"score", t.score},
+      {"score", Round4(t.score)},
       {"orders", Ids(t.orders)},
       {"warning_id", t.warning_id == 0 ? json::value(nullptr) : json::value(t.warning_id)},
       {"created_by", t.created_by},
