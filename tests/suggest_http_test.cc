@@ -219,6 +219,11 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
       R"({"question":"公交卡丢失如何补办？","answer":"携带身份证到任一服务网点补办，押金不退。","status":"retired"})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Str(put.json(), "status"), "retired");
+  // Words the change brought in are searchable at once (押金).
+  Response deposit = dispatcher->Get("/api/v1/knowledge?q=%E6%8A%BC%E9%87%91&all=true");
+  ASSERT_EQ(deposit.status, 200);
+  ASSERT_EQ(deposit.json().at("points").as_array().size(), 1u) << deposit.body;
+  EXPECT_EQ(deposit.json().at("points").as_array()[0].at("id").as_int64(), bus);
   EXPECT_TRUE(agent->Get("/api/v1/knowledge?q=%E5%85%AC%E4%BA%A4%E5%8D%A1")
                   .json()
                   .at("points")

@@ -72,6 +72,7 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
     app->orders_->set_suggester(app->suggester_.get());
     app->knowledge_ = std::make_unique<service::Knowledge>(*app->store_, *app->jurisdiction_,
                                                            app->clock_, *app->suggester_);
+    JIESU_RETURN_IF_ERROR(app->knowledge_->Warm());
   }
   app->evaluator_ =
       std::make_unique<service::Evaluator>(*app->store_, *app->jurisdiction_, app->clock_);

@@ -1,6 +1,7 @@
 #include "service/knowledge.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "base/utf8.h"
@@ -34,24 +35,84 @@ Knowledge::Knowledge(storage::Store& store, const domain::Jurisdiction& j, const
   }
 }
 
+std::vector<std::string> Knowledge::WordsOf(const storage::KnowledgePoint& p) const {
+  std::set<std::string> words;
+  for (const std::string& text : {text_.Words(p.question), text_.Words(p.answer + " " + p.basis)}) {
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t j = text.find(' ', i);
+      if (j == std::string::npos) j = text.size();
+      if (j > i) words.insert(text.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  return {words.begin(), words.end()};
+}
+
+void Knowledge::Count(const storage::KnowledgePoint& p, int delta) {
+  const auto words = WordsOf(p);
+  std::lock_guard lock(mu_);
+  for (const auto& w : words) {
+    auto it = df_.try_emplace(w, 0).first;
+    it->second += delta;
+    if (it->second <= 0) df_.erase(it);
+  }
+}
+
+int Knowledge::Frequency(const std::string& words) const {
+  int rarest = -1;
+  size_t i = 0;
+  while (i <= words.size()) {
+    size_t j = words.find(' ', i);
+    if (j == std::string::npos) j = words.size();
+    if (j > i) {
+      auto it = df_.find(words.substr(i, j - i));
+      const int n = it == df_.end() ? 0 : it->second;
+      rarest = rarest < 0 ? n : std::min(rarest, n);
+    }
+    i = j + 1;
+  }
+  return std::max(rarest, 0);
+}
+
+Status Knowledge::Warm() {
+  int64_t after = 0;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(auto page, store_.ListKnowledge(after, 500));
+    for (const auto& p : page) Count(p, +1);
+    if (page.size() < 500) return {};
+    after = page.back().id;
+  }
+}
+
 std::string Knowledge::MatchQuery(const std::string& text) const {
   std::vector<std::string> words = text_.TopicWords(text);
   // Single characters only when nothing longer is there: they match nearly everything.
   bool longer = false;
   for (const auto& w : words) longer = longer || Utf8Length(w) >= 2;
-  // At most kMaxWords words, in the order written, leaving out places and numbers: a long
-  // request's opening says what it is about, and every extra OR-ed word makes FTS5 rank more rows
-  // (a 220-character request has some 60 words; with all of them a search over 2,000 points took
-  // ~50 ms).
+  // The words that can match (themselves or a synonym), rarest in the knowledge base first;
+  // at most kMaxWords, as every extra OR-ed word makes FTS5 rank more rows.
   constexpr size_t kMaxWords = 6;
-  std::vector<std::string> distinct;
-  for (const auto& w : words) {
-    if (distinct.size() == kMaxWords) break;
-    if (longer && Utf8Length(w) < 2) continue;
-    if (std::find(distinct.begin(), distinct.end(), w) == distinct.end()) distinct.push_back(w);
+  std::vector<std::pair<int, std::string>> candidates;  // (frequency, word), in text order
+  {
+    std::lock_guard lock(mu_);
+    std::set<std::string> seen;
+    for (const auto& w : words) {
+      if ((longer && Utf8Length(w) < 2) || !seen.insert(w).second) continue;
+      int n = Frequency(w);
+      int any = n;
+      if (auto it = synonyms_.find(w); it != synonyms_.end()) {
+        for (const auto& s : it->second) any = std::max(any, Frequency(s));
+      }
+      if (any == 0) continue;  // nothing in the knowledge base holds it
+      candidates.emplace_back(n > 0 ? n : any, w);
+    }
   }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (candidates.size() > kMaxWords) candidates.resize(kMaxWords);
   std::set<std::string> terms;
-  for (const auto& w : distinct) {
+  for (const auto& [n, w] : candidates) {
     terms.insert(w);
     if (auto it = synonyms_.find(w); it != synonyms_.end()) {
       terms.insert(it->second.begin(), it->second.end());  // segmented: phrases
@@ -95,7 +156,16 @@ Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
     return InvalidArgument("valid_to must be after valid_from", "valid_to");
   }
   p.updated_at = clock_.Now();
-  return store_.SaveKnowledge(p, text_.Words(p.question), text_.Words(p.answer + " " + p.basis));
+  std::optional<storage::KnowledgePoint> old;
+  if (p.id != 0) {
+    JIESU_ASSIGN_OR_RETURN(old, store_.GetKnowledge(p.id));
+  }
+  JIESU_ASSIGN_OR_RETURN(
+      storage::KnowledgePoint saved,
+      store_.SaveKnowledge(p, text_.Words(p.question), text_.Words(p.answer + " " + p.basis)));
+  if (old) Count(*old, -1);
+  Count(saved, +1);
+  return saved;
 }
 
 Result<storage::KnowledgePoint> Knowledge::Get(int64_t id) { return store_.GetKnowledge(id); }
@@ -104,12 +174,17 @@ Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {
   if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
     return Forbidden("role " + actor.role + " may not change the knowledge base");
   }
-  return store_.DeleteKnowledge(id);
+  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint old, store_.GetKnowledge(id));
+  JIESU_RETURN_IF_ERROR(store_.DeleteKnowledge(id));
+  Count(old, -1);
+  return {};
 }
 
 Result<std::vector<storage::KnowledgeHit>> Knowledge::Search(const std::string& text,
                                                              bool current_only, int limit) {
-  return store_.SearchKnowledge(MatchQuery(text), current_only, clock_.Now(), limit);
+  const std::string match = MatchQuery(text);
+  if (match.empty()) return std::vector<storage::KnowledgeHit>{};
+  return store_.SearchKnowledge(match, current_only, clock_.Now(), limit);
 }
 
 }  // namespace jiesu::service

@@ -5,6 +5,7 @@
 // synonym groups (暖气 = 供暖). Thread-safe.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,17 +32,31 @@ class Knowledge {
   // Best first. `current_only`: published and valid now (what agents see).
   Result<std::vector<storage::KnowledgeHit>> Search(const std::string& text, bool current_only,
                                                     int limit);
-  // The FTS5 query for `text`: its first six distinct words (of two or more characters when
-  // there are such), each with its synonyms, OR-ed.
+  // The FTS5 query for `text`: of its distinct words (of two or more characters when there are
+  // such) that occur in the knowledge base, itself or through a synonym, the six rarest there,
+  // each with its synonyms, OR-ed; "" when none occurs.
   std::string MatchQuery(const std::string& text) const;
 
+  // Counts the words of every stored point (at start-up; Save and Delete keep the counts).
+  Status Warm();
+
  private:
+  // The distinct words of a point as the store indexes them.
+  std::vector<std::string> WordsOf(const storage::KnowledgePoint& p) const;
+  void Count(const storage::KnowledgePoint& p, int delta);
+  // How many points hold `words` (a word, or a segmented phrase: its rarest word).
+  int Frequency(const std::string& words) const;
+
   storage::Store& store_;
   const domain::Jurisdiction& j_;
   const Clock& clock_;
   const Suggester& text_;
   // Each synonym, segmented as queries are, → its whole group, segmented.
   std::unordered_map<std::string, std::vector<std::string>> synonyms_;
+  // Word → how many points hold it: a query keeps the words that can match and prefers the
+  // rare ones, so that BM25 ranks few rows (a 220-character request has some 60 words).
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int> df_;
 };
 
 }  // namespace jiesu::service

@@ -394,6 +394,8 @@ class Store {
                                                const std::string& question_words,
                                                const std::string& answer_words) = 0;
   virtual Result<KnowledgePoint> GetKnowledge(int64_t id) = 0;
+  // Points with ids above `after_id`, by id, at most `limit` (every status).
+  virtual Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) = 0;
   virtual Status DeleteKnowledge(int64_t id) = 0;
   // Points matching an FTS5 query over the indexed words, best first (BM25, question words
   // weighted 3, answer 1); with `current_only`, published and valid at `now`.

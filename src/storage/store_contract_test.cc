@@ -317,6 +317,13 @@ TEST_P(StoreContractTest, KnowledgePointsAreSavedSearchedAndDeleted) {
                                      "在 营业厅 交");
   ASSERT_TRUE(bus.ok() && draft.ok());
   Reopen();
+  auto all = store_->ListKnowledge(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);  // drafts too
+  EXPECT_EQ(all->at(0).id, heat->id);
+  auto rest = store_->ListKnowledge(heat->id, 1);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->at(0).id, bus->id);
   auto got = store_->GetKnowledge(heat->id);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->answer, "室温低于18度可报修");

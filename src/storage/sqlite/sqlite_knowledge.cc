@@ -16,6 +16,9 @@ WHERE id = ?1)sql"};
 constexpr Query kSelectKnowledge{"select_knowledge", R"sql(
 SELECT id, question, answer, basis, owner_unit, valid_from, valid_to, status, created_at, updated_at
 FROM knowledge WHERE id = ?1)sql"};
+constexpr Query kListKnowledge{"list_knowledge", R"sql(
+SELECT id, question, answer, basis, owner_unit, valid_from, valid_to, status, created_at, updated_at
+FROM knowledge WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
 constexpr Query kDeleteKnowledge{"delete_knowledge", "DELETE FROM knowledge WHERE id = ?1"};
 constexpr Query kDeleteKnowledgeFts{"delete_knowledge_fts",
                                     "DELETE FROM knowledge_fts WHERE rowid = ?1"};
@@ -110,6 +113,18 @@ Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p,
 Result<KnowledgePoint> SqliteStore::GetKnowledge(int64_t id) {
   auto r = AcquireReader();
   return LoadPoint(*r, id);
+}
+
+Result<std::vector<KnowledgePoint>> SqliteStore::ListKnowledge(int64_t after_id, int limit) {
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kListKnowledge));
+  st->Bind(1, after_id).Bind(2, static_cast<int64_t>(limit));
+  std::vector<KnowledgePoint> out;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return out;
+    out.push_back(ReadPoint(*st));
+  }
 }
 
 Status SqliteStore::DeleteKnowledge(int64_t id) {

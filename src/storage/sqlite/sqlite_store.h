@@ -93,6 +93,7 @@ class SqliteStore final : public Store {
   Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point, const std::string& question_words,
                                        const std::string& answer_words) override;
   Result<KnowledgePoint> GetKnowledge(int64_t id) override;
+  Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) override;
   Status DeleteKnowledge(int64_t id) override;
   Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
                                                     TimePoint now, int limit) override;
