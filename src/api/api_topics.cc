@@ -221,18 +221,20 @@ Result<HttpResponse> Api::HotspotReport(Call& c) {
   JIESU_ASSIGN_OR_RETURN(service::HotspotReport r, topics_->Report(c.actor, q["month"]));
   if (format == "xlsx") {
     // libxlsxwriter writes files: write one in the temp directory, read it back, remove it.
-    char path[] = "/tmp/jiesu-hotspots-XXXXXX";
-    const int fd = ::mkstemp(path);
+    std::string name = (std::filesystem::temp_directory_path() / "jiesu-hotspots-XXXXXX").string();
+    std::vector<char> path(name.begin(), name.end());
+    path.push_back('\0');
+    const int fd = ::mkstemp(path.data());
     if (fd < 0) return Unavailable("cannot create a temporary file for the report");
     ::close(fd);
-    const Status written = report::WriteHotspotsXlsx(r, j, path);
+    const Status written = report::WriteHotspotsXlsx(r, j, path.data());
     std::ostringstream bytes;
     if (written.ok()) {
-      std::ifstream in(path, std::ios::binary);
+      std::ifstream in(path.data(), std::ios::binary);
       bytes << in.rdbuf();
     }
     std::error_code ec;
-    std::filesystem::remove(path, ec);
+    std::filesystem::remove(path.data(), ec);
     JIESU_RETURN_IF_ERROR(written);
     HttpResponse res;
     res.status = 200;
