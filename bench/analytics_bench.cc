@@ -9,7 +9,7 @@
 //     keep-alive clients) with rollups on and off, alternating, best of two runs each; and the
 //     same for the store alone (64 threads), which is stricter.
 //  3. Importing the whole Boston 311 2015 file (121,145 cases) through
-//     config/import/boston311-2015.yaml into a fresh durable store; needs ../shared/data (or
+//     config/import/boston-2015.yaml into a fresh durable store; needs ../shared/data (or
 //     JIESU_DATA_DIR) and is skipped with a message otherwise.
 #include <sodium.h>
 #include <sqlite3.h>
@@ -401,7 +401,7 @@ void Import(const domain::Jurisdiction& boston, const std::string& src) {
     std::printf("Boston import skipped: %s not found (set JIESU_DATA_DIR)\n", file.c_str());
     return;
   }
-  auto m = importer::LoadMapping(src + "/config/import/boston311-2015.yaml", boston);
+  auto m = importer::LoadMapping(src + "/config/import/boston-2015.yaml", boston);
   if (!m.ok()) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());
     std::exit(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes config/demo-boston (a jurisdiction for Boston 311 data) and
-config/import/boston311-2015.yaml (the import mapping) from the Boston 311 2015 file in
+config/import/boston-2015.yaml (the import mapping) from the Boston 311 2015 file in
 ../shared/data/boston311-2015 (City of Boston open data; see its SOURCE.md).
 
 Areas are Boston's neighbourhoods with made-up 6-digit codes (jiesu's area codes are numeric);
@@ -83,12 +83,12 @@ with open(os.path.join(out, "dispatch.yaml"), "w") as f:
         s = type_subject[t].most_common(1)[0][0]
         f.write("  - {category: %s, lead: %s}\n" % (q(type_code[t]), q(unit_id[s])))
 
-mapping = os.path.join(root, "config", "import", "boston311-2015.yaml")
+mapping = os.path.join(root, "config", "import", "boston-2015.yaml")
 with open(mapping, "w") as f:
     f.write(header.replace("do not edit.", "do not edit by hand.") + """\
 # The Boston 311 2015 file (../shared/data/boston311-2015) into the demo-boston jurisdiction:
 #   jiesu import --config config/demo-boston --db var/boston.db \\
-#     --mapping config/import/boston311-2015.yaml ../shared/data/boston311-2015/boston311_2015_all_types_except5.csv.gz
+#     --mapping config/import/boston-2015.yaml ../shared/data/boston311-2015/boston311_2015_all_types_except5.csv.gz
 source: boston311-2015
 key: CASE_ENQUIRY_ID
 time_format: "%m/%d/%Y %I:%M:%S %p"

@@ -36,7 +36,7 @@ class ImporterTest : public ::testing::Test {
     auto s = storage::sqlite::SqliteStore::Open({(dir_ / "j.db").string(), 2, 512});
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
-    auto m = LoadMapping((Source() / "config" / "import" / "boston311-2015.yaml").string(), j_);
+    auto m = LoadMapping((Source() / "config" / "import" / "boston-2015.yaml").string(), j_);
     ASSERT_TRUE(m.ok()) << m.error().message;
     mapping_ = std::move(*m);
   }
@@ -277,10 +277,10 @@ TEST_F(ImporterTest, BostonJanuaryRoundTripsCountsPerTypeAndDay) {
 // Extraction by regular expression, defaults without a column, several time formats and
 // "no value" markers.
 TEST_F(ImporterTest, ExtractDefaultsTimeFormatsAndEmptyValues) {
-  auto j = config::LoadJurisdiction(Source() / "config" / "demo-teddycup");
+  auto j = config::LoadJurisdiction(Source() / "config" / "demo-acity");
   ASSERT_TRUE(j.ok()) << j.error().message;
   j_ = std::move(*j);
-  auto m = LoadMapping((Source() / "config" / "import" / "teddycup-fj4.yaml").string(), j_);
+  auto m = LoadMapping((Source() / "config" / "import" / "acity-replies.yaml").string(), j_);
   ASSERT_TRUE(m.ok()) << m.error().message;
   mapping_ = std::move(*m);
   mapping_.empty_values = {"无"};
@@ -344,12 +344,12 @@ TEST_F(ImporterTest, ShippedMappingsImportTheRealSamples) {
     const char* type_column;
   };
   const Case cases[] = {
-      {"demo-sf", "sf311.yaml",
+      {"demo-sf", "sf-cases.yaml",
        data / "sf311-sample-2008-2016" / "sf311_cases_random_sample_10000.csv", 10000, 10000,
        "Request.Type"},
-      {"demo-nyc", "nyc311.yaml",
+      {"demo-nyc", "nyc-requests.yaml",
        data / "nyc311-sample-2024-04" / "nyc311_2024-04-15_16_sample.csv", 1000, 999, "descriptor"},
-      {"demo-teddycup", "teddycup-fj4.yaml",
+      {"demo-acity", "acity-replies.yaml",
        data / "teddycup2020-gov-messages" / "fj4_messages_replies_2816.csv", 2816, 2816, nullptr},
   };
   for (const Case& c : cases) {
