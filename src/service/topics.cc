@@ -52,6 +52,21 @@ Result<std::vector<int64_t>> Topics::Evidence(storage::OrderFilter f, const Peri
   return ids;
 }
 
+Result<std::vector<TopicCandidate>> Topics::Best(std::vector<TopicCandidate> out, const Period& p) {
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.category != b.category ? a.category < b.category : a.unit_id < b.unit_id;
+  });
+  if (out.size() > options_.limit) out.resize(options_.limit);
+  for (auto& c : out) {
+    storage::OrderFilter f;
+    f.category_prefix = c.category;  // monthly: the problem; street: ""
+    f.unit = c.unit_id;              // street: the street; monthly: ""
+    JIESU_ASSIGN_OR_RETURN(c.orders, Evidence(f, p));
+  }
+  return out;
+}
+
 Result<std::vector<TopicCandidate>> Topics::MonthlyCandidates(const Period& p) {
   const int off = j_.utc_offset_minutes;
   const Date from = LocalDate(p.from, off), to = LocalDate(p.to, off);
@@ -106,16 +121,7 @@ Result<std::vector<TopicCandidate>> Topics::MonthlyCandidates(const Period& p) {
     c.volume = largest > 0 ? static_cast<double>(c.received) / largest : 0.0;
     c.score = 0.35 * c.volume + 0.20 * c.breadth + 0.25 * c.unresolved + 0.20 * c.solvable;
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.score != b.score ? a.score > b.score : a.category < b.category;
-  });
-  if (out.size() > options_.limit) out.resize(options_.limit);
-  for (auto& c : out) {
-    storage::OrderFilter f;
-    f.category_prefix = c.category;
-    JIESU_ASSIGN_OR_RETURN(c.orders, Evidence(f, p));
-  }
-  return out;
+  return Best(std::move(out), p);
 }
 
 Result<std::vector<TopicCandidate>> Topics::StreetCandidates(const domain::Actor& actor,
@@ -167,16 +173,7 @@ Result<std::vector<TopicCandidate>> Topics::StreetCandidates(const domain::Actor
     c.volume = static_cast<double>(c.received) / largest;
     c.score = c.volume * (1.0 - *c.resolution / 100.0);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.score != b.score ? a.score > b.score : a.unit_id < b.unit_id;
-  });
-  if (out.size() > options_.limit) out.resize(options_.limit);
-  for (auto& c : out) {
-    storage::OrderFilter f;
-    f.unit = c.unit_id;
-    JIESU_ASSIGN_OR_RETURN(c.orders, Evidence(f, p));
-  }
-  return out;
+  return Best(std::move(out), p);
 }
 
 Result<std::vector<TopicCandidate>> Topics::Candidates(const domain::Actor& actor,

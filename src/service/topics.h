@@ -117,6 +117,8 @@ class Topics {
  private:
   Result<std::vector<TopicCandidate>> MonthlyCandidates(const Period& p);
   Result<std::vector<TopicCandidate>> StreetCandidates(const domain::Actor& actor, const Period& p);
+  // The best `limit` candidates, each with the newest orders behind it.
+  Result<std::vector<TopicCandidate>> Best(std::vector<TopicCandidate> out, const Period& p);
   Result<TopicTracking> Track(storage::Topic t);
   // Received per category (or per district with `by` = "district") over [from, to) days.
   Result<std::vector<storage::RollupGroup>> Sum(Date from, Date to, std::vector<std::string> by,
