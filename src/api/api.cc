@@ -133,15 +133,7 @@ Result<domain::OrderDraft> ReadDraft(const std::string& body) {
   d.call_id = r.String("call_id");
   d.recording_id = r.String("recording_id");
   d.requester_tags = r.Strings("requester_tags");
-  std::string occurred = r.String("occurred_at");
-  if (!occurred.empty()) {
-    auto t = ParseRfc3339(occurred);
-    if (!t.ok()) {
-      r.Merge(InvalidArgument("occurred_at: " + t.error().message, "occurred_at"));
-    } else {
-      d.occurred_at = *t;
-    }
-  }
+  if (auto t = r.Time("occurred_at")) d.occurred_at = *t;
   if (const json::object* c = r.Object("caller")) {
     JsonReader cr(*c, "caller.");
     d.caller.name = cr.String("name");
@@ -534,8 +526,7 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
   json::array items;
   for (const auto& s : page.orders) items.emplace_back(SummaryJson(s, j, now));
   return JsonResponse(
-      200, json::object{{"orders", std::move(items)},
-                        {"next_cursor", Cursor(page.next_cursor)}});
+      200, json::object{{"orders", std::move(items)}, {"next_cursor", Cursor(page.next_cursor)}});
 }
 
 Result<HttpResponse> Api::AccessLog(Call& c) {

@@ -212,13 +212,8 @@ Result<HttpResponse> Api::SaveEvent(Call& c, int64_t id) {
   e.place = r.String("place");
   e.lat = r.Double("lat");
   e.lon = r.Double("lon");
-  for (const char* key : {"starts_at", "ends_at"}) {
-    const std::string v = r.String(key, true);
-    if (r.has_error()) break;
-    auto t = ParseRfc3339(v);
-    if (!t.ok()) return InvalidArgument(std::string(key) + ": " + t.error().message, key);
-    (std::string(key) == "starts_at" ? e.starts_at : e.ends_at) = *t;
-  }
+  e.starts_at = r.Time("starts_at", true).value_or(TimePoint{});
+  e.ends_at = r.Time("ends_at", true).value_or(TimePoint{});
   JIESU_RETURN_IF_ERROR(r.Finish());
   JIESU_ASSIGN_OR_RETURN(storage::ExternalEvent saved, warnings_->SaveEvent(c.actor, e));
   HttpResponse res = JsonResponse(id == 0 ? 201 : 200, EventJson(saved, orders_.jurisdiction()));

@@ -204,13 +204,8 @@ Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
   p.basis = r.String("basis");
   p.owner_unit = r.String("owner_unit");
   p.status = r.String("status", false, "published");
-  for (const char* key : {"valid_from", "valid_to"}) {
-    const std::string v = r.String(key);
-    if (v.empty()) continue;
-    auto t = ParseRfc3339(v);
-    if (!t.ok()) return InvalidArgument(std::string(key) + ": " + t.error().message, key);
-    (std::string(key) == "valid_from" ? p.valid_from : p.valid_to) = *t;
-  }
+  p.valid_from = r.Time("valid_from");
+  p.valid_to = r.Time("valid_to");
   JIESU_RETURN_IF_ERROR(r.Finish());
   JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, knowledge_->Save(c.actor, p));
   HttpResponse res =

@@ -68,6 +68,17 @@ std::optional<int64_t> JsonReader::Int(const std::string& key, bool required) {
   return std::nullopt;
 }
 
+std::optional<TimePoint> JsonReader::Time(const std::string& key, bool required) {
+  const std::string text = String(key, required);
+  if (text.empty()) return std::nullopt;
+  auto t = ParseRfc3339(text);
+  if (!t.ok()) {
+    Fail(key, t.error().message);
+    return std::nullopt;
+  }
+  return *t;
+}
+
 std::optional<double> JsonReader::Double(const std::string& key) {
   const json::value* v = Field(key);
   if (v == nullptr) return std::nullopt;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/time.h"
 
 namespace jiesu::api {
 
@@ -31,6 +32,8 @@ class JsonReader {
   bool Bool(const std::string& key, bool fallback = false);
   std::optional<int64_t> Int(const std::string& key, bool required = false);
   std::optional<double> Double(const std::string& key);
+  // An RFC 3339 date-time string.
+  std::optional<TimePoint> Time(const std::string& key, bool required = false);
   std::vector<std::string> Strings(const std::string& key);
   // A nested object, or nullptr when absent; the nested reader shares this one's error.
   const boost::json::object* Object(const std::string& key);
