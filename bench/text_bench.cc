@@ -301,7 +301,7 @@ int main(int argc, char** argv) {
       clients, seconds, plain.requests, static_cast<double>(plain.requests) / seconds,
       plain.failures, plain.p50, plain.p99);
   // Then with 2,000 knowledge points (recombined sentences: broader than real ones), which the
-  // suggestion's search ranks with FTS5.
+  // suggestion's search ranks in memory (text::KnowledgeIndex).
   domain::Actor admin{0, "admin", "admin", ""};
   for (int i = 0; i < 2000; ++i) {
     storage::KnowledgePoint p;

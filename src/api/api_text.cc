@@ -136,7 +136,7 @@ Result<HttpResponse> Api::Suggest(Call& c) {
   // The knowledge points that may let the agent answer on the spot.
   json::array answers;
   if (knowledge_ != nullptr) {
-    JIESU_ASSIGN_OR_RETURN(auto hits, knowledge_->Search(text, true, 3));
+    JIESU_ASSIGN_OR_RETURN(auto hits, knowledge_->SearchWords(s.topic_words, true, 3));
     for (const auto& h : hits) {
       json::object k = KnowledgeJson(h.point, j);
       k["score"] = h.score;

@@ -10,14 +10,10 @@ namespace jiesu::service {
 
 namespace {
 
-// An FTS5 string literal (a phrase when it holds spaces).
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
 }
 
 }  // namespace
@@ -26,80 +22,77 @@ Knowledge::Knowledge(storage::Store& store, const domain::Jurisdiction& j, const
                      const Suggester& text)
     : store_(store), j_(j), clock_(clock), text_(text) {
   for (const auto& group : j_.synonyms) {
-    std::vector<std::string> words;
-    for (const auto& g : group) words.push_back(text_.Words(g));
+    std::vector<std::vector<std::string>> words;
+    for (const auto& g : group) words.push_back(SplitWords(text_.Words(g)));
     for (const auto& w : words) {
-      auto& all = synonyms_[w];
+      auto& all = synonyms_[Join(w)];
       all.insert(all.end(), words.begin(), words.end());
     }
   }
 }
 
-std::vector<std::string> Knowledge::WordsOf(const storage::KnowledgePoint& p) const {
-  std::set<std::string> words;
-  for (const std::string& text : {text_.Words(p.question), text_.Words(p.answer + " " + p.basis)}) {
-    size_t i = 0;
-    while (i < text.size()) {
-      size_t j = text.find(' ', i);
-      if (j == std::string::npos) j = text.size();
-      if (j > i) words.insert(text.substr(i, j - i));
-      i = j + 1;
-    }
-  }
-  return {words.begin(), words.end()};
-}
-
-void Knowledge::Count(const storage::KnowledgePoint& p, int delta) {
-  const auto words = WordsOf(p);
-  std::lock_guard lock(mu_);
-  for (const auto& w : words) {
-    auto it = df_.try_emplace(w, 0).first;
-    it->second += delta;
-    if (it->second <= 0) df_.erase(it);
-  }
-}
-
-int Knowledge::Frequency(const std::string& words) const {
-  int rarest = -1;
+std::vector<std::string> Knowledge::SplitWords(const std::string& text) const {
+  std::vector<std::string> out;
   size_t i = 0;
-  while (i <= words.size()) {
-    size_t j = words.find(' ', i);
-    if (j == std::string::npos) j = words.size();
-    if (j > i) {
-      auto it = df_.find(words.substr(i, j - i));
-      const int n = it == df_.end() ? 0 : it->second;
-      rarest = rarest < 0 ? n : std::min(rarest, n);
-    }
+  while (i < text.size()) {
+    size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    if (j > i) out.push_back(text.substr(i, j - i));
     i = j + 1;
+  }
+  return out;
+}
+
+text::KnowledgeIndex::Point Knowledge::Indexed(const storage::KnowledgePoint& p) const {
+  text::KnowledgeIndex::Point out;
+  out.question = SplitWords(text_.Words(p.question));
+  out.answer = SplitWords(text_.Words(p.answer + " " + p.basis));
+  out.published = p.status == "published";
+  if (p.valid_from) out.valid_from_ms = ToUnixMillis(*p.valid_from);
+  if (p.valid_to) out.valid_to_ms = ToUnixMillis(*p.valid_to);
+  return out;
+}
+
+int Knowledge::Frequency(const std::vector<std::string>& words) const {
+  int rarest = -1;
+  for (const auto& w : words) {
+    const int n = index_.Frequency(w);
+    rarest = rarest < 0 ? n : std::min(rarest, n);
   }
   return std::max(rarest, 0);
 }
 
 Status Knowledge::Warm() {
+  std::lock_guard write(write_mu_);
   int64_t after = 0;
   while (true) {
     JIESU_ASSIGN_OR_RETURN(auto page, store_.ListKnowledge(after, 500));
-    for (const auto& p : page) Count(p, +1);
+    for (const auto& p : page) {
+      auto indexed = Indexed(p);
+      std::unique_lock lock(mu_);
+      index_.Put(p.id, std::move(indexed));
+    }
     if (page.size() < 500) return {};
     after = page.back().id;
   }
 }
 
-std::string Knowledge::MatchQuery(const std::string& text) const {
-  std::vector<std::string> words = text_.TopicWords(text);
+std::vector<std::vector<std::string>> Knowledge::QueryTerms(
+    const std::vector<std::string>& words) const {
   // Single characters only when nothing longer is there: they match nearly everything.
   bool longer = false;
   for (const auto& w : words) longer = longer || Utf8Length(w) >= 2;
   // The words that can match (themselves or a synonym), rarest in the knowledge base first;
-  // at most kMaxWords, as every extra OR-ed word makes FTS5 rank more rows.
+  // at most kMaxWords: the rarest say most about what the text is about, and every extra word
+  // ranks more points.
   constexpr size_t kMaxWords = 6;
   std::vector<std::pair<int, std::string>> candidates;  // (frequency, word), in text order
   {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     std::set<std::string> seen;
     for (const auto& w : words) {
       if ((longer && Utf8Length(w) < 2) || !seen.insert(w).second) continue;
-      int n = Frequency(w);
+      const int n = index_.Frequency(w);
       int any = n;
       if (auto it = synonyms_.find(w); it != synonyms_.end()) {
         for (const auto& s : it->second) any = std::max(any, Frequency(s));
@@ -111,20 +104,16 @@ std::string Knowledge::MatchQuery(const std::string& text) const {
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   if (candidates.size() > kMaxWords) candidates.resize(kMaxWords);
-  std::set<std::string> terms;
+  std::set<std::vector<std::string>> terms;
   for (const auto& [n, w] : candidates) {
-    terms.insert(w);
+    terms.insert({w});
     if (auto it = synonyms_.find(w); it != synonyms_.end()) {
-      terms.insert(it->second.begin(), it->second.end());  // segmented: phrases
+      for (const auto& s : it->second) {
+        if (!s.empty()) terms.insert(s);
+      }
     }
   }
-  std::string q;
-  for (const auto& t : terms) {
-    if (t.empty()) continue;
-    if (!q.empty()) q += " OR ";
-    q += Quote(t);
-  }
-  return q;
+  return {terms.begin(), terms.end()};
 }
 
 Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
@@ -156,15 +145,11 @@ Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
     return InvalidArgument("valid_to must be after valid_from", "valid_to");
   }
   p.updated_at = clock_.Now();
-  std::optional<storage::KnowledgePoint> old;
-  if (p.id != 0) {
-    JIESU_ASSIGN_OR_RETURN(old, store_.GetKnowledge(p.id));
-  }
-  JIESU_ASSIGN_OR_RETURN(
-      storage::KnowledgePoint saved,
-      store_.SaveKnowledge(p, text_.Words(p.question), text_.Words(p.answer + " " + p.basis)));
-  if (old) Count(*old, -1);
-  Count(saved, +1);
+  auto indexed = Indexed(p);
+  std::lock_guard write(write_mu_);
+  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, store_.SaveKnowledge(p));
+  std::unique_lock lock(mu_);
+  index_.Put(saved.id, std::move(indexed));
   return saved;
 }
 
@@ -174,17 +159,39 @@ Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {
   if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
     return Forbidden("role " + actor.role + " may not change the knowledge base");
   }
-  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint old, store_.GetKnowledge(id));
+  std::lock_guard write(write_mu_);
   JIESU_RETURN_IF_ERROR(store_.DeleteKnowledge(id));
-  Count(old, -1);
+  std::unique_lock lock(mu_);
+  index_.Remove(id);
   return {};
 }
 
-Result<std::vector<storage::KnowledgeHit>> Knowledge::Search(const std::string& text,
-                                                             bool current_only, int limit) {
-  const std::string match = MatchQuery(text);
-  if (match.empty()) return std::vector<storage::KnowledgeHit>{};
-  return store_.SearchKnowledge(match, current_only, clock_.Now(), limit);
+Result<std::vector<KnowledgeHit>> Knowledge::Search(const std::string& text, bool current_only,
+                                                    int limit) {
+  return SearchWords(text_.TopicWords(text), current_only, limit);
+}
+
+Result<std::vector<KnowledgeHit>> Knowledge::SearchWords(const std::vector<std::string>& words,
+                                                         bool current_only, int limit) {
+  if (limit < 1 || limit > 100) return InvalidArgument("limit must be between 1 and 100", "limit");
+  const auto terms = QueryTerms(words);
+  std::vector<KnowledgeHit> out;
+  if (terms.empty()) return out;
+  std::vector<text::KnowledgeIndex::Hit> hits;
+  {
+    std::shared_lock lock(mu_);
+    hits =
+        index_.Search(terms, current_only, ToUnixMillis(clock_.Now()), static_cast<size_t>(limit));
+  }
+  for (const auto& h : hits) {
+    auto p = store_.GetKnowledge(h.id);
+    if (!p.ok()) {
+      if (p.error().code == ErrorCode::kNotFound) continue;  // deleted since
+      return p.error();
+    }
+    out.push_back({std::move(*p), h.score});
+  }
+  return out;
 }
 
 }  // namespace jiesu::service

@@ -1,11 +1,13 @@
 // The knowledge base (知识库): knowledge points that let an agent answer on the spot (直办),
-// searched in Chinese. Texts are normalised and segmented (service::Suggester's text
-// components) and the words indexed by the store (SQLite FTS5, ranked by BM25 with the
-// question weighted over the answer); a query's words are expanded with the jurisdiction's
-// synonym groups (暖气 = 供暖). Thread-safe.
+// searched in Chinese. The store keeps the points; their texts are normalised and segmented
+// (service::Suggester's text components) into an in-memory index (text::KnowledgeIndex, BM25
+// with the question weighted over the answer), filled at start-up by Warm and kept by Save and
+// Delete; a query's words are expanded with the jurisdiction's synonym groups (暖气 = 供暖).
+// Thread-safe.
 #pragma once
 
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,8 +18,14 @@
 #include "domain/order.h"
 #include "service/suggest.h"
 #include "storage/store.h"
+#include "text/knowledge_index.h"
 
 namespace jiesu::service {
+
+struct KnowledgeHit {
+  storage::KnowledgePoint point;
+  double score = 0;  // BM25; higher is better
+};
 
 class Knowledge {
  public:
@@ -30,33 +38,33 @@ class Knowledge {
   Result<storage::KnowledgePoint> Get(int64_t id);
   Status Delete(const domain::Actor& actor, int64_t id);
   // Best first. `current_only`: published and valid now (what agents see).
-  Result<std::vector<storage::KnowledgeHit>> Search(const std::string& text, bool current_only,
-                                                    int limit);
-  // The FTS5 query for `text`: of its distinct words (of two or more characters when there are
-  // such) that occur in the knowledge base, itself or through a synonym, the six rarest there,
-  // each with its synonyms, OR-ed; "" when none occurs.
-  std::string MatchQuery(const std::string& text) const;
+  Result<std::vector<KnowledgeHit>> Search(const std::string& text, bool current_only, int limit);
+  // The same for a text already segmented: its Suggester::TopicWords.
+  Result<std::vector<KnowledgeHit>> SearchWords(const std::vector<std::string>& words,
+                                                bool current_only, int limit);
+  // What a text's topic words search for: of the distinct words (of two or more characters
+  // when there are such) that occur in the knowledge base, themselves or through a synonym, the
+  // six rarest there, each with its synonyms (a synonym of several words is a phrase).
+  std::vector<std::vector<std::string>> QueryTerms(const std::vector<std::string>& words) const;
 
-  // Counts the words of every stored point (at start-up; Save and Delete keep the counts).
+  // Indexes every stored point (at start-up; Save and Delete keep the index).
   Status Warm();
 
  private:
-  // The distinct words of a point as the store indexes them.
-  std::vector<std::string> WordsOf(const storage::KnowledgePoint& p) const;
-  void Count(const storage::KnowledgePoint& p, int delta);
-  // How many points hold `words` (a word, or a segmented phrase: its rarest word).
-  int Frequency(const std::string& words) const;
+  text::KnowledgeIndex::Point Indexed(const storage::KnowledgePoint& p) const;
+  std::vector<std::string> SplitWords(const std::string& text) const;
+  // How many points hold `words` (a word, or a phrase: its rarest word).
+  int Frequency(const std::vector<std::string>& words) const;
 
   storage::Store& store_;
   const domain::Jurisdiction& j_;
   const Clock& clock_;
   const Suggester& text_;
-  // Each synonym, segmented as queries are, → its whole group, segmented.
-  std::unordered_map<std::string, std::vector<std::string>> synonyms_;
-  // Word → how many points hold it: a query keeps the words that can match and prefers the
-  // rare ones, so that BM25 ranks few rows (a 220-character request has some 60 words).
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, int> df_;
+  // Each synonym, segmented as queries are, → its whole group, each segmented.
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> synonyms_;
+  std::mutex write_mu_;  // one change at a time, so the index follows the store's order
+  mutable std::shared_mutex mu_;
+  text::KnowledgeIndex index_;
 };
 
 }  // namespace jiesu::service

@@ -76,14 +76,21 @@ std::string Suggester::Words(const std::string& text) const {
   return segmenter_->Joined(normalizer_->Normalize(text));
 }
 
+namespace {
+
+// Place and unit names (the user dictionary's words) and numbers say where, not what.
+bool IsTopicWord(const text::Token& t) {
+  return !t.user_word && !std::all_of(t.text.begin(), t.text.end(),
+                                      [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
 std::vector<std::string> Suggester::TopicWords(const std::string& text) const {
-  const std::string norm = normalizer_->Normalize(text);
+  const std::string norm = normalizer_->Normalize(text);  // the tokens point into it
   std::vector<std::string> out;
   for (const text::Token& t : segmenter_->Segment(norm)) {
-    if (t.user_word) continue;
-    if (std::all_of(t.text.begin(), t.text.end(), [](unsigned char c) { return std::isdigit(c); }))
-      continue;
-    out.emplace_back(t.text);
+    if (IsTopicWord(t)) out.emplace_back(t.text);
   }
   return out;
 }
@@ -98,7 +105,10 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
   Suggestion s;
   s.normalized = normalizer_->Normalize(text);
   const std::string content = normalizer_->Content(text);
-  for (const text::Token& t : segmenter_->Segment(s.normalized)) s.words.emplace_back(t.text);
+  for (const text::Token& t : segmenter_->Segment(s.normalized)) {
+    s.words.emplace_back(t.text);
+    if (IsTopicWord(t)) s.topic_words.emplace_back(t.text);
+  }
 
   if (classifier_) {
     for (const auto& scored : classifier_->PredictContent(content, 3)) {

@@ -61,6 +61,9 @@ struct Suggestion {
   std::vector<Unit> units;
   std::vector<text::DupCandidate> duplicates;
   std::vector<std::string> words;
+  // The words that say what the text is about (see Suggester::TopicWords), for the knowledge
+  // base: from the same segmentation, so the search does not segment again.
+  std::vector<std::string> topic_words;
   std::string normalized;  // the text the spans refer to
 };
 

@@ -137,11 +137,6 @@ struct KnowledgePoint {
   TimePoint updated_at{};
 };
 
-struct KnowledgeHit {
-  KnowledgePoint point;
-  double score = 0;  // higher is better (the negated BM25 rank)
-};
-
 // An early warning (预警, SPEC §8) raised by a detector, with its evidence. Its key says what
 // and when it is about (kind, subject, day): a later detection of the same key updates the
 // evidence instead of raising it again.
@@ -387,21 +382,14 @@ class Store {
   virtual Result<std::vector<domain::Supervision>> ListSupervisions(
       const SupervisionFilter& filter) = 0;
 
-  // Knowledge base. `question_words` and `answer_words` are the texts' words separated by
-  // spaces (the segmenter's output): the store indexes them for full-text search. Saving with
-  // id 0 creates the point; otherwise replaces it (kNotFound when it does not exist).
-  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point,
-                                               const std::string& question_words,
-                                               const std::string& answer_words) = 0;
+  // Knowledge base (searched by the service's in-memory index, built from ListKnowledge).
+  // Saving with id 0 creates the point; otherwise replaces it (kNotFound when it does not
+  // exist).
+  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point) = 0;
   virtual Result<KnowledgePoint> GetKnowledge(int64_t id) = 0;
   // Points with ids above `after_id`, by id, at most `limit` (every status).
   virtual Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) = 0;
   virtual Status DeleteKnowledge(int64_t id) = 0;
-  // Points matching an FTS5 query over the indexed words, best first (BM25, question words
-  // weighted 3, answer 1); with `current_only`, published and valid at `now`.
-  virtual Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match,
-                                                            bool current_only, TimePoint now,
-                                                            int limit) = 0;
 
   // Early warnings. Inserts `w`, or when a warning with its key exists, updates its evidence
   // (title, window, expected, observed, p_value, explanation, orders) and, when it was

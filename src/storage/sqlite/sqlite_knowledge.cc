@@ -1,5 +1,5 @@
-// SqliteStore: the knowledge base — a row per knowledge point and an FTS5 index of its
-// segmented words, written in one transaction.
+// SqliteStore: the knowledge base — a row per knowledge point (searched by the service's
+// in-memory index, text::KnowledgeIndex).
 #include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu::storage::sqlite {
@@ -20,24 +20,6 @@ constexpr Query kListKnowledge{"list_knowledge", R"sql(
 SELECT id, question, answer, basis, owner_unit, valid_from, valid_to, status, created_at, updated_at
 FROM knowledge WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
 constexpr Query kDeleteKnowledge{"delete_knowledge", "DELETE FROM knowledge WHERE id = ?1"};
-constexpr Query kDeleteKnowledgeFts{"delete_knowledge_fts",
-                                    "DELETE FROM knowledge_fts WHERE rowid = ?1"};
-constexpr Query kInsertKnowledgeFts{
-    "insert_knowledge_fts",
-    "INSERT INTO knowledge_fts (rowid, question, answer) VALUES (?1, ?2, ?3)"};
-// The best-ranked matches first (FTS5 alone), then their rows: joining every match to its row
-// before ranking cost a B-tree lookup per matching point. A window of 20 × limit leaves room
-// for drafts and expired points among the best.
-constexpr Query kSearchKnowledge{"search_knowledge", R"sql(
-SELECT k.id, k.question, k.answer, k.basis, k.owner_unit, k.valid_from, k.valid_to, k.status,
-       k.created_at, k.updated_at, f.score
-FROM (SELECT rowid, -bm25(knowledge_fts, 3.0, 1.0) AS score FROM knowledge_fts
-      WHERE knowledge_fts MATCH ?1 ORDER BY bm25(knowledge_fts, 3.0, 1.0) LIMIT ?4 * 20) f
-JOIN knowledge k ON k.id = f.rowid
-WHERE (?2 = 0 OR (k.status = 'published' AND (k.valid_from IS NULL OR k.valid_from <= ?3)
-                  AND (k.valid_to IS NULL OR k.valid_to > ?3)))
-ORDER BY f.score DESC LIMIT ?4)sql"};
-
 std::optional<int64_t> Millis(const std::optional<TimePoint>& t) {
   return t ? std::optional<int64_t>(ToUnixMillis(*t)) : std::nullopt;
 }
@@ -67,9 +49,7 @@ Result<KnowledgePoint> LoadPoint(Connection& c, int64_t id) {
 
 }  // namespace
 
-Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p,
-                                                  const std::string& question_words,
-                                                  const std::string& answer_words) {
+Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p) {
   Status st = Write([&](Connection& c) -> Status {
     if (p.id == 0) {
       JIESU_ASSIGN_OR_RETURN(auto ins, c.Prepare(kInsertKnowledge));
@@ -98,13 +78,8 @@ Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p,
           .Bind(8, p.status)
           .Bind(9, ToUnixMillis(p.updated_at));
       JIESU_RETURN_IF_ERROR(up->Run());
-      JIESU_ASSIGN_OR_RETURN(auto del, c.Prepare(kDeleteKnowledgeFts));
-      del->Bind(1, p.id);
-      JIESU_RETURN_IF_ERROR(del->Run());
     }
-    JIESU_ASSIGN_OR_RETURN(auto fts, c.Prepare(kInsertKnowledgeFts));
-    fts->Bind(1, p.id).Bind(2, question_words).Bind(3, answer_words);
-    return fts->Run();
+    return Ok();
   });
   if (!st.ok()) return st.error();
   return p;
@@ -130,33 +105,10 @@ Result<std::vector<KnowledgePoint>> SqliteStore::ListKnowledge(int64_t after_id,
 Status SqliteStore::DeleteKnowledge(int64_t id) {
   return Write([&](Connection& c) -> Status {
     JIESU_RETURN_IF_ERROR(LoadPoint(c, id).status());
-    for (const Query* q : {&kDeleteKnowledge, &kDeleteKnowledgeFts}) {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(*q));
-      st->Bind(1, id);
-      JIESU_RETURN_IF_ERROR(st->Run());
-    }
-    return Ok();
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kDeleteKnowledge));
+    st->Bind(1, id);
+    return st->Run();
   });
-}
-
-Result<std::vector<KnowledgeHit>> SqliteStore::SearchKnowledge(const std::string& match,
-                                                               bool current_only, TimePoint now,
-                                                               int limit) {
-  if (limit < 1 || limit > 100) return InvalidArgument("limit must be between 1 and 100", "limit");
-  std::vector<KnowledgeHit> out;
-  if (match.empty()) return out;
-  auto r = AcquireReader();
-  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kSearchKnowledge));
-  st->Bind(1, match)
-      .Bind(2, int64_t{current_only})
-      .Bind(3, ToUnixMillis(now))
-      .Bind(4, int64_t{limit});
-  while (true) {
-    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    out.push_back({ReadPoint(*st), st->Double(10)});
-  }
-  return out;
 }
 
 }  // namespace jiesu::storage::sqlite

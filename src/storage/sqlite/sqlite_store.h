@@ -90,13 +90,10 @@ class SqliteStore final : public Store {
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
-  Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point, const std::string& question_words,
-                                       const std::string& answer_words) override;
+  Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point) override;
   Result<KnowledgePoint> GetKnowledge(int64_t id) override;
   Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) override;
   Status DeleteKnowledge(int64_t id) override;
-  Result<std::vector<KnowledgeHit>> SearchKnowledge(const std::string& match, bool current_only,
-                                                    TimePoint now, int limit) override;
 
   Result<Warning> UpsertWarning(const Warning& w, bool* created) override;
   Result<Warning> GetWarning(int64_t id) override;
