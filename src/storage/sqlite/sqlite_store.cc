@@ -464,6 +464,9 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
     JIESU_RETURN_IF_ERROR(
         c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
+    // Savepoints' statement journals in memory: on disk they spilled to a temporary file with
+    // a write() per page.
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA temp_store = MEMORY"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -65536"));
     // After the WAL is rewound, truncate the file back to this size.
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_size_limit = 67108864"));
@@ -849,7 +852,6 @@ Status RunListQuery(Connection& c, const ListQuery& q, std::vector<OrderSummary>
 
 int SchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-
 SqliteStore::Reader SqliteStore::AcquireReader() {
   std::unique_lock lock(pool_mu_);
   pool_cv_.wait(lock, [&] { return !pool_.empty(); });
@@ -950,12 +952,12 @@ SqliteStore::Stats SqliteStore::stats() const {
   return stats_;
 }
 
-Status SqliteStore::Write(WriteFn fn) {
+Status SqliteStore::Write(WriteFn fn, Undo undo) {
   std::future<Status> done;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Unavailable("the store is shutting down");
-    queue_.push_back(Job{std::move(fn), {}});
+    queue_.push_back(Job{std::move(fn), undo, {}});
     done = queue_.back().done.get_future();
   }
   cv_.notify_one();
@@ -1006,17 +1008,30 @@ void SqliteStore::WriterLoop() {
     Status batch_error =
         begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
     for (size_t i = 0; i < batch.size() && !batch_failed; ++i) {
-      Status sp = RunQuery(c, kSavepoint);
-      if (!sp.ok()) {
-        batch_failed = true;
-        batch_error = sp;
-        break;
+      const bool savepoint = batch[i].undo == Undo::kSavepoint;
+      if (savepoint) {
+        Status sp = RunQuery(c, kSavepoint);
+        if (!sp.ok()) {
+          batch_failed = true;
+          batch_error = sp;
+          break;
+        }
       }
+      const sqlite3_int64 changes_before = sqlite3_total_changes64(c.raw());
       Status r;
       try {
         r = batch[i].fn(c);
       } catch (const std::exception& e) {
         r = Internal(std::string("write failed: ") + e.what());
+      }
+      if (!savepoint) {
+        if (!r.ok() && sqlite3_total_changes64(c.raw()) != changes_before) {
+          batch_failed = true;  // changed something, then failed: only the batch undoes it
+          batch_error = Unavailable("write batch failed: " + r.error().message);
+          break;
+        }
+        results[i] = std::move(r);
+        continue;
       }
       if (!r.ok()) {
         Status undo = RunQuery(c, kRollbackTo);
@@ -1091,60 +1106,64 @@ Status SqliteStore::FlushTextIndex() {
   });
 }
 
+// Without a savepoint: everything that can refuse the order (the idempotency key, `fn`'s
+// decision, the sequence checks) does so before the first change.
 Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) {
   Created created;
-  Status s = Write([&](Connection& c) -> Status {
-    if (key) {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectIdem));
-      st->Bind(1, key->user_id).Bind(2, key->key);
-      JIESU_ASSIGN_OR_RETURN(bool found, st->Step());
-      if (found) {
-        if (st->Text(0) != key->request_hash) {
-          return Conflict(
-              "Idempotency-Key '" + key->key + "' was already used for a different request",
-              "Idempotency-Key");
+  Status s = Write(
+      [&](Connection& c) -> Status {
+        if (key) {
+          JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectIdem));
+          st->Bind(1, key->user_id).Bind(2, key->key);
+          JIESU_ASSIGN_OR_RETURN(bool found, st->Step());
+          if (found) {
+            if (st->Text(0) != key->request_hash) {
+              return Conflict(
+                  "Idempotency-Key '" + key->key + "' was already used for a different request",
+                  "Idempotency-Key");
+            }
+            int64_t existing = st->Int(1);
+            st.reset();
+            JIESU_ASSIGN_OR_RETURN(created.order, LoadOrder(c, existing));
+            created.replayed = true;
+            return Ok();
+          }
         }
-        int64_t existing = st->Int(1);
-        st.reset();
-        JIESU_ASSIGN_OR_RETURN(created.order, LoadOrder(c, existing));
-        created.replayed = true;
+        int64_t id = 0;
+        {
+          JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kNextOrderId));
+          JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+          if (!row) return Internal("no next order id");
+          id = st->Int(0);
+        }
+        JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(id));
+        if (events.empty() || events.front().type != domain::EventType::kReceived) {
+          return Internal("a new order's history must start with a 'received' event");
+        }
+        Order o;
+        for (const Event& e : events) {
+          if (e.order_id != id || e.seq != o.version + 1) return Internal("event out of sequence");
+          domain::Apply(o, e);
+        }
+        JIESU_RETURN_IF_ERROR(InsertOrderRow(c, o));
+        JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
+        std::vector<const Event*> appended;
+        for (const Event& e : events) appended.push_back(&e);
+        JIESU_RETURN_IF_ERROR(WriteDerived(c, nullptr, o, appended, Derived()));
+        if (key) {
+          JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertIdem));
+          st->Bind(1, key->user_id)
+              .Bind(2, key->key)
+              .Bind(3, key->request_hash)
+              .Bind(4, id)
+              .Bind(5, ToUnixMillis(o.created_at));
+          JIESU_RETURN_IF_ERROR(st->Run());
+        }
+        created.order = std::move(o);
+        created.replayed = false;
         return Ok();
-      }
-    }
-    int64_t id = 0;
-    {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kNextOrderId));
-      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) return Internal("no next order id");
-      id = st->Int(0);
-    }
-    JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(id));
-    if (events.empty() || events.front().type != domain::EventType::kReceived) {
-      return Internal("a new order's history must start with a 'received' event");
-    }
-    Order o;
-    for (const Event& e : events) {
-      if (e.order_id != id || e.seq != o.version + 1) return Internal("event out of sequence");
-      domain::Apply(o, e);
-    }
-    JIESU_RETURN_IF_ERROR(InsertOrderRow(c, o));
-    JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
-    std::vector<const Event*> appended;
-    for (const Event& e : events) appended.push_back(&e);
-    JIESU_RETURN_IF_ERROR(WriteDerived(c, nullptr, o, appended, Derived()));
-    if (key) {
-      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertIdem));
-      st->Bind(1, key->user_id)
-          .Bind(2, key->key)
-          .Bind(3, key->request_hash)
-          .Bind(4, id)
-          .Bind(5, ToUnixMillis(o.created_at));
-      JIESU_RETURN_IF_ERROR(st->Run());
-    }
-    created.order = std::move(o);
-    created.replayed = false;
-    return Ok();
-  });
+      },
+      Undo::kNoneUnlessPartial);
   if (!s.ok()) return s.error();
   return created;
 }
@@ -1153,51 +1172,54 @@ Result<int64_t> SqliteStore::RebuildDerivedTables() {
   int64_t n = 0;
   Status s = Write([&](Connection& c) -> Status {
     // Inside the writer's transaction: RebuildDerived must not open its own.
-    JIESU_ASSIGN_OR_RETURN(
-        n, RebuildDerivedIn(c, [&](int64_t id) { return LoadOrder(c, id); }, Derived()));
+    JIESU_ASSIGN_OR_RETURN(n, RebuildDerivedIn(
+                                  c, [&](int64_t id) { return LoadOrder(c, id); }, Derived()));
     return Ok();
   });
   if (!s.ok()) return s.error();
   return n;
 }
 
+// Without a savepoint, as CreateOrder: loading and deciding come before the first change.
 Result<std::vector<Order>> SqliteStore::UpdateOrders(const std::vector<int64_t>& ids, UpdateFn fn) {
   std::vector<Order> orders;
-  Status s = Write([&](Connection& c) -> Status {
-    orders.clear();
-    for (int64_t id : ids) {
-      JIESU_ASSIGN_OR_RETURN(Order o, LoadOrder(c, id));
-      orders.push_back(std::move(o));
-    }
-    JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(orders));
-    const std::vector<Order> before = orders;  // the rollups change by after − before
-    std::vector<bool> changed(orders.size(), false);
-    for (const Event& e : events) {
-      auto it = std::find(ids.begin(), ids.end(), e.order_id);
-      if (it == ids.end()) return Internal("event for an order not in the update");
-      size_t i = static_cast<size_t>(it - ids.begin());
-      if (e.seq != orders[i].version + 1) return Internal("event out of sequence");
-      domain::Apply(orders[i], e);
-      changed[i] = true;
-    }
-    JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
-    for (size_t i = 0; i < orders.size(); ++i) {
-      if (!changed[i]) {
-        // Nothing happened to it, but whoever asked may have found its timer stale.
-        if (events.empty()) {
-          JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], {}, Derived()));
+  Status s = Write(
+      [&](Connection& c) -> Status {
+        orders.clear();
+        for (int64_t id : ids) {
+          JIESU_ASSIGN_OR_RETURN(Order o, LoadOrder(c, id));
+          orders.push_back(std::move(o));
         }
-        continue;
-      }
-      JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
-      std::vector<const Event*> appended;
-      for (const Event& e : events) {
-        if (e.order_id == orders[i].id) appended.push_back(&e);
-      }
-      JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], appended, Derived()));
-    }
-    return Ok();
-  });
+        JIESU_ASSIGN_OR_RETURN(std::vector<Event> events, fn(orders));
+        const std::vector<Order> before = orders;  // the rollups change by after − before
+        std::vector<bool> changed(orders.size(), false);
+        for (const Event& e : events) {
+          auto it = std::find(ids.begin(), ids.end(), e.order_id);
+          if (it == ids.end()) return Internal("event for an order not in the update");
+          size_t i = static_cast<size_t>(it - ids.begin());
+          if (e.seq != orders[i].version + 1) return Internal("event out of sequence");
+          domain::Apply(orders[i], e);
+          changed[i] = true;
+        }
+        JIESU_RETURN_IF_ERROR(InsertEvents(c, events));
+        for (size_t i = 0; i < orders.size(); ++i) {
+          if (!changed[i]) {
+            // Nothing happened to it, but whoever asked may have found its timer stale.
+            if (events.empty()) {
+              JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], {}, Derived()));
+            }
+            continue;
+          }
+          JIESU_RETURN_IF_ERROR(UpdateOrderRow(c, orders[i]));
+          std::vector<const Event*> appended;
+          for (const Event& e : events) {
+            if (e.order_id == orders[i].id) appended.push_back(&e);
+          }
+          JIESU_RETURN_IF_ERROR(WriteDerived(c, &before[i], orders[i], appended, Derived()));
+        }
+        return Ok();
+      },
+      Undo::kNoneUnlessPartial);
   if (!s.ok()) return s.error();
   return orders;
 }

@@ -1,10 +1,10 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include <filesystem>
+#include <thread>
 
 #include "domain/lifecycle.h"
 #include "domain/test_jurisdiction.h"
@@ -124,9 +124,12 @@ TEST(SqliteStoreTest, RebuildingDerivedTablesReproducesThem) {
       domain::Command a;
       a.action = domain::Action::kAnswer;
       a.text = "答复";
-      ASSERT_TRUE((*s)->UpdateOrders({c->order.id}, [&](const std::vector<domain::Order>& os) {
-                     return domain::Decide(os[0], a, agent, domain::Context{j, now});
-                   }).ok());
+      ASSERT_TRUE(
+          (*s)->UpdateOrders({c->order.id},
+                             [&](const std::vector<domain::Order>& os) {
+                               return domain::Decide(os[0], a, agent, domain::Context{j, now});
+                             })
+              .ok());
     }
   }
   RollupQuery q;
@@ -215,6 +218,103 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_EQ(second->next_cursor, 0);
   EXPECT_EQ(count("不存在的内容"), 0u);
   store->reset();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace jiesu::storage::sqlite
+
+namespace jiesu::storage::sqlite {
+namespace {
+
+// Creates and updates share a batch without savepoints: one that fails before changing
+// anything fails alone; one that fails after a change fails its whole batch, and nothing of
+// that batch is stored. A trigger plays the failure after a change (the order row is in, its
+// events are refused), which no valid input can cause.
+TEST(SqliteStoreTest, BatchedCreatesFailAloneOrWithTheirWholeBatch) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-batch-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "b.db").string();
+  const auto j = domain::testing::MakeTestJurisdiction();
+  const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
+  const domain::Actor agent{1, "agent1", "agent", ""};
+  auto s = SqliteStore::Open(Options{path, 2, 512});
+  ASSERT_TRUE(s.ok());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER poison BEFORE INSERT ON events "
+                           "WHEN NEW.body LIKE '%毒%' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  // 3 kinds × 40 threads at once, so that the writer batches them together.
+  constexpr int kThreads = 120;
+  std::vector<Result<Created>> results(kThreads, Result<Created>(Internal("not run")));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      results[static_cast<size_t>(i)] = (*s)->CreateOrder(std::nullopt, [&, i](int64_t n) {
+        if (i % 3 == 1)
+          return Result<std::vector<domain::Event>>(InvalidArgument("bad", "content"));
+        domain::OrderDraft d;
+        d.content = i % 40 == 2 ? "有毒" : "诉求" + std::to_string(i);
+        return domain::DecideIntake(n, "B" + std::to_string(n), d, agent, domain::Context{j, now});
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  int stored = 0, batch_failed = 0, refused_alone = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    const auto& r = results[static_cast<size_t>(i)];
+    if (i % 3 == 1) {  // refused before any change: with its own error (or its batch's)
+      ASSERT_FALSE(r.ok());
+      if (r.error().code == ErrorCode::kInvalidArgument) {
+        ++refused_alone;
+      } else {
+        EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+      }
+      continue;
+    }
+    if (i % 40 == 2) {  // poisoned after its order row went in
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+      continue;
+    }
+    if (r.ok()) {
+      ++stored;
+      auto o = (*s)->GetOrder(r->order.id);
+      ASSERT_TRUE(o.ok()) << "acknowledged order " << r->order.id << " is missing";
+      EXPECT_EQ(o->draft.content, "诉求" + std::to_string(i));
+    } else {
+      EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+      ++batch_failed;
+    }
+  }
+  // Every stored order was acknowledged, and nothing else (no orphan order rows).
+  OrderFilter all;
+  all.limit = 200;
+  EXPECT_EQ((*s)->ListOrders(all)->orders.size(), static_cast<size_t>(stored));
+  // The store goes on; alone, a refused write gets its own error and a poisoned one fails.
+  auto create = [&](const char* content) {
+    return (*s)->CreateOrder(std::nullopt, [&](int64_t n) -> Result<std::vector<domain::Event>> {
+      if (std::string(content).empty()) return InvalidArgument("bad", "content");
+      domain::OrderDraft d;
+      d.content = content;
+      return domain::DecideIntake(n, "B" + std::to_string(n), d, agent, domain::Context{j, now});
+    });
+  };
+  EXPECT_EQ(create("").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(create("又有毒").error().code, ErrorCode::kUnavailable);
+  auto after = create("之后");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*s)->ListOrders(all)->orders.size(), static_cast<size_t>(stored) + 1);
+  std::printf("concurrently: stored %d, refused alone %d, failed with a poisoned batch %d\n",
+              stored, refused_alone, batch_failed);
+  s->reset();
   fs::remove_all(dir);
 }
 
