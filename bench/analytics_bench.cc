@@ -433,9 +433,11 @@ void Import(const domain::Jurisdiction& boston, const std::string& src) {
 int main(int argc, char** argv) {
   int64_t orders = 10'000'000;
   bool only_breakdown = false, skip_breakdown = false;
+  int rounds = 5;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--orders" && i + 1 < argc) orders = std::stoll(argv[++i]);
+    if (a == "--rounds" && i + 1 < argc) rounds = std::max(1, std::stoi(argv[++i]));
     if (a == "--breakdown-only") only_breakdown = true;
     if (a == "--skip-breakdown") skip_breakdown = true;
   }
@@ -451,19 +453,24 @@ int main(int argc, char** argv) {
   if (!skip_breakdown) Breakdown(*beijing, orders);
   if (only_breakdown) return 0;
 
-  // Intake cost with and without rollups, alternating, best of two runs each: over HTTP (the
-  // product's intake) and, stricter, the store alone.
-  double on = 0, off = 0, store_on = 0, store_off = 0;
-  for (int round = 0; round < 2; ++round) {
-    off = std::max(off, HttpIntakeRate(false, 8));
-    on = std::max(on, HttpIntakeRate(true, 8));
-    store_off = std::max(store_off, IntakeRate(*beijing, false, 8));
-    store_on = std::max(store_on, IntakeRate(*beijing, true, 8));
+  // Intake cost with and without rollups, alternating, over HTTP (the product's intake) and,
+  // stricter, the store alone: the median of `rounds` paired runs each, so that one lucky or
+  // unlucky run on a shared machine does not decide the figure.
+  std::vector<double> ons, offs, store_ons, store_offs;
+  for (int round = 0; round < rounds; ++round) {
+    offs.push_back(HttpIntakeRate(false, 8));
+    ons.push_back(HttpIntakeRate(true, 8));
+    store_offs.push_back(IntakeRate(*beijing, false, 8));
+    store_ons.push_back(IntakeRate(*beijing, true, 8));
+    std::printf("  round %d: HTTP %.0f with rollups, %.0f without; store %.0f with, %.0f without\n",
+                round + 1, ons.back(), offs.back(), store_ons.back(), store_offs.back());
   }
+  const double on = Percentile(ons, 0.5), off = Percentile(offs, 0.5);
+  const double store_on = Percentile(store_ons, 0.5), store_off = Percentile(store_offs, 0.5);
   std::printf(
-      "intake over HTTP, 64 connections, durable: %.0f orders/s with rollups, %.0f "
+      "intake over HTTP, 64 connections, durable, median of %d: %.0f orders/s with rollups, %.0f "
       "without\n",
-      on, off);
+      rounds, on, off);
   std::printf("store alone, 64 threads, durable: %.0f orders/s with rollups, %.0f without\n",
               store_on, store_off);
   std::printf("rollup_intake_overhead_pct=%.1f\n", (off - on) / off * 100);
