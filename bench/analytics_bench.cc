@@ -6,8 +6,8 @@
 //     the rollups those orders give) is generated once into build/bench-data and reused; the
 //     orders' event log, which neither query reads, is not generated.
 //  2. What keeping the rollups costs intake: durable intake over HTTP (the real server, 64
-//     keep-alive clients) with rollups on and off, alternating, best of two runs each; and the
-//     same for the store alone (64 threads), which is stricter.
+//     keep-alive clients) with rollups on and off, alternating, the median of --rounds (5)
+//     paired runs; and the same for the store alone (64 threads), which is stricter.
 //  3. Importing the whole Boston 311 2015 file (121,145 cases) through
 //     config/import/boston-2015.yaml into a fresh durable store; needs ../shared/data (or
 //     JIESU_DATA_DIR) and is skipped with a message otherwise.
