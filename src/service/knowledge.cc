@@ -10,6 +10,19 @@ namespace jiesu::service {
 
 namespace {
 
+// The words of the segmenter's space-separated output.
+std::vector<std::string> SplitWords(const std::string& text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    if (j > i) out.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 std::string Join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
@@ -29,18 +42,6 @@ Knowledge::Knowledge(storage::Store& store, const domain::Jurisdiction& j, const
       all.insert(all.end(), words.begin(), words.end());
     }
   }
-}
-
-std::vector<std::string> Knowledge::SplitWords(const std::string& text) const {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = text.find(' ', i);
-    if (j == std::string::npos) j = text.size();
-    if (j > i) out.push_back(text.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
 }
 
 text::KnowledgeIndex::Point Knowledge::Indexed(const storage::KnowledgePoint& p) const {

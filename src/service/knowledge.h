@@ -52,7 +52,6 @@ class Knowledge {
 
  private:
   text::KnowledgeIndex::Point Indexed(const storage::KnowledgePoint& p) const;
-  std::vector<std::string> SplitWords(const std::string& text) const;
   // How many points hold `words` (a word, or a phrase: its rarest word).
   int Frequency(const std::vector<std::string>& words) const;
 

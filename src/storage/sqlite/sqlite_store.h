@@ -132,7 +132,7 @@ class SqliteStore final : public Store {
   enum class Undo {
     // Each write runs in a savepoint, rolled back when it fails. A savepoint copies every page
     // the write touches that the batch had already changed (SQLite's statement journal): about
-    // a fifth of an imported order's cost.
+    // a fifth of an imported order's cost, a third when the journal spilled to disk.
     kSavepoint,
     // For writes that validate before they change anything, so that only an internal error
     // (a broken invariant, the disk) can fail them after their first change: no savepoint. A
