@@ -1,11 +1,11 @@
 // The embedded default store: one SQLite file in WAL mode.
 //
 // Writes go through a single writer thread that owns the only read-write connection, so no
-// client ever sees SQLITE_BUSY. The writer takes every queued write, runs each in its own
-// savepoint inside one transaction, and commits once with synchronous=FULL: concurrent
-// writers share one fsync (group commit), and a write is acknowledged only after its commit
-// is on disk. A write whose function fails is rolled back to its savepoint without
-// disturbing the others in the batch. Reads use a pool of read-only connections and never
+// client ever sees SQLITE_BUSY. The writer takes every queued write, runs them one after the
+// other inside one transaction, and commits once with synchronous=FULL: concurrent writers
+// share one fsync (group commit), and a write is acknowledged only after its commit is on
+// disk. A write whose function fails is undone without disturbing the others in the batch
+// (see Undo: by its savepoint, or, for order writes, by failing before any change). Reads use a pool of read-only connections and never
 // wait for the writer (WAL snapshot isolation). Text search uses a trigram index that the
 // writer fills in batches between write batches; orders not yet indexed are matched by a
 // scan of the newest rows, so results never lag.
