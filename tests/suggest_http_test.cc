@@ -64,7 +64,12 @@ class SuggestHttpTest : public ::testing::Test {
       o.suggester.classifier_path = (dir_ / "model.bin").string();
       ASSERT_TRUE((*model)->Save(o.suggester.classifier_path).ok());
     }
-    auto a = app::App::Create(o);
+    options_ = o;
+    Open();
+  }
+  // Opens the database in dir_ (again) and serves it.
+  void Open() {
+    auto a = app::App::Create(options_);
     ASSERT_TRUE(a.ok()) << a.error().ToString();
     app_ = std::move(*a);
     std::ostringstream log;
@@ -72,6 +77,10 @@ class SuggestHttpTest : public ::testing::Test {
     auto port = app_->Start();
     ASSERT_TRUE(port.ok());
     port_ = *port;
+  }
+  void Restart() {
+    app_.reset();
+    Open();
   }
   void TearDown() override {
     app_.reset();
@@ -81,6 +90,7 @@ class SuggestHttpTest : public ::testing::Test {
   std::unique_ptr<Client> As(const std::string& user) { return testing::LoggedIn(port_, user); }
 
   std::string boundaries_;
+  app::AppOptions options_;
   fs::path dir_;
   std::unique_ptr<app::App> app_;
   unsigned short port_ = 0;
@@ -183,11 +193,10 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
   const int64_t draft =
       create(R"({"question":"暖气片漏水谁来修？","answer":"草稿","status":"draft"})");
 
-  Response found = agent
-                       ->Get(
-                           "/api/v1/"
-                           "knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%"
-                           "BD%8E");  // 暖气不热温度低
+  Response found = agent->Get(
+      "/api/v1/"
+      "knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%"
+      "BD%8E");  // 暖气不热温度低
   ASSERT_EQ(found.status, 200) << found.body;
   const json::value fj = found.json();
   const json::array& points = fj.at("points").as_array();
@@ -255,6 +264,26 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
   EXPECT_EQ(agent->Get("/api/v1/knowledge").status, 400);
   EXPECT_EQ(agent->Send("DELETE", "/api/v1/knowledge/" + std::to_string(heat)).status, 403);
   EXPECT_EQ(agent->Get("/api/v1/knowledge/" + std::to_string(heat)).status, 200);
+
+  // The search index lives in memory: after a restart it is rebuilt from the stored points,
+  // with the changes above (the deleted point gone, the retired one hidden from agents).
+  Restart();
+  agent = As("agent1");
+  Response again = agent->Get(
+      "/api/v1/knowledge?q=%E6%9A%96%E6%B0%94%E4%B8%8D%E7%83%AD%E6%B8%A9%E5%BA%A6%E4%BD%8E");
+  ASSERT_EQ(again.status, 200) << again.body;
+  const json::value aj = again.json();
+  const json::array& after = aj.at("points").as_array();
+  ASSERT_EQ(after.size(), 1u) << again.body;  // the fee point was deleted
+  EXPECT_EQ(after[0].at("id").as_int64(), heat);
+  EXPECT_TRUE(agent->Get("/api/v1/knowledge?q=%E5%85%AC%E4%BA%A4%E5%8D%A1")
+                  .json()
+                  .at("points")
+                  .as_array()
+                  .empty());  // retired
+  auto manager = As("dispatcher1");
+  Response deposit_again = manager->Get("/api/v1/knowledge?q=%E6%8A%BC%E9%87%91&all=true");
+  ASSERT_EQ(deposit_again.json().at("points").as_array().size(), 1u) << deposit_again.body;
 }
 
 TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
