@@ -60,8 +60,8 @@ std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
       ratio_n[static_cast<size_t>(w)] += 1;
     }
     for (size_t w = 0; w < 7; ++w) {
-      st.season[w] = std::clamp(ratio_n[w] > 0 ? ratio_sum[w] / ratio_n[w] : 1.0, kMinFactor,
-                                kMaxFactor);
+      st.season[w] =
+          std::clamp(ratio_n[w] > 0 ? ratio_sum[w] / ratio_n[w] : 1.0, kMinFactor, kMaxFactor);
     }
   }
   auto forecast = [&](size_t from, size_t target) {
@@ -71,8 +71,8 @@ std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
       damp += phi_k;
     }
     const Date d = s.DayAt(target);
-    double y = std::max(0.0, st.level + damp * st.trend) *
-               st.season[static_cast<size_t>(Weekday(d))];
+    double y =
+        std::max(0.0, st.level + damp * st.trend) * st.season[static_cast<size_t>(Weekday(d))];
     if (holidays.count(d)) y *= st.HolidayFactor();
     return y;
   };
@@ -91,13 +91,14 @@ std::vector<std::optional<double>> HoltWintersForecasts(const DailySeries& s,
       st.holidays += 1;
     } else {
       const double prev_level = st.level;
-      st.level = std::max(kMinLevel, p.alpha * (y / st.season[w]) +
-                                         (1 - p.alpha) * (st.level + p.phi * st.trend));
+      st.level = std::max(
+          kMinLevel, p.alpha * (y / st.season[w]) + (1 - p.alpha) * (st.level + p.phi * st.trend));
       st.trend = p.beta * (st.level - prev_level) + (1 - p.beta) * p.phi * st.trend;
-      st.season[w] = std::clamp(p.gamma * (y / st.level) + (1 - p.gamma) * st.season[w],
-                                kMinFactor, kMaxFactor);
+      st.season[w] = std::clamp(p.gamma * (y / st.level) + (1 - p.gamma) * st.season[w], kMinFactor,
+                                kMaxFactor);
     }
-    if (t + static_cast<size_t>(h) < n) f[t + static_cast<size_t>(h)] = forecast(t, t + static_cast<size_t>(h));
+    if (t + static_cast<size_t>(h) < n)
+      f[t + static_cast<size_t>(h)] = forecast(t, t + static_cast<size_t>(h));
   }
   if (p.naive_weight > 0 && h <= 7) {
     for (size_t i = 7; i < n; ++i) {
@@ -140,23 +141,53 @@ double PoissonMedian(double mean) {
   return k;
 }
 
-std::vector<std::optional<double>> PoissonMedians(
-    const std::vector<std::optional<double>>& means) {
+double NegativeBinomialMedian(double mean, double dispersion) {
+  if (!(mean > 0)) return 0;
+  if (!(dispersion > 1e-9)) return PoissonMedian(mean);
+  // NB(r, p) with r = 1/α and p = r / (r + μ): P(0) = p^r, P(k+1) = P(k) (k + r)/(k + 1) (1 − p).
+  const double r = 1.0 / dispersion, p = r / (r + mean);
+  double pmf = std::exp(r * std::log(p)), cdf = pmf, k = 0;
+  if (!(pmf > 0)) return std::floor(mean);  // underflow: far into the normal range
+  while (cdf < 0.5) {
+    pmf *= (k + r) / (k + 1) * (1 - p);
+    k += 1;
+    cdf += pmf;
+    if (k > 100 * (mean + 1)) break;  // rounding: never loop forever
+  }
+  return k;
+}
+
+std::vector<std::optional<double>> PointForecasts(const std::vector<std::optional<double>>& means,
+                                                  double dispersion) {
   std::vector<std::optional<double>> out(means.size());
   for (size_t i = 0; i < means.size(); ++i) {
-    if (means[i]) out[i] = PoissonMedian(*means[i]);
+    if (means[i]) out[i] = NegativeBinomialMedian(*means[i], dispersion);
   }
   return out;
 }
 
-ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h,
-                       size_t dev_from, size_t dev_to, bool median) {
-  DailySeries train{s.first, std::vector<double>(s.values.begin(),
-                                                 s.values.begin() + static_cast<std::ptrdiff_t>(
-                                                                        std::min(dev_to, s.values.size())))};
+double Overdispersion(const DailySeries& s, const std::vector<std::optional<double>>& means,
+                      size_t from, size_t to) {
+  double excess = 0, scale = 0;
+  for (size_t i = from; i < to && i < s.values.size() && i < means.size(); ++i) {
+    if (!means[i]) continue;
+    const double mu = std::max(0.0, *means[i]);
+    const double d = s.values[i] - mu;
+    excess += d * d - mu;
+    scale += mu * mu;
+  }
+  return scale > 0 ? std::max(0.0, excess / scale) : 0.0;
+}
+
+ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int h, size_t dev_from,
+                       size_t dev_to, bool median) {
+  DailySeries train{
+      s.first,
+      std::vector<double>(s.values.begin(), s.values.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                   dev_to, s.values.size())))};
   auto score = [&](const ModelParams& p) {
     auto f = HoltWintersForecasts(train, holidays, p, h);
-    if (median) f = PoissonMedians(f);
+    if (median) f = PointForecasts(f, 0);
     return MeanAbsoluteError(train, f, dev_from, dev_to);
   };
   ModelParams best;
@@ -166,7 +197,7 @@ ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int
       for (double phi : {0.9, 0.98}) {
         if (beta == 0.0 && phi != 0.9) continue;  // no trend: damping is irrelevant
         for (double gamma : {0.02, 0.05, 0.1, 0.2, 0.3}) {
-          const ModelParams p{alpha, beta, phi, gamma, 0};
+          const ModelParams p{alpha, beta, phi, gamma, 0, 0};
           const double mae = score(p);
           if (best_mae < 0 || mae < best_mae) {
             best_mae = mae;
@@ -188,6 +219,8 @@ ModelParams TuneParams(const DailySeries& s, const std::set<Date>& holidays, int
       }
     }
   }
+  best.dispersion =
+      Overdispersion(train, HoltWintersForecasts(train, holidays, best, h), dev_from, dev_to);
   return best;
 }
 

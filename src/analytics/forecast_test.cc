@@ -28,8 +28,8 @@ DailySeries Synthetic(const std::set<Date>& holidays, uint64_t seed) {
 }
 
 TEST(ForecastTest, BeatsSeasonalNaiveOnAWeeklySeriesAndIsReproducible) {
-  const std::set<Date> holidays{D(2015, 1, 1), D(2015, 5, 25), D(2015, 7, 3), D(2015, 9, 7),
-                                D(2015, 11, 26), D(2015, 12, 25)};
+  const std::set<Date> holidays{D(2015, 1, 1), D(2015, 5, 25),  D(2015, 7, 3),
+                                D(2015, 9, 7), D(2015, 11, 26), D(2015, 12, 25)};
   const DailySeries s = Synthetic(holidays, 1);
   const size_t test_from = *s.IndexOf(D(2015, 11, 1));
   const ModelParams p = TuneParams(s, holidays, 7, test_from - 56, test_from);
@@ -62,18 +62,74 @@ TEST(ForecastTest, FlatSeriesIsForecastFlatAndNothingBeforeTheModelStarts) {
   EXPECT_EQ(*naive[7], 50.0);
 }
 
+TEST(ForecastTest, NegativeBinomialMediansFallBelowTheMeanWhenCountsAreOverdispersed) {
+  // Reference values from the NB pmf written with lgamma (independently of the recurrence).
+  EXPECT_EQ(NegativeBinomialMedian(2, 1), 1);  // geometric: P(0) = 1/3, P(≤1) = 5/9
+  EXPECT_EQ(NegativeBinomialMedian(10, 2), 4);
+  EXPECT_EQ(NegativeBinomialMedian(10, 0.1), 9);
+  EXPECT_EQ(NegativeBinomialMedian(0.3, 0.5), 0);
+  EXPECT_EQ(NegativeBinomialMedian(1000, 0.01), 997);
+  EXPECT_EQ(NegativeBinomialMedian(0, 1), 0);
+  // No dispersion: the Poisson median.
+  EXPECT_EQ(NegativeBinomialMedian(2.5, 0), PoissonMedian(2.5));
+  EXPECT_EQ(NegativeBinomialMedian(2.5, 1e-12), PoissonMedian(2.5));
+  // More dispersion never raises the median.
+  double last = 1e9;
+  for (double a : {0.0, 0.1, 0.3, 1.0, 3.0}) {
+    const double m = NegativeBinomialMedian(20, a);
+    EXPECT_LE(m, last) << a;
+    last = m;
+  }
+  const auto f = PointForecasts({std::nullopt, 10.0}, 2);
+  EXPECT_FALSE(f[0].has_value());
+  EXPECT_EQ(*f[1], 4);
+}
+
+TEST(ForecastTest, OverdispersionIsRecoveredFromSimulatedCounts) {
+  std::mt19937_64 rng(7);
+  const size_t n = 4000;
+  DailySeries poisson{Date{}, std::vector<double>(n)};
+  DailySeries mixed{Date{}, std::vector<double>(n)};
+  std::vector<std::optional<double>> means(n, 20.0);
+  std::poisson_distribution<int> plain(20.0);
+  std::gamma_distribution<double> rate(2.0, 0.5);  // mean 1, variance 0.5: α = 0.5
+  for (size_t i = 0; i < n; ++i) {
+    poisson.values[i] = plain(rng);
+    std::poisson_distribution<int> one(20.0 * rate(rng));
+    mixed.values[i] = one(rng);
+  }
+  EXPECT_LT(Overdispersion(poisson, means, 0, n), 0.02);
+  EXPECT_NEAR(Overdispersion(mixed, means, 0, n), 0.5, 0.06);
+  means[0].reset();  // days without a forecast are skipped
+  EXPECT_NEAR(Overdispersion(mixed, means, 0, n), 0.5, 0.06);
+  EXPECT_EQ(Overdispersion(mixed, means, 0, 1), 0.0);
+}
+
+TEST(ForecastTest, TuningFitsTheDispersion) {
+  // Weekly counts with gamma-mixed noise: the tuned parameters carry a clearly positive α.
+  std::mt19937_64 rng(11);
+  std::gamma_distribution<double> rate(2.0, 0.5);
+  DailySeries s{Date{std::chrono::days(20000)}, std::vector<double>(200)};
+  for (size_t i = 0; i < s.values.size(); ++i) {
+    std::poisson_distribution<int> one((i % 7 < 5 ? 30.0 : 10.0) * rate(rng));
+    s.values[i] = one(rng);
+  }
+  const ModelParams p = TuneParams(s, {}, 7, 144, 200, true);
+  EXPECT_GT(p.dispersion, 0.2);
+  EXPECT_LT(p.dispersion, 1.5);
+  EXPECT_EQ(TuneParams(s, {}, 7, 144, 200, true).dispersion, p.dispersion);  // reproducible
+}
+
 TEST(ForecastTest, PoissonMedians) {
   EXPECT_EQ(PoissonMedian(0), 0);
-  EXPECT_EQ(PoissonMedian(0.5), 0);  // P(X = 0) = 0.61
+  EXPECT_EQ(PoissonMedian(0.5), 0);   // P(X = 0) = 0.61
   EXPECT_EQ(PoissonMedian(0.69), 0);  // P(X = 0) = 0.5016
   EXPECT_EQ(PoissonMedian(0.7), 1);   // P(X = 0) = 0.4966
   EXPECT_EQ(PoissonMedian(1), 1);
   EXPECT_EQ(PoissonMedian(2.5), 2);
   EXPECT_EQ(PoissonMedian(10), 10);
   EXPECT_EQ(PoissonMedian(1000.2), 1000);
-  const auto m = PoissonMedians({std::nullopt, 3.7});
-  EXPECT_FALSE(m[0].has_value());
-  EXPECT_EQ(*m[1], 4);
+  EXPECT_EQ(*PointForecasts({3.7}, 0)[0], 4);
 }
 
 }  // namespace
