@@ -22,6 +22,24 @@ double PoissonLowerTail(double k, double lambda) {
   return boost::math::gamma_q(std::floor(k) + 1, lambda);
 }
 
+double NegativeBinomialUpperTail(double k, double mean, double dispersion) {
+  if (!(dispersion > 1e-9)) return PoissonUpperTail(k, mean);
+  if (k <= 0) return 1.0;
+  if (mean <= 0) return 0.0;
+  // X counts failures before r = 1/α successes of probability p = r / (r + mean):
+  // P(X ≤ k − 1) = I_p(r, k), so P(X ≥ k) = 1 − I_p(r, k).
+  const double r = 1.0 / dispersion;
+  return boost::math::ibetac(r, std::floor(k), r / (r + mean));
+}
+
+double NegativeBinomialLowerTail(double k, double mean, double dispersion) {
+  if (!(dispersion > 1e-9)) return PoissonLowerTail(k, mean);
+  if (k < 0) return 0.0;
+  if (mean <= 0) return 1.0;
+  const double r = 1.0 / dispersion;
+  return boost::math::ibeta(r, std::floor(k) + 1, r / (r + mean));
+}
+
 double BinomialUpperTail(double k, double n, double p) {
   if (k <= 0) return 1.0;
   if (k > n) return 0.0;
@@ -34,6 +52,12 @@ namespace {
 std::string Fixed(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string Fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
 }
 
@@ -77,13 +101,19 @@ std::optional<Unusual> SuddenChange(const DailySeries& s, Date day, const std::s
   const double expected = std::max(*f[n - 1], 0.0);
   const double seen = s.values[*at];
   if (std::max(seen, expected) < o.change_min_count) return std::nullopt;
+  // How unlikely: under a negative binomial around the forecast, with the dispersion of the
+  // tuning weeks' counts around their forecasts, so that a series that is noisy anyway (bursts
+  // of internal work orders, storms) needs a larger jump than a steady one.
   const std::string basis = "one-day-ahead forecast (weekly-seasonal exponential smoothing over " +
-                            std::to_string(*at) + " days of history)";
+                            std::to_string(*at) + " days of history; variance " +
+                            (p.dispersion > 1e-9 ? "mean + " + Fixed2(p.dispersion) + " × mean²"
+                                                 : std::string("= mean")) +
+                            ")";
   if (seen >= o.change_ratio * expected) {
-    const double pv = PoissonUpperTail(seen, std::max(expected, 0.5));
+    const double pv = NegativeBinomialUpperTail(seen, std::max(expected, 0.5), p.dispersion);
     if (pv < o.p_value) return Unusual{expected, seen, pv, true, basis};
   } else if (seen * o.change_ratio <= expected) {
-    const double pv = PoissonLowerTail(seen, expected);
+    const double pv = NegativeBinomialLowerTail(seen, expected, p.dispersion);
     if (pv < o.p_value) return Unusual{expected, seen, pv, false, basis};
   }
   return std::nullopt;

@@ -48,6 +48,10 @@ struct DetectorOptions {
 double PoissonUpperTail(double k, double lambda);
 // P(X ≤ k) for X ~ Poisson(lambda).
 double PoissonLowerTail(double k, double lambda);
+// P(X ≥ k) and P(X ≤ k) for X negative-binomial with mean `mean` and variance
+// mean + dispersion × mean² (the Poisson tails when dispersion is 0).
+double NegativeBinomialUpperTail(double k, double mean, double dispersion);
+double NegativeBinomialLowerTail(double k, double mean, double dispersion);
 // P(X ≥ k) for X ~ Binomial(n, p).
 double BinomialUpperTail(double k, double n, double p);
 

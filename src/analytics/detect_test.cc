@@ -90,6 +90,62 @@ TEST(DetectTest, SuddenChangeFiresBothWaysAgainstTheForecast) {
   EXPECT_EQ(SuddenChange(up, day, {}, {})->expected, SuddenChange(up, day, {}, {})->expected);
 }
 
+TEST(DetectTest, NegativeBinomialTails) {
+  // Mean 2 and dispersion 1 is the geometric distribution with p = 1/3: P(X ≥ k) = (2/3)^k.
+  EXPECT_DOUBLE_EQ(NegativeBinomialUpperTail(0, 2, 1), 1.0);
+  EXPECT_NEAR(NegativeBinomialUpperTail(1, 2, 1), 2.0 / 3, 1e-12);
+  EXPECT_NEAR(NegativeBinomialUpperTail(3, 2, 1), 8.0 / 27, 1e-12);
+  EXPECT_NEAR(NegativeBinomialLowerTail(0, 2, 1), 1.0 / 3, 1e-12);
+  EXPECT_NEAR(NegativeBinomialLowerTail(1, 2, 1), 5.0 / 9, 1e-12);
+  // No dispersion: the Poisson tails; more dispersion: fatter tails.
+  EXPECT_DOUBLE_EQ(NegativeBinomialUpperTail(9, 3, 0), PoissonUpperTail(9, 3));
+  EXPECT_DOUBLE_EQ(NegativeBinomialLowerTail(0, 3, 0), PoissonLowerTail(0, 3));
+  EXPECT_GT(NegativeBinomialUpperTail(30, 15, 0.3), 100 * PoissonUpperTail(30, 15));
+  EXPECT_GT(NegativeBinomialLowerTail(3, 15, 0.3), 100 * PoissonLowerTail(3, 15));
+}
+
+// Counts with gamma-distributed rates (variance 50 + 0.3 × 50² at the mean of 50): an ordinary
+// day of such a series is far outside a Poisson's range, not outside its own.
+DailySeries Overdispersed(double mean, int days, uint64_t seed) {
+  const double week[7] = {1.3, 1.2, 1.15, 1.1, 1.0, 0.6, 0.5};
+  DailySeries s{kFirst, {}};
+  std::mt19937_64 rng(seed);
+  std::gamma_distribution<double> rate(1 / 0.3, 0.3);  // mean 1, variance 0.3
+  for (int i = 0; i < days; ++i) {
+    s.values.push_back(
+        static_cast<double>(std::poisson_distribution<int>(mean * week[i % 7] * rate(rng))(rng)));
+  }
+  return s;
+}
+
+TEST(DetectTest, SuddenChangeAllowsForASeriesOwnNoise) {
+  int alarms = 0, poisson_alarms = 0, days = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const DailySeries s = Overdispersed(50, 120, seed);
+    for (int i = 60; i < 120; ++i) {
+      ++days;
+      const auto u = SuddenChange(s, kFirst + std::chrono::days(i), {}, {});
+      if (u) ++alarms;
+      // What the Poisson test would have said about the same day.
+      const double seen = s.values[static_cast<size_t>(i)];
+      if (u || seen > 0) {
+        DailySeries past{s.first, std::vector<double>(s.values.begin(), s.values.begin() + i + 1)};
+        const auto p = TuneParams(past, {}, 1, static_cast<size_t>(i) - 28, static_cast<size_t>(i));
+        const auto f = HoltWintersForecasts(past, {}, p, 1);
+        const double expected = std::max(*f[static_cast<size_t>(i)], 0.5);
+        if ((seen >= 1.6 * expected && PoissonUpperTail(seen, expected) < 1e-4) ||
+            (seen * 1.6 <= expected && PoissonLowerTail(seen, expected) < 1e-4)) {
+          ++poisson_alarms;
+        }
+      }
+    }
+  }
+  EXPECT_LE(alarms, 1) << "of " << days << " ordinary days";
+  EXPECT_GE(poisson_alarms, 5) << "the series is not noisy enough to show the difference";
+  std::printf("ordinary overdispersed days: %d alarms (Poisson tails: %d) of %d\n", alarms,
+              poisson_alarms, days);
+}
+
 TEST(DetectTest, SuddenChangeStaysQuietOnAnOrdinarySeries) {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
     const DailySeries s = Weekly(200, 120, seed);
