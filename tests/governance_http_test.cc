@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -300,8 +301,20 @@ TEST_F(GovernanceHttpTest, TopicsForecastsAndTheMonthlyReport) {
   // Forecasts of daily volume, with the backtest when there is enough history.
   Response f = analyst->Get("/api/v1/forecast?category=010104&district=110105&days=7");
   ASSERT_EQ(f.status, 200) << f.body;
-  EXPECT_EQ(f.json().at("forecast").as_array().size(), 7u);
-  EXPECT_EQ(f.json().at("history").as_array().size(), 56u);
+  const json::value fj = f.json();
+  EXPECT_EQ(fj.at("forecast").as_array().size(), 7u);
+  EXPECT_EQ(fj.at("history").as_array().size(), 56u);
+  EXPECT_GE(fj.at("params").at("dispersion").as_double(), 0.0);
+  for (const auto& d : fj.at("forecast").as_array()) {
+    // Expected volume, the most likely one and an 80% interval around it.
+    const double low = d.at("low").as_double(), median = d.at("median").as_double(),
+                 high = d.at("high").as_double(), value = d.at("value").as_double();
+    EXPECT_LE(low, median) << d;
+    EXPECT_LE(median, high) << d;
+    EXPECT_LE(low, value + 1) << d;
+    EXPECT_GE(high + 1, value) << d;
+    EXPECT_EQ(median, std::floor(median)) << d;  // counts
+  }
   EXPECT_TRUE(f.json().at("backtest").at("mase").is_null() ||
               f.json().at("backtest").at("mase").is_double());
   EXPECT_EQ(analyst->Get("/api/v1/forecast?days=0").status, 400);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 
 namespace jiesu::analytics {
@@ -141,20 +142,32 @@ double PoissonMedian(double mean) {
   return k;
 }
 
-double NegativeBinomialMedian(double mean, double dispersion) {
+double NegativeBinomialQuantile(double mean, double dispersion, double q) {
   if (!(mean > 0)) return 0;
-  if (!(dispersion > 1e-9)) return PoissonMedian(mean);
-  // NB(r, p) with r = 1/α and p = r / (r + μ): P(0) = p^r, P(k+1) = P(k) (k + r)/(k + 1) (1 − p).
-  const double r = 1.0 / dispersion, p = r / (r + mean);
-  double pmf = std::exp(r * std::log(p)), cdf = pmf, k = 0;
-  if (!(pmf > 0)) return std::floor(mean);  // underflow: far into the normal range
-  while (cdf < 0.5) {
-    pmf *= (k + r) / (k + 1) * (1 - p);
+  const bool poisson = !(dispersion > 1e-9);
+  // NB(r, p) with r = 1/α and p = r / (r + μ): P(0) = p^r, P(k+1) = P(k) (k + r)/(k + 1) (1 − p);
+  // Poisson: P(0) = e^−μ, P(k+1) = P(k) μ/(k + 1).
+  const double r = poisson ? 0 : 1.0 / dispersion, p = poisson ? 0 : r / (r + mean);
+  double pmf = poisson ? std::exp(-mean) : std::exp(r * std::log(p));
+  if (!(pmf > 1e-300)) {
+    // Far into the normal range (P(0) underflows): the normal approximation.
+    const double sd = std::sqrt(mean + dispersion * mean * mean);
+    const double z = std::sqrt(2.0) * boost::math::erf_inv(2 * q - 1);
+    return std::max(0.0, std::floor(mean + z * sd + 0.5));
+  }
+  double cdf = pmf, k = 0;
+  while (cdf < q) {
+    pmf *= poisson ? mean / (k + 1) : (k + r) / (k + 1) * (1 - p);
     k += 1;
     cdf += pmf;
-    if (k > 100 * (mean + 1)) break;  // rounding: never loop forever
+    if (k > 100 * (mean + 1) + 1000) break;  // rounding: never loop forever
   }
   return k;
+}
+
+double NegativeBinomialMedian(double mean, double dispersion) {
+  if (!(dispersion > 1e-9)) return PoissonMedian(mean);
+  return NegativeBinomialQuantile(mean, dispersion, 0.5);
 }
 
 std::vector<std::optional<double>> PointForecasts(const std::vector<std::optional<double>>& means,

@@ -54,6 +54,9 @@ std::vector<std::optional<double>> PointForecasts(const std::vector<std::optiona
                                                   double dispersion);
 double PoissonMedian(double mean);
 double NegativeBinomialMedian(double mean, double dispersion);
+// The smallest count k with P(X ≤ k) ≥ q for that negative binomial (Poisson when dispersion
+// is 0); q in (0, 1). Forecast intervals are pairs of these.
+double NegativeBinomialQuantile(double mean, double dispersion, double q);
 
 // The method-of-moments dispersion of `s` around `means` over days [from, to): α with
 // Var = μ + αμ², i.e. Σ((y − μ)² − μ) ÷ Σμ², floored at 0 (no underdispersion).

@@ -80,6 +80,15 @@ TEST(ForecastTest, NegativeBinomialMediansFallBelowTheMeanWhenCountsAreOverdispe
     EXPECT_LE(m, last) << a;
     last = m;
   }
+  // Quantiles: the geometric's P(X ≤ k) = 1 − (2/3)^(k+1); Poisson(3): P(X ≤ 4) = 0.815,
+  // P(X ≤ 5) = 0.916; a Poisson of a million by the normal approximation.
+  EXPECT_EQ(NegativeBinomialQuantile(2, 1, 0.1), 0);
+  EXPECT_EQ(NegativeBinomialQuantile(2, 1, 0.9), 5);
+  EXPECT_EQ(NegativeBinomialQuantile(3, 0, 0.9), 5);
+  EXPECT_EQ(NegativeBinomialQuantile(3, 0, 0.8), 4);
+  EXPECT_NEAR(NegativeBinomialQuantile(1e6, 0, 0.5), 1e6, 1);
+  EXPECT_NEAR(NegativeBinomialQuantile(1e6, 0, 0.9), 1e6 + 1281.6, 2);
+  EXPECT_EQ(NegativeBinomialQuantile(20, 0.3, 0.5), NegativeBinomialMedian(20, 0.3));
   const auto f = PointForecasts({std::nullopt, 10.0}, 2);
   EXPECT_FALSE(f[0].has_value());
   EXPECT_EQ(*f[1], 4);

@@ -191,6 +191,14 @@ Result<HttpResponse> Api::Forecast(Call& c) {
     }
     return a;
   };
+  json::array forecast;
+  for (const auto& d : f.forecast) {
+    forecast.emplace_back(json::object{{"day", FormatDate(d.day)},
+                                       {"value", d.expected},
+                                       {"median", d.median},
+                                       {"low", d.low},
+                                       {"high", d.high}});
+  }
   return JsonResponse(
       200, json::object{{"category", fq.category},
                         {"district", fq.district},
@@ -200,9 +208,11 @@ Result<HttpResponse> Api::Forecast(Call& c) {
                         {"params", json::object{{"alpha", f.params.alpha},
                                                 {"beta", f.params.beta},
                                                 {"phi", f.params.phi},
-                                                {"gamma", f.params.gamma}}},
+                                                {"gamma", f.params.gamma},
+                                                {"naive_weight", f.params.naive_weight},
+                                                {"dispersion", f.params.dispersion}}},
                         {"history", days(f.history)},
-                        {"forecast", days(f.forecast)},
+                        {"forecast", forecast},
                         {"backtest", json::object{{"days", 28},
                                                   {"horizon_days", 7},
                                                   {"mae", Opt(f.backtest_mae)},

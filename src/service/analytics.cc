@@ -67,7 +67,11 @@ Result<ForecastResult> Analytics::Forecast(const domain::Actor& actor, const For
   for (int h = 1; h <= q.days; ++h) {
     const auto f = analytics::HoltWintersForecasts(ahead, holidays, out.params, h);
     const size_t i = n - 1 + static_cast<size_t>(h);
-    out.forecast.push_back({ahead.DayAt(i), f[i] ? std::max(*f[i], 0.0) : 0.0});
+    const double mean = f[i] ? std::max(*f[i], 0.0) : 0.0;
+    const double a = out.params.dispersion;
+    out.forecast.push_back({ahead.DayAt(i), mean, analytics::NegativeBinomialMedian(mean, a),
+                            analytics::NegativeBinomialQuantile(mean, a, 0.1),
+                            analytics::NegativeBinomialQuantile(mean, a, 0.9)});
   }
   if (n >= 70) {
     const auto bt_params = analytics::TuneParams(s, holidays, 7, n - 56, n - 28);

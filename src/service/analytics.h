@@ -34,9 +34,20 @@ struct DayValue {
   double value = 0;
 };
 
+// One forecast day: the expected volume (the model's mean, for planning), the most likely
+// one (the median, the point forecast `make eval-forecast` scores) and an 80% interval (the
+// 10th and 90th percentiles), all of the negative binomial around the mean.
+struct ForecastDay {
+  Date day{};
+  double expected = 0;
+  double median = 0;
+  double low = 0;
+  double high = 0;
+};
+
 struct ForecastResult {
-  std::vector<DayValue> history;   // the last 56 days, up to yesterday
-  std::vector<DayValue> forecast;  // today onwards
+  std::vector<DayValue> history;      // the last 56 days, up to yesterday
+  std::vector<ForecastDay> forecast;  // today onwards
   analytics::ModelParams params;
   // Backtest over the last 28 days at a horizon of 7 days with parameters tuned on the 28 days
   // before them: mean absolute errors of the model and of the seasonal naive forecast (same
