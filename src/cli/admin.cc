@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/open.h"
 #include "config/loader.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -94,28 +95,17 @@ int UserAdd(const std::vector<std::string>& args) {
 int RebuildRollups(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args, {"config", "db"}, {});
   if (!flags.ok()) return Fail("rebuild-rollups", flags.error(), 2);
-  auto config = flags->Require("config");
-  auto db = flags->Require("db");
-  for (const auto* r : {&config, &db}) {
-    if (!r->ok()) return Fail("rebuild-rollups", r->error(), 2);
-  }
-  if (!std::filesystem::exists(*db)) {
-    return Fail("rebuild-rollups", InvalidArgument("no database at " + *db, "db"), 2);
-  }
-  app::AppOptions o;
-  o.config_dir = *config;
-  o.db_path = *db;
-  o.scheduler = false;
-  auto app = app::App::Create(o);
+  auto app = OpenExisting(*flags, false);
   if (!app.ok()) {
     return Fail("rebuild-rollups", app.error(),
                 app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   }
   auto n = (*app)->RebuildDerived();
   if (!n.ok()) return Fail("rebuild-rollups", n.error(), 1);
-  std::printf("%s: rollups, timers, notices and evaluation facts rebuilt from the histories of "
-              "%lld orders\n",
-              db->c_str(), static_cast<long long>(*n));
+  std::printf(
+      "%s: rollups, timers, notices and evaluation facts rebuilt from the histories of "
+      "%lld orders\n",
+      flags->Get("db").c_str(), static_cast<long long>(*n));
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/open.h"
 #include "report/hotspots.h"
 #include "report/monthly.h"
 
@@ -18,22 +19,6 @@ int Fail(const char* cmd, const Error& e, int code) {
 }
 
 int ExitCode(const Error& e) { return e.code == ErrorCode::kInvalidArgument ? 2 : 1; }
-
-// Opens the app over an existing database (no server, no scheduler).
-Result<std::unique_ptr<app::App>> OpenExisting(const Flags& flags, bool text) {
-  auto config = flags.Require("config");
-  if (!config.ok()) return config.error();
-  auto db = flags.Require("db");
-  if (!db.ok()) return db.error();
-  if (!std::filesystem::exists(*db)) return InvalidArgument("no database at " + *db, "db");
-  app::AppOptions o;
-  o.config_dir = *config;
-  o.db_path = *db;
-  o.scheduler = false;
-  o.text = text;
-  o.suggester.divisions_dir = flags.Get("divisions", "data/divisions");
-  return app::App::Create(o);
-}
 
 int Hotspots(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args, {"config", "db", "month", "out"}, {});
@@ -89,20 +74,9 @@ int Report(const std::vector<std::string>& args) {
   }
   auto flags = Flags::Parse({args.begin() + 1, args.end()}, {"config", "db", "period", "out"}, {});
   if (!flags.ok()) return fail(flags.error(), 2);
-  auto config = flags->Require("config");
-  auto db = flags->Require("db");
   auto period = flags->Require("period");
-  for (const auto* r : {&config, &db, &period}) {
-    if (!r->ok()) return fail(r->error(), 2);
-  }
-  if (!std::filesystem::exists(*db)) {
-    return fail(InvalidArgument("no database at " + *db, "db"), 2);
-  }
-  app::AppOptions o;
-  o.config_dir = *config;
-  o.db_path = *db;
-  o.scheduler = false;
-  auto app = app::App::Create(o);
+  if (!period.ok()) return fail(period.error(), 2);
+  auto app = OpenExisting(*flags, false);
   if (!app.ok()) return fail(app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   const domain::Actor reporter{0, "report", "system", ""};
   auto month = (*app)->evaluator().Month(reporter, *period);

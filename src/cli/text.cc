@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/open.h"
 #include "text/classifier.h"
 #include "text/leak_filter.h"
 #include "text/training_data.h"
@@ -196,12 +197,8 @@ std::string CsvField(const std::string& s) {
 int ExportTraining(const std::vector<std::string>& args) {
   auto flags = Flags::Parse(args, {"config", "db", "out", "from", "to"}, {});
   if (!flags.ok()) return Fail("export-training", flags.error(), 2);
-  auto config = flags->Require("config");
-  auto db = flags->Require("db");
   auto out = flags->Require("out");
-  for (const auto* r : {&config, &db, &out}) {
-    if (!r->ok()) return Fail("export-training", r->error(), 2);
-  }
+  if (!out.ok()) return Fail("export-training", out.error(), 2);
   storage::OrderFilter f;
   for (const char* key : {"from", "to"}) {
     if (!flags->Has(key)) continue;
@@ -212,14 +209,7 @@ int ExportTraining(const std::vector<std::string>& args) {
     }
     (std::string(key) == "from" ? f.created_from : f.created_to) = *t;
   }
-  if (!std::filesystem::exists(*db)) {
-    return Fail("export-training", InvalidArgument("no database at " + *db, "db"), 2);
-  }
-  app::AppOptions o;
-  o.config_dir = *config;
-  o.db_path = *db;
-  o.scheduler = false;
-  auto app = app::App::Create(o);
+  auto app = OpenExisting(*flags, false);
   if (!app.ok()) return Fail("export-training", app.error(), ExitFor(app.error()));
   storage::Store& store = (*app)->store();
   const std::string tmp = *out + ".tmp";
