@@ -3,8 +3,10 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <exception>
+#include <future>
 
 #include "api/json_input.h"
 #include "api/views.h"
@@ -264,7 +266,9 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   Add("GET", "/api/v1/units", false, [this](Call& c) { return Units(c); });
   Add("GET", "/api/v1/taxonomy", false, [this](Call& c) { return Taxonomy(c); });
   Add("GET", "/api/v1/dispatch-suggestion", false, [this](Call& c) { return SuggestDispatch(c); });
-  Add("POST", "/api/v1/orders", false, [this](Call& c) { return Intake(c); });
+  AddAsync("POST", "/api/v1/orders", [this](Call& c, Post post, Reply reply) {
+    Intake(c, std::move(post), std::move(reply));
+  });
   Add("GET", "/api/v1/orders", false, [this](Call& c) { return ListOrders(c); });
   Add("GET", "/api/v1/orders/{id}", false, [this](Call& c) { return GetOrder(c); });
   Add("GET", "/api/v1/orders/{id}/access-log", false, [this](Call& c) { return AccessLog(c); });
@@ -282,7 +286,11 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
 }
 
 void Api::Add(const std::string& method, const std::string& pattern, bool public_route, Handler h) {
-  routes_.push_back(Route{method, pattern, Split(pattern), public_route, std::move(h)});
+  routes_.push_back(Route{method, pattern, Split(pattern), public_route, std::move(h), {}});
+}
+
+void Api::AddAsync(const std::string& method, const std::string& pattern, AsyncHandler h) {
+  routes_.push_back(Route{method, pattern, Split(pattern), false, {}, std::move(h)});
 }
 
 std::vector<std::pair<std::string, std::string>> Api::Routes() const {
@@ -291,28 +299,73 @@ std::vector<std::pair<std::string, std::string>> Api::Routes() const {
   return out;
 }
 
+namespace {
+
+HttpResponse Render(Result<HttpResponse> r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return std::move(*r);
+}
+
+HttpResponse Unexpected(const std::exception& e) {
+  return ErrorResponse(Internal(std::string("unexpected failure: ") + e.what()));
+}
+
+}  // namespace
+
 HttpResponse Api::Handle(const HttpRequest& req) {
   try {
-    auto r = Dispatch(req);
-    if (!r.ok()) return ErrorResponse(r.error());
-    return std::move(*r);
+    return Render(Dispatch(req));
   } catch (const std::exception& e) {
-    return ErrorResponse(Internal(std::string("unexpected failure: ") + e.what()));
+    return Unexpected(e);
   }
 }
 
-Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
+bool Api::NeverBlocks(const HttpRequest& req) {
+  auto m = Match(req, false);
+  return m.ok() && m->route != nullptr && m->route->async_handler;
+}
+
+void Api::HandleAsync(const HttpRequest& req, Post post, std::function<void(HttpResponse)> done) {
+  // Exactly once, even if a handler throws after it has replied.
+  auto once = [done = std::move(done),
+               called = std::make_shared<std::atomic<bool>>(false)](HttpResponse r) {
+    if (!called->exchange(true)) done(std::move(r));
+  };
+  try {
+    auto m = Match(req, true);
+    if (!m.ok()) return once(ErrorResponse(m.error()));
+    if (m->route == nullptr || !m->route->async_handler) return once(Handle(req));
+    Call call{req, m->params, m->actor};
+    m->route->async_handler(call, std::move(post), [once](Result<HttpResponse> r) {
+      try {
+        once(Render(std::move(r)));
+      } catch (const std::exception& e) {
+        once(Unexpected(e));
+      }
+    });
+  } catch (const std::exception& e) {
+    once(Unexpected(e));
+  }
+}
+
+Result<domain::Actor> Api::Authenticate(const HttpRequest& req) {
+  std::string token;
+  if (req.authorization.rfind("Bearer ", 0) == 0) token = req.authorization.substr(7);
+  return auth_.Authenticate(token);
+}
+
+Result<Api::Matched> Api::Match(const HttpRequest& req, bool authenticate) {
   if (!IsValidUtf8(req.path)) return InvalidArgument("the path is not valid UTF-8");
   const auto segments = Split(req.path);
   bool path_matched = false;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
-    Params params;
+    Matched m;
     bool match = true;
     for (size_t i = 0; i < segments.size() && match; ++i) {
       const std::string& p = route.segments[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        params[p.substr(1, p.size() - 2)] = segments[i];
+        m.params[p.substr(1, p.size() - 2)] = segments[i];
       } else {
         match = p == segments[i];
       }
@@ -320,21 +373,32 @@ Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
     if (!match) continue;
     path_matched = true;
     if (route.method != req.method) continue;
-    Call call{req, params, {}};
-    if (!route.public_route) {
-      std::string token;
-      if (req.authorization.rfind("Bearer ", 0) == 0) token = req.authorization.substr(7);
-      JIESU_ASSIGN_OR_RETURN(call.actor, auth_.Authenticate(token));
+    m.route = &route;
+    if (authenticate && !route.public_route) {
+      JIESU_ASSIGN_OR_RETURN(m.actor, Authenticate(req));
     }
-    return route.handler(call);
+    return m;
   }
-  if (path_matched) {
-    HttpResponse r = JsonResponse(
-        405, json::object{{"code", "method_not_allowed"},
-                          {"message", "method " + req.method + " is not allowed here"}});
-    return r;
-  }
+  if (path_matched) return Matched{};
   return NotFound("no such endpoint: " + req.method + " " + req.path);
+}
+
+Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
+  JIESU_ASSIGN_OR_RETURN(Matched m, Match(req, true));
+  if (m.route == nullptr) {
+    return JsonResponse(405,
+                        json::object{{"code", "method_not_allowed"},
+                                     {"message", "method " + req.method + " is not allowed here"}});
+  }
+  Call call{req, m.params, m.actor};
+  if (m.route->handler) return m.route->handler(call);
+  // A route that never blocks, called by a caller that may: wait for its reply here.
+  std::promise<Result<HttpResponse>> promise;
+  auto reply = promise.get_future();
+  m.route->async_handler(
+      call, [](std::function<void()> f) { f(); },
+      [&promise](Result<HttpResponse> r) { promise.set_value(std::move(r)); });
+  return reply.get();
 }
 
 Result<HttpResponse> Api::Login(Call& c) {
@@ -430,21 +494,30 @@ Result<HttpResponse> Api::SuggestDispatch(Call& c) {
       json::object{{"lead_unit", s.lead_unit}, {"co_units", std::move(co)}, {"reason", s.reason}});
 }
 
-Result<HttpResponse> Api::Intake(Call& c) {
+void Api::Intake(Call& c, Post post, Reply reply) {
   if (c.req.idempotency_key.size() > 200 || !IsValidUtf8(c.req.idempotency_key)) {
-    return InvalidArgument("Idempotency-Key must be at most 200 bytes of UTF-8", "Idempotency-Key");
+    reply(InvalidArgument("Idempotency-Key must be at most 200 bytes of UTF-8", "Idempotency-Key"));
+    return;
   }
-  JIESU_ASSIGN_OR_RETURN(domain::OrderDraft draft, ReadDraft(c.req.body));
-  JIESU_ASSIGN_OR_RETURN(
-      storage::Created created,
-      orders_.Intake(c.actor, std::move(draft), c.req.idempotency_key, Sha256Hex(c.req.body)));
-  const auto& j = orders_.jurisdiction();
-  HttpResponse r =
-      JsonResponse(created.replayed ? 200 : 201,
-                   OrderJson(created.order, nullptr, j, c.actor.role, orders_.clock().Now()));
-  r.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(created.order.id));
-  if (created.replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
-  return r;
+  auto draft = ReadDraft(c.req.body);
+  if (!draft.ok()) {
+    reply(draft.error());
+    return;
+  }
+  orders_.IntakeAsync(
+      c.actor, std::move(*draft), c.req.idempotency_key, Sha256Hex(c.req.body), std::move(post),
+      [this, role = c.actor.role, reply = std::move(reply)](Result<storage::Created> created) {
+        if (!created.ok()) {
+          reply(created.error());
+          return;
+        }
+        HttpResponse r = JsonResponse(created->replayed ? 200 : 201,
+                                      OrderJson(created->order, nullptr, orders_.jurisdiction(),
+                                                role, orders_.clock().Now()));
+        r.headers.emplace_back("Location", "/api/v1/orders/" + std::to_string(created->order.id));
+        if (created->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+        reply(std::move(r));
+      });
 }
 
 Result<HttpResponse> Api::GetOrder(Call& c) {

@@ -34,6 +34,16 @@ class Api {
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
 
+  // True when the request's route never blocks (intake: it queues its write and answers when
+  // the order is durable), so that a server can answer it with HandleAsync, without a thread
+  // waiting on the commit. Every other request may block: run Handle on a thread that may.
+  bool NeverBlocks(const HttpRequest& req);
+  // Handles a request whose route never blocks. `done` gets the response exactly once: on the
+  // calling thread when it is known at once (an error), or through `post` once the write is
+  // durable.
+  using Post = service::Orders::Post;
+  void HandleAsync(const HttpRequest& req, Post post, std::function<void(HttpResponse)> done);
+
   // Every route as (method, pattern), e.g. ("GET", "/api/v1/orders/{id}"), for checking the
   // API description against the code.
   std::vector<std::pair<std::string, std::string>> Routes() const;
@@ -46,15 +56,29 @@ class Api {
     domain::Actor actor;  // empty for public routes
   };
   using Handler = std::function<Result<HttpResponse>(Call&)>;
+  using Reply = std::function<void(Result<HttpResponse>)>;
+  // Reads what it needs from the call before it returns; replies once, maybe later via Post.
+  using AsyncHandler = std::function<void(Call&, Post, Reply)>;
   struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" segments capture
     bool public_route;
-    Handler handler;
+    Handler handler;             // set for routes that may block
+    AsyncHandler async_handler;  // set for routes that never block
+  };
+  // A request's route (null when the path exists but not for the method), its path
+  // parameters and, unless the route is public, the authenticated caller.
+  struct Matched {
+    const Route* route = nullptr;
+    Params params;
+    domain::Actor actor;
   };
 
   void Add(const std::string& method, const std::string& pattern, bool public_route, Handler h);
+  void AddAsync(const std::string& method, const std::string& pattern, AsyncHandler h);
+  Result<Matched> Match(const HttpRequest& req, bool authenticate);
+  Result<domain::Actor> Authenticate(const HttpRequest& req);
   Result<HttpResponse> Dispatch(const HttpRequest& req);
 
   Result<HttpResponse> Login(Call& c);
@@ -64,7 +88,7 @@ class Api {
   Result<HttpResponse> Units(Call& c);
   Result<HttpResponse> Taxonomy(Call& c);
   Result<HttpResponse> SuggestDispatch(Call& c);
-  Result<HttpResponse> Intake(Call& c);
+  void Intake(Call& c, Post post, Reply reply);
   Result<HttpResponse> GetOrder(Call& c);
   Result<HttpResponse> ListOrders(Call& c);
   Result<HttpResponse> AccessLog(Call& c);

@@ -63,6 +63,30 @@ struct HttpServer::Impl {
     co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
   }
 
+  // Intake never blocks: it is answered on this I/O thread and resumed when its write is
+  // durable, with no thread waiting on the commit. Other handlers may block on the store:
+  // they run on the handler pool, and the connection resumes on its I/O thread after.
+  asio::awaitable<HttpResponse> Respond(std::shared_ptr<const HttpRequest> request) {
+    if (!api.NeverBlocks(*request)) {
+      auto work = [this, request]() -> asio::awaitable<HttpResponse> {
+        co_return api.Handle(*request);
+      };
+      co_return co_await asio::co_spawn(handlers, std::move(work), asio::use_awaitable);
+    }
+    auto executor = co_await asio::this_coro::executor;
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
+        [&](auto handler) {
+          // The completion handler is move-only and runs once: share it with the callback.
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          auto post = [executor](std::function<void()> f) { asio::post(executor, std::move(f)); };
+          api.HandleAsync(*request, post, [executor, h](HttpResponse r) {
+            // Never resumed from inside this initiation: always through the executor.
+            asio::post(executor, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+          });
+        },
+        asio::use_awaitable);
+  }
+
   asio::awaitable<void> Session(tcp::socket socket) {
     // Responses are small and written as header then body: without TCP_NODELAY, Nagle's
     // algorithm holds the second write until the client's delayed ACK (tens of ms).
@@ -102,13 +126,7 @@ struct HttpServer::Impl {
       if (!converted.ok()) {
         resp = ErrorResponse(converted.error());
       } else {
-        // The handler may block on a durable commit: run it on the handler pool, and resume
-        // this connection on its I/O thread when it is done.
-        auto request = std::make_shared<const HttpRequest>(std::move(*converted));
-        auto work = [this, request]() -> asio::awaitable<HttpResponse> {
-          co_return api.Handle(*request);
-        };
-        resp = co_await asio::co_spawn(handlers, std::move(work), asio::use_awaitable);
+        resp = co_await Respond(std::make_shared<const HttpRequest>(std::move(*converted)));
       }
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
       co_await Write(stream, version, keep_alive, std::move(resp));

@@ -1,6 +1,7 @@
 // The HTTP/1.1 server (Boost.Beast): accepts connections on I/O threads, reads each request
-// under a body-size limit, runs the API handler on a separate handler pool (handlers may
-// block on the store's durable commit without stalling I/O), and writes the response.
+// under a body-size limit, and writes the response. Intake is answered without blocking a
+// thread (Api::HandleAsync: the connection resumes when the order is durable); every other
+// handler runs on a separate pool, as it may block on the store without stalling I/O.
 // Keep-alive is supported; idle connections time out.
 #pragma once
 
@@ -17,7 +18,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8345;  // 0 picks a free port
   int io_threads = 2;
-  int handler_threads = 64;  // at least the number of concurrent writers wanted in a batch
+  int handler_threads = 64;  // for the handlers that may block (all but intake)
   size_t body_limit = 1 << 20;
   int idle_timeout_seconds = 60;
 };

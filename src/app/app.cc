@@ -110,6 +110,9 @@ void App::Stop() {
   if (scheduler_) scheduler_->Stop();
   if (warnings_) warnings_->Stop();
   if (server_) server_->Stop();
+  // Intake answers from the store's writer thread through the server, the API and the order
+  // service: let every queued write finish and call back before any of them is destroyed.
+  if (store_) (void)store_->Drain();
 }
 
 void App::Wait() {

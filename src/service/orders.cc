@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 
 namespace jiesu::service {
 
@@ -24,6 +25,17 @@ bool Orders::Visible(const domain::Actor& actor, const domain::Order& o) const {
 Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::OrderDraft draft,
                                         const std::string& idempotency_key,
                                         const std::string& request_hash) {
+  std::promise<Result<storage::Created>> promise;
+  auto result = promise.get_future();
+  IntakeAsync(
+      actor, std::move(draft), idempotency_key, request_hash, [](std::function<void()> f) { f(); },
+      [&promise](Result<storage::Created> r) { promise.set_value(std::move(r)); });
+  return result.get();
+}
+
+void Orders::IntakeAsync(const domain::Actor& actor, domain::OrderDraft draft,
+                         const std::string& idempotency_key, const std::string& request_hash,
+                         Post post, std::function<void(Result<storage::Created>)> done) {
   draft.caller.phone_hash = hasher_.Hash(draft.caller.phone);
   std::optional<storage::IdempotencyKey> key;
   if (!idempotency_key.empty())
@@ -35,16 +47,25 @@ Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::Orde
         suggester_->Suggest(draft.title + " " + draft.content, draft.location.address, now,
                             draft.location.lat, draft.location.lon));
   }
-  auto created = store_.CreateOrder(key, [&](int64_t id) {
+  auto decide = [this, actor, now, draft = std::move(draft)](int64_t id) {
     return domain::DecideIntake(id, CodeFor(id, now), draft, actor, domain::Context{j_, now});
-  });
-  if (created.ok() && created->replayed && !Visible(actor, created->order)) {
-    return NotFound("order not found");
-  }
-  if (created.ok() && !created->replayed && suggester_ != nullptr) {
-    suggester_->Remember(created->order.id, created->order.draft, created->order.created_at);
-  }
-  return created;
+  };
+  // On the writer thread: hand the result over at once; the rest runs where `post` says.
+  auto finish = [this, actor, done = std::move(done)](Result<storage::Created> created) {
+    if (created.ok() && created->replayed && !Visible(actor, created->order)) {
+      done(NotFound("order not found"));
+      return;
+    }
+    if (created.ok() && !created->replayed && suggester_ != nullptr) {
+      suggester_->Remember(created->order.id, created->order.draft, created->order.created_at);
+    }
+    done(std::move(created));
+  };
+  store_.CreateOrderAsync(
+      key, std::move(decide),
+      [post = std::move(post), finish = std::move(finish)](Result<storage::Created> r) mutable {
+        post([finish = std::move(finish), r = std::move(r)]() mutable { finish(std::move(r)); });
+      });
 }
 
 Result<domain::Order> Orders::Act(const domain::Actor& actor, int64_t order_id,

@@ -31,6 +31,14 @@ class Orders {
   Result<storage::Created> Intake(const domain::Actor& actor, domain::OrderDraft draft,
                                   const std::string& idempotency_key,
                                   const std::string& request_hash);
+  // The same without waiting for the durable commit: the suggestion is made on the calling
+  // thread, the write is queued, and `done` gets the result through `post`, which must run
+  // what it is given soon on a thread of the caller's choosing (it is called on the store's
+  // writer thread, so it must not run heavy work there).
+  using Post = std::function<void(std::function<void()>)>;
+  void IntakeAsync(const domain::Actor& actor, domain::OrderDraft draft,
+                   const std::string& idempotency_key, const std::string& request_hash, Post post,
+                   std::function<void(Result<storage::Created>)> done);
 
   // Applies one transition. kNotFound when the order (or, for merge, the parent) does not
   // exist or is not visible to the actor.

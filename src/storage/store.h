@@ -320,6 +320,11 @@ class Store {
   // replayed = true if the request hash matches, kConflict if it does not. Errors from `fn`
   // are returned unchanged and nothing is written.
   virtual Result<Created> CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) = 0;
+  // The same without waiting: `done` is called once with what CreateOrder would return, when
+  // the order is durable (or the write failed). It may run on the store's writer thread, so it
+  // must be quick and must not call the store; `fn` runs there too.
+  virtual void CreateOrderAsync(const std::optional<IdempotencyKey>& key, CreateFn fn,
+                                std::function<void(Result<Created>)> done) = 0;
 
   // Loads the orders `ids` (kNotFound if one is missing), calls `fn`, appends the events it
   // returns and updates the orders' indexes, all in one transaction. Returns the orders after

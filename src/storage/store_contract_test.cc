@@ -1,7 +1,9 @@
 #include "storage/store_contract.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -390,6 +392,54 @@ TEST_P(StoreContractTest, ConcurrentWritersAllSucceedWithDistinctIds) {
   std::set<int64_t> all;
   for (const auto& v : ids) all.insert(v.begin(), v.end());
   EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+}
+
+// Intake answers without a thread waiting on the commit: creates queued from one thread
+// are each called back once, refused ones with their error, and the others are stored.
+TEST_P(StoreContractTest, QueuedCreatesAreEachCalledBackOnce) {
+  Harness h;
+  constexpr int kOrders = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<int, std::vector<Result<Created>>> results;
+  int answered = 0;
+  for (int i = 0; i < kOrders; ++i) {
+    const auto draft = h.Draft("排队写入 " + std::to_string(i));
+    store_->CreateOrderAsync(
+        std::nullopt,
+        [&h, draft, i](int64_t id) -> Result<std::vector<Event>> {
+          if (i % 7 == 3) return InvalidArgument("refused " + std::to_string(i), "content");
+          return domain::DecideIntake(id, "C" + std::to_string(id), draft, h.agent_, h.Ctx());
+        },
+        [&, i](Result<Created> r) {
+          std::lock_guard lock(mu);
+          results[i].push_back(std::move(r));
+          ++answered;
+          cv.notify_all();
+        });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return answered == kOrders; }));
+  }
+  std::set<int64_t> ids;
+  size_t refused = 0;
+  for (int i = 0; i < kOrders; ++i) {
+    ASSERT_EQ(results[i].size(), 1u) << "order " << i << " must be called back exactly once";
+    const auto& r = results[i].front();
+    if (i % 7 == 3) {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().message, "refused " + std::to_string(i));
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_EQ(r->order.draft.content, "排队写入 " + std::to_string(i));
+    ids.insert(r->order.id);
+  }
+  EXPECT_EQ(ids.size() + refused, static_cast<size_t>(kOrders));
+  Reopen();
+  for (int64_t id : ids) EXPECT_TRUE(store_->GetOrder(id).ok()) << id;
 }
 
 TEST_P(StoreContractTest, TimersFollowTheNextWarningAndCardsBecomeNotices) {

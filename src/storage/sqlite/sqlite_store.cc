@@ -953,15 +953,31 @@ SqliteStore::Stats SqliteStore::stats() const {
 }
 
 Status SqliteStore::Write(WriteFn fn, Undo undo) {
-  std::future<Status> done;
+  std::promise<Status> promise;
+  std::future<Status> done = promise.get_future();
+  WriteAsync(std::move(fn), undo, [&promise](Status s) { promise.set_value(std::move(s)); });
+  return done.get();
+}
+
+Status SqliteStore::Drain() {
+  // The writer takes jobs in order and calls each batch back in order: an empty write queued
+  // now is called back after every earlier one.
+  return Write([](Connection&) { return Ok(); });
+}
+
+void SqliteStore::WriteAsync(WriteFn fn, Undo undo, std::function<void(Status)> done) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return Unavailable("the store is shutting down");
-    queue_.push_back(Job{std::move(fn), undo, {}});
-    done = queue_.back().done.get_future();
+    if (!stopping_) {
+      queue_.push_back(Job{std::move(fn), undo, std::move(done)});
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done(Unavailable("the store is shutting down"));
+    return;
   }
   cv_.notify_one();
-  return done.get();
 }
 
 void SqliteStore::WriterLoop() {
@@ -1068,7 +1084,7 @@ void SqliteStore::WriterLoop() {
         stats_.writes += batch.size();
       }
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
     batch.clear();
     text_pending = true;
     if (std::chrono::steady_clock::now() - last_indexed >= kIndexInterval) index_text();
@@ -1109,9 +1125,19 @@ Status SqliteStore::FlushTextIndex() {
 // Without a savepoint: everything that can refuse the order (the idempotency key, `fn`'s
 // decision, the sequence checks) does so before the first change.
 Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) {
-  Created created;
-  Status s = Write(
-      [&](Connection& c) -> Status {
+  std::promise<Result<Created>> promise;
+  auto done = promise.get_future();
+  CreateOrderAsync(key, std::move(fn),
+                   [&promise](Result<Created> r) { promise.set_value(std::move(r)); });
+  return done.get();
+}
+
+void SqliteStore::CreateOrderAsync(const std::optional<IdempotencyKey>& key, CreateFn fn,
+                                   std::function<void(Result<Created>)> done) {
+  // The write fills `created` on the writer thread; `done` reads it after the commit.
+  auto created = std::make_shared<Created>();
+  WriteAsync(
+      [this, created, key, fn = std::move(fn)](Connection& c) -> Status {
         if (key) {
           JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSelectIdem));
           st->Bind(1, key->user_id).Bind(2, key->key);
@@ -1124,8 +1150,8 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
             }
             int64_t existing = st->Int(1);
             st.reset();
-            JIESU_ASSIGN_OR_RETURN(created.order, LoadOrder(c, existing));
-            created.replayed = true;
+            JIESU_ASSIGN_OR_RETURN(created->order, LoadOrder(c, existing));
+            created->replayed = true;
             return Ok();
           }
         }
@@ -1159,13 +1185,18 @@ Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& ke
               .Bind(5, ToUnixMillis(o.created_at));
           JIESU_RETURN_IF_ERROR(st->Run());
         }
-        created.order = std::move(o);
-        created.replayed = false;
+        created->order = std::move(o);
+        created->replayed = false;
         return Ok();
       },
-      Undo::kNoneUnlessPartial);
-  if (!s.ok()) return s.error();
-  return created;
+      Undo::kNoneUnlessPartial,
+      [created, done = std::move(done)](Status s) {
+        if (!s.ok()) {
+          done(s.error());
+        } else {
+          done(std::move(*created));
+        }
+      });
 }
 
 Result<int64_t> SqliteStore::RebuildDerivedTables() {

@@ -5,10 +5,10 @@
 // other inside one transaction, and commits once with synchronous=FULL: concurrent writers
 // share one fsync (group commit), and a write is acknowledged only after its commit is on
 // disk. A write whose function fails is undone without disturbing the others in the batch
-// (see Undo: by its savepoint, or, for order writes, by failing before any change). Reads use a pool of read-only connections and never
-// wait for the writer (WAL snapshot isolation). Text search uses a trigram index that the
-// writer fills in batches between write batches; orders not yet indexed are matched by a
-// scan of the newest rows, so results never lag.
+// (see Undo: by its savepoint, or, for order writes, by failing before any change). Reads use a
+// pool of read-only connections and never wait for the writer (WAL snapshot isolation). Text search
+// uses a trigram index that the writer fills in batches between write batches; orders not yet
+// indexed are matched by a scan of the newest rows, so results never lag.
 #pragma once
 
 #include <condition_variable>
@@ -55,6 +55,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<Created> CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) override;
+  void CreateOrderAsync(const std::optional<IdempotencyKey>& key, CreateFn fn,
+                        std::function<void(Result<Created>)> done) override;
   Result<std::vector<domain::Order>> UpdateOrders(const std::vector<int64_t>& ids,
                                                   UpdateFn fn) override;
   Result<domain::Order> GetOrder(int64_t id) override;
@@ -118,6 +120,10 @@ class SqliteStore final : public Store {
   // behind intake, at most kIndexInterval late). Text search is exact either way.
   Status FlushTextIndex();
 
+  // Returns once every write queued before it has been committed (or failed) and its caller
+  // called back.
+  Status Drain();
+
   // Counters for benchmarks and metrics.
   struct Stats {
     uint64_t commits = 0;
@@ -143,7 +149,8 @@ class SqliteStore final : public Store {
   struct Job {
     WriteFn fn;
     Undo undo = Undo::kSavepoint;
-    std::promise<Status> done;
+    // Called on the writer thread once the job's batch is durably committed (or failed).
+    std::function<void(Status)> done;
   };
 
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
@@ -151,6 +158,9 @@ class SqliteStore final : public Store {
   Status Start();
   // Queues `fn` for the writer and waits until its batch is durably committed (or failed).
   Status Write(WriteFn fn, Undo undo = Undo::kSavepoint);
+  // Queues `fn` for the writer; `done` is called on the writer thread when its batch is
+  // durably committed (or failed), or at once when the store is shutting down.
+  void WriteAsync(WriteFn fn, Undo undo, std::function<void(Status)> done);
   void WriterLoop();
   // Copies committed WAL frames into the database file off the writer's path, so commits
   // never wait for a checkpoint; wakes when the WAL has grown.
