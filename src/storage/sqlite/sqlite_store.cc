@@ -467,7 +467,10 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
     // Savepoints' statement journals in memory: on disk they spilled to a temporary file with
     // a write() per page.
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA temp_store = MEMORY"));
-    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -65536"));
+    // 8 MiB: at each commit SQLite walks the page cache's hash table to drop pages past the
+    // end of the file, and with 64 MiB that walk took a tenth of the writer's time at intake.
+    // Pages read back come from the memory map, so a smaller cache costs little.
+    JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -8192"));
     // After the WAL is rewound, truncate the file back to this size.
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_size_limit = 67108864"));
   }
