@@ -3,12 +3,15 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "app/app.h"
 #include "http_client.h"
+#include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu {
 namespace {
@@ -165,6 +168,46 @@ TEST_F(HttpTest, OneOrderThroughEveryStage) {
   EXPECT_EQ(types, expected);
   EXPECT_EQ(full.at("visits").as_array().size(), 2u);
   EXPECT_EQ(full.at("version").as_int64(), static_cast<int64_t>(expected.size()));
+}
+
+// Intake answers from the store's writer thread through the server and the services: stopping
+// the app while orders are in flight must neither crash nor lose an order it acknowledged.
+TEST_F(HttpTest, StoppingWithOrdersInFlightLosesNoAcknowledgedOrder) {
+  constexpr int kClients = 16;
+  std::vector<std::vector<int64_t>> acknowledged(kClients);
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < kClients; ++t) {
+    clients.emplace_back([&, t] {
+      try {
+        auto c = As("agent1");
+        for (int i = 0;; ++i) {
+          json::object o = json::parse(kIntake).as_object();
+          o["content"] = "停机时在途的第" + std::to_string(t) + "-" + std::to_string(i) + "单";
+          Response r = c->Post("/api/v1/orders", json::serialize(o));
+          if (r.status != 201) return;  // the server has stopped
+          acknowledged[t].push_back(r.json().at("id").as_int64());
+          ++answered;
+        }
+      } catch (const std::exception&) {
+        // connecting to a stopped server
+      }
+    });
+  }
+  while (answered.load() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  app_.reset();  // stops the server and the store with requests in flight
+  for (auto& t : clients) t.join();
+
+  auto store = storage::sqlite::SqliteStore::Open({(dir_ / "jiesu.db").string()});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  size_t n = 0;
+  for (const auto& ids : acknowledged) {
+    for (int64_t id : ids) {
+      EXPECT_TRUE((*store)->GetOrder(id).ok()) << "acknowledged order " << id << " is missing";
+      ++n;
+    }
+  }
+  EXPECT_GE(n, 200u);
 }
 
 TEST_F(HttpTest, ReturnsRejectionsDirectAnswersAndMerges) {
