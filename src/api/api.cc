@@ -6,11 +6,11 @@
 #include <atomic>
 #include <charconv>
 #include <exception>
-#include <future>
 
 #include "api/json_input.h"
 #include "api/views.h"
 #include "base/utf8.h"
+#include "base/wait.h"
 
 namespace jiesu::api {
 
@@ -393,12 +393,10 @@ Result<HttpResponse> Api::Dispatch(const HttpRequest& req) {
   Call call{req, m.params, m.actor};
   if (m.route->handler) return m.route->handler(call);
   // A route that never blocks, called by a caller that may: wait for its reply here.
-  std::promise<Result<HttpResponse>> promise;
-  auto reply = promise.get_future();
-  m.route->async_handler(
-      call, [](std::function<void()> f) { f(); },
-      [&promise](Result<HttpResponse> r) { promise.set_value(std::move(r)); });
-  return reply.get();
+  return WaitFor<Result<HttpResponse>>([&](Reply reply) {
+    m.route->async_handler(
+        call, [](std::function<void()> f) { f(); }, std::move(reply));
+  });
 }
 
 Result<HttpResponse> Api::Login(Call& c) {

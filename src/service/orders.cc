@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <future>
+
+#include "base/wait.h"
 
 namespace jiesu::service {
 
@@ -25,12 +26,11 @@ bool Orders::Visible(const domain::Actor& actor, const domain::Order& o) const {
 Result<storage::Created> Orders::Intake(const domain::Actor& actor, domain::OrderDraft draft,
                                         const std::string& idempotency_key,
                                         const std::string& request_hash) {
-  std::promise<Result<storage::Created>> promise;
-  auto result = promise.get_future();
-  IntakeAsync(
-      actor, std::move(draft), idempotency_key, request_hash, [](std::function<void()> f) { f(); },
-      [&promise](Result<storage::Created> r) { promise.set_value(std::move(r)); });
-  return result.get();
+  return WaitFor<Result<storage::Created>>([&](std::function<void(Result<storage::Created>)> done) {
+    IntakeAsync(
+        actor, std::move(draft), idempotency_key, request_hash,
+        [](std::function<void()> f) { f(); }, std::move(done));
+  });
 }
 
 void Orders::IntakeAsync(const domain::Actor& actor, domain::OrderDraft draft,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "base/wait.h"
 #include "domain/lifecycle.h"
 #include "storage/event_codec.h"
 #include "storage/sqlite/derived.h"
@@ -956,10 +957,8 @@ SqliteStore::Stats SqliteStore::stats() const {
 }
 
 Status SqliteStore::Write(WriteFn fn, Undo undo) {
-  std::promise<Status> promise;
-  std::future<Status> done = promise.get_future();
-  WriteAsync(std::move(fn), undo, [&promise](Status s) { promise.set_value(std::move(s)); });
-  return done.get();
+  return WaitFor<Status>(
+      [&](std::function<void(Status)> done) { WriteAsync(std::move(fn), undo, std::move(done)); });
 }
 
 Status SqliteStore::Drain() {
@@ -1128,11 +1127,9 @@ Status SqliteStore::FlushTextIndex() {
 // Without a savepoint: everything that can refuse the order (the idempotency key, `fn`'s
 // decision, the sequence checks) does so before the first change.
 Result<Created> SqliteStore::CreateOrder(const std::optional<IdempotencyKey>& key, CreateFn fn) {
-  std::promise<Result<Created>> promise;
-  auto done = promise.get_future();
-  CreateOrderAsync(key, std::move(fn),
-                   [&promise](Result<Created> r) { promise.set_value(std::move(r)); });
-  return done.get();
+  return WaitFor<Result<Created>>([&](std::function<void(Result<Created>)> done) {
+    CreateOrderAsync(key, std::move(fn), std::move(done));
+  });
 }
 
 void SqliteStore::CreateOrderAsync(const std::optional<IdempotencyKey>& key, CreateFn fn,
