@@ -3,6 +3,7 @@
 // a million orders. Ends with one name=value line per figure.
 #include <sodium.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,9 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -229,6 +232,34 @@ LoadResult Load(unsigned short port, const std::string& token, int connections, 
   return r;
 }
 
+// CPU seconds used so far by each of this process's threads, added up by thread name (see
+// NameThisThread). The main thread drives the load and is "client"; threads nobody named carry
+// the program's name.
+std::map<std::string, double> CpuByThread() {
+  std::map<std::string, double> out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const std::string self = std::to_string(getpid());
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream stat_file(task.path() / "stat");
+    std::string stat;
+    std::getline(stat_file, stat);
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    // After the name: field 3 (state) onwards; utime and stime are fields 14 and 15.
+    std::istringstream rest(stat.substr(close + 1));
+    std::vector<std::string> fields;
+    for (std::string f; rest >> f;) fields.push_back(f);
+    if (fields.size() < 13) continue;
+    std::string name = "client";
+    if (task.path().filename() != self) {
+      std::ifstream comm(task.path() / "comm");
+      std::getline(comm, name);
+    }
+    out[name] += (std::stod(fields[11]) + std::stod(fields[12])) / tick;
+  }
+  return out;
+}
+
 app::AppOptions Options(const fs::path& db, const Args& a) {
   app::AppOptions o;
   o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-beijing";
@@ -269,6 +300,7 @@ int main(int argc, char** argv) {
   // 2. Durable intake over HTTP with `connections` concurrent keep-alive clients, then the HTTP
   //    floor of the same server: an authenticated GET that touches no store.
   LoadResult intake, floor;
+  std::map<std::string, double> cpu_before, cpu_after;
   {
     const fs::path db = fs::path(a.dir) / "intake.db";
     for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
@@ -282,6 +314,7 @@ int main(int argc, char** argv) {
     auto port = (*app)->Start();
     if (!port.ok()) return 1;
     const std::string token = Login(*port, "agent1");
+    cpu_before = CpuByThread();
     intake = Load(
         *port, token, a.connections, a.seconds,
         [&](int t) {
@@ -290,6 +323,7 @@ int main(int argc, char** argv) {
         [](Generator& gen) {
           return Request{boost::beast::http::verb::post, "/api/v1/orders", gen.IntakeJson(), 201};
         });
+    cpu_after = CpuByThread();
     std::printf("intake over HTTP, %d connections, %ds: %lld created, %lld failed\n", a.connections,
                 a.seconds, static_cast<long long>(intake.ok),
                 static_cast<long long>(intake.failed));
@@ -440,6 +474,26 @@ int main(int argc, char** argv) {
               static_cast<long long>(a.list_orders), list_latencies.size(), list_p50, list_p99);
   std::printf("intake: %.0f orders/s (%.1fx naive), p50 %.2f ms, p99 %.2f ms\n", intake_rate,
               naive > 0 ? intake_rate / naive : 0.0, p50, p99);
+  // Where the CPU went per order during the intake run, and the rate the machine's cores
+  // would allow at that cost if nothing else ran: the client shares the cores here.
+  std::vector<std::pair<std::string, double>> cpu_us;
+  double cpu_total_us = 0;
+  const double orders = static_cast<double>(std::max<int64_t>(1, intake.ok));
+  for (const auto& [name, after] : cpu_after) {
+    const auto before = cpu_before.find(name);
+    const double us = (after - (before == cpu_before.end() ? 0 : before->second)) * 1e6 / orders;
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    cpu_us.emplace_back(key, us);
+    cpu_total_us += us;
+  }
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("intake CPU per order:");
+  for (const auto& [name, us] : cpu_us) std::printf(" %s %.1f µs,", name.c_str(), us);
+  std::printf(
+      " total %.1f µs; %.0f cores allow %.0f orders/s at this cost; 2x naive needs <= "
+      "%.1f µs\n",
+      cpu_total_us, cores, cores * 1e6 / cpu_total_us, naive > 0 ? cores * 1e6 / (2 * naive) : 0.0);
   std::printf("intake_orders_per_s=%.0f\n", intake_rate);
   std::printf("intake_p50_ms=%.2f\n", p50);
   std::printf("intake_p99_ms=%.2f\n", p99);
@@ -447,6 +501,8 @@ int main(int argc, char** argv) {
   std::printf("http_floor_requests_per_s=%.0f\n", floor.rate);
   std::printf("intake_speedup_vs_naive=%.2f\n", naive > 0 ? intake_rate / naive : 0.0);
   std::printf("list_p50_ms_1m=%.2f\n", list_p50);
+  for (const auto& [name, us] : cpu_us) std::printf("intake_cpu_us_%s=%.1f\n", name.c_str(), us);
+  std::printf("intake_cpu_us_per_order=%.1f\n", cpu_total_us);
   std::printf("list_p99_ms_1m=%.2f\n", list_p99);
   return 0;
 }

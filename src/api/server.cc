@@ -4,9 +4,13 @@
 #include <boost/beast.hpp>
 #include <boost/url/parse.hpp>
 #include <condition_variable>
+#include <latch>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "base/thread_name.h"
 
 namespace jiesu::api {
 
@@ -153,6 +157,20 @@ HttpServer::HttpServer(Api& api, ServerOptions options)
 HttpServer::~HttpServer() { Stop(); }
 
 Result<uint16_t> HttpServer::Start() {
+  // One naming task per handler thread: each waits until all have started, so that no thread
+  // takes two.
+  {
+    const int n = std::max(1, impl_->options.handler_threads);
+    // Shared: a task may still be inside arrive_and_wait when the last arrival frees this thread.
+    auto named = std::make_shared<std::latch>(n);
+    for (int i = 0; i < n; ++i) {
+      asio::post(impl_->handlers, [named] {
+        NameThisThread("jiesu-handler");
+        named->arrive_and_wait();
+      });
+    }
+    named->wait();
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return InvalidArgument("not an IP address: " + impl_->options.address, "listen");
@@ -169,7 +187,10 @@ Result<uint16_t> HttpServer::Start() {
   const uint16_t port = acc.local_endpoint().port();
   asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
   for (int i = 0; i < std::max(1, impl_->options.io_threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->threads.emplace_back([this] {
+      NameThisThread("jiesu-io");
+      impl_->ioc.run();
+    });
   }
   return port;
 }

@@ -1,12 +1,15 @@
 #include "base/periodic.h"
 
+#include "base/thread_name.h"
+
 namespace jiesu {
 
-void Periodic::Start(Millis interval, std::function<void()> fn) {
+void Periodic::Start(const std::string& name, Millis interval, std::function<void()> fn) {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this, interval, fn = std::move(fn)] {
+  thread_ = std::thread([this, name, interval, fn = std::move(fn)] {
+    NameThisThread(name);
     std::unique_lock wait_lock(mu_);
     while (!stopping_) {
       wait_lock.unlock();

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "base/time.h"
@@ -19,8 +20,8 @@ class Periodic {
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
 
-  // Does nothing when already running.
-  void Start(Millis interval, std::function<void()> fn);
+  // Does nothing when already running. `name` names the thread (see NameThisThread).
+  void Start(const std::string& name, Millis interval, std::function<void()> fn);
   void Stop();
 
  private:

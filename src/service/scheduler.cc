@@ -41,7 +41,7 @@ Result<int64_t> Scheduler::Tick() {
 }
 
 void Scheduler::Start() {
-  thread_.Start(options_.interval, [this] {
+  thread_.Start("jiesu-deadlines", options_.interval, [this] {
     auto r = Tick();
     if (!r.ok()) std::fprintf(stderr, "scheduler: %s\n", r.error().ToString().c_str());
   });

@@ -469,7 +469,7 @@ Result<std::vector<storage::ExternalEvent>> Warnings::EventsFor(const storage::W
 }
 
 void Warnings::Start() {
-  thread_.Start(options_.interval, [this] {
+  thread_.Start("jiesu-warnings", options_.interval, [this] {
     auto r = Detect(clock_.Now());
     if (!r.ok()) std::fprintf(stderr, "warnings: %s\n", r.error().ToString().c_str());
   });

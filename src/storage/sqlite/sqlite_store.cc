@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "base/thread_name.h"
 #include "base/wait.h"
 #include "domain/lifecycle.h"
 #include "storage/event_codec.h"
@@ -911,8 +912,14 @@ Status SqliteStore::Start() {
   // A connection learns that the file is in WAL mode only when it first reads it; until then
   // a checkpoint on it does nothing.
   JIESU_RETURN_IF_ERROR(checkpoint_conn_->Exec("PRAGMA journal_mode = WAL"));
-  writer_ = std::thread([this] { WriterLoop(); });
-  checkpointer_ = std::thread([this] { CheckpointLoop(); });
+  writer_ = std::thread([this] {
+    NameThisThread("jiesu-writer");
+    WriterLoop();
+  });
+  checkpointer_ = std::thread([this] {
+    NameThisThread("jiesu-checkpt");
+    CheckpointLoop();
+  });
   return Ok();
 }
 
