@@ -303,7 +303,8 @@ int main(int argc, char** argv) {
   std::map<std::string, double> cpu_before, cpu_after;
   {
     const fs::path db = fs::path(a.dir) / "intake.db";
-    for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", ".key", ".text", ".text-wal", ".text-shm"})
+      fs::remove(db.string() + suffix);
     auto app = app::App::Create(Options(db, a));
     if (!app.ok()) {
       std::fprintf(stderr, "%s\n", app.error().ToString().c_str());
@@ -356,7 +357,8 @@ int main(int argc, char** argv) {
       sqlite3_close(h);
     }
     if (existing < a.list_orders) {
-      for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + suffix);
+      for (const char* suffix : {"", "-wal", "-shm", ".key", ".text", ".text-wal", ".text-shm"})
+        fs::remove(db.string() + suffix);
       std::printf("building a %lld-order database (not durable; once, then reused) ...\n",
                   static_cast<long long>(a.list_orders));
       std::fflush(stdout);
@@ -390,9 +392,13 @@ int main(int argc, char** argv) {
         });
       }
       for (auto& th : threads) th.join();
-      if (!(*store)->FlushTextIndex().ok()) return 1;
       std::printf("built in %.0f s\n",
                   std::chrono::duration<double>(Steady::now() - build_start).count());
+    }
+    // Searched text is indexed before the measurement, as on a server that has been running.
+    {
+      auto store = storage::sqlite::SqliteStore::Open({db.string(), 1, 64, false});
+      if (!store.ok() || !(*store)->FlushTextIndex().ok()) return 1;
     }
     auto app = app::App::Create(Options(db, a));
     if (!app.ok()) return 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 
 #include "base/thread_name.h"
 #include "base/wait.h"
@@ -373,6 +374,12 @@ CREATE TABLE rollup_legs_area (
 -- (text::KnowledgeIndex); the FTS5 table was ~100 times slower per query.
 DROP TABLE knowledge_fts;
 )sql"},
+    {10, "the text index moves to a file of its own", R"sql(
+-- The trigram index of order text lives beside the database, in PATH.text, filled by its own
+-- thread instead of the writer (see OpenTextIndex); it is rebuilt there from the orders.
+DROP TABLE orders_fts;
+DELETE FROM store_meta WHERE key = 'fts_watermark';
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
@@ -403,15 +410,28 @@ constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
                   updated_at = ?4, reply_due = ?5, version = ?6
 WHERE id = ?1)sql"};
+// The text index file (PATH.text): derived data, rebuilt from the orders whenever it is missing,
+// unreadable, or ahead of them. Its connection attaches the database as `store`; readers attach
+// it as `textidx`.
+constexpr const char* kTextIndexSchema = R"sql(
+CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5(title, content, address, content='',
+                                                         tokenize='trigram', detail=none,
+                                                         columnsize=0);
+-- Orders up to the watermark are indexed; newer ones are matched by scanning.
+CREATE TABLE IF NOT EXISTS text_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO text_meta (key, value) VALUES ('watermark', 0);
+)sql";
 constexpr Query kFtsWatermark{"fts_watermark",
-                              "SELECT value FROM store_meta WHERE key = 'fts_watermark'"};
+                              "SELECT value FROM main.text_meta WHERE key = 'watermark'"};
 constexpr Query kSetFtsWatermark{"set_fts_watermark",
-                                 "UPDATE store_meta SET value = ?1 WHERE key = 'fts_watermark'"};
+                                 "UPDATE main.text_meta SET value = ?1 WHERE key = 'watermark'"};
+constexpr Query kStoreMaxOrderId{"store_max_order_id",
+                                 "SELECT COALESCE(MAX(id), 0) FROM store.orders"};
 constexpr Query kUnindexed{"unindexed", R"sql(
-SELECT id, title, content, address FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
+SELECT id, title, content, address FROM store.orders WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
 constexpr Query kInsertFts{
     "insert_fts",
-    "INSERT INTO orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
+    "INSERT INTO main.orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
 constexpr Query kUpsertLeg{"upsert_leg", R"sql(
 INSERT INTO legs (order_id, no, unit_id, role, state, sign_due, reply_due)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -695,8 +715,10 @@ std::string EscapeLike(const std::string& s) {
   return out;
 }
 
-// Adds up to `limit` orders above the watermark to the text index and moves the watermark.
-// Runs inside the caller's transaction. Returns how many were indexed.
+// Adds up to `limit` orders above the watermark to the text index and moves the watermark, on
+// the text index's connection. Returns how many were indexed. The orders are read before the
+// transaction that writes the index, so that no read of the database stays open meanwhile (an
+// open read keeps the writer from rewinding its WAL).
 Result<int> IndexRows(Connection& c, int limit) {
   int64_t watermark = 0;
   {
@@ -718,17 +740,62 @@ Result<int> IndexRows(Connection& c, int limit) {
       rows.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3)});
     }
   }
-  for (const Row& r : rows) {
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertFts));
-    st->Bind(1, r.id).Bind(2, r.title).Bind(3, r.content).Bind(4, r.address);
-    JIESU_RETURN_IF_ERROR(st->Run());
-  }
-  if (!rows.empty()) {
+  if (rows.empty()) return 0;
+  // A plain BEGIN: IMMEDIATE would take the write lock of the attached database too.
+  JIESU_RETURN_IF_ERROR(c.Exec("BEGIN"));
+  Status written = [&]() -> Status {
+    for (const Row& r : rows) {
+      JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertFts));
+      st->Bind(1, r.id).Bind(2, r.title).Bind(3, r.content).Bind(4, r.address);
+      JIESU_RETURN_IF_ERROR(st->Run());
+    }
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetFtsWatermark));
     st->Bind(1, rows.back().id);
     JIESU_RETURN_IF_ERROR(st->Run());
+    return c.Exec("COMMIT");
+  }();
+  if (!written.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return written.error();
   }
   return static_cast<int>(rows.size());
+}
+
+std::string TextIndexPath(const std::string& db_path) { return db_path + ".text"; }
+
+// A string literal for SQL that takes no parameters (ATTACH of a path).
+std::string SqlString(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+// Opens (creating) the text index file of the database at `db_path`, with the database
+// attached as `store`.
+Result<std::unique_ptr<Connection>> OpenTextIndexFile(const std::string& db_path) {
+  JIESU_ASSIGN_OR_RETURN(auto c, Connection::Open(TextIndexPath(db_path), false, true));
+  JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA busy_timeout = 10000"));
+  JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA journal_mode = WAL"));
+  // NORMAL: a commit lost to a power cut is indexed again from the orders; the file stays
+  // consistent, and the watermark moves with the rows it covers.
+  JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA synchronous = NORMAL"));
+  JIESU_RETURN_IF_ERROR(c->Exec(kTextIndexSchema));
+  JIESU_RETURN_IF_ERROR(c->Exec("ATTACH DATABASE " + SqlString(db_path) + " AS store"));
+  return c;
+}
+
+// The text index's watermark and the newest order id, on the text index's connection.
+Result<std::pair<int64_t, int64_t>> IndexedUpTo(Connection& c) {
+  std::pair<int64_t, int64_t> out{0, 0};
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kFtsWatermark));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) out.first = st->Int(0);
+  }
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kStoreMaxOrderId));
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (row) out.second = st->Int(0);
+  return out;
 }
 
 // How a list query treats its text filter.
@@ -802,9 +869,9 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
       // The index (detail=none) narrows the candidates to orders holding every trigram of
       // the text; orders above the watermark are not indexed yet and are all candidates.
       q.Add(
-          "o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? UNION ALL "
-          "SELECT id FROM orders WHERE id > (SELECT value FROM store_meta WHERE key = "
-          "'fts_watermark'))",
+          "o.id IN (SELECT rowid FROM textidx.orders_fts WHERE orders_fts MATCH ? UNION ALL "
+          "SELECT id FROM orders WHERE id > (SELECT value FROM textidx.text_meta WHERE key = "
+          "'watermark'))",
           TrigramQuery(f.text));
     }
     // LIKE confirms the substring in every mode.
@@ -888,9 +955,12 @@ Status SqliteStore::Start() {
   auto rebuilt = RebuildDerivedIfStale(
       *writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); }, Derived());
   if (!rebuilt.ok()) return rebuilt.error();
+  JIESU_RETURN_IF_ERROR(OpenTextIndex());
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
+    JIESU_RETURN_IF_ERROR(
+        conn->Exec("ATTACH DATABASE " + SqlString(TextIndexPath(options_.path)) + " AS textidx"));
     pool_.push_back(std::move(conn));
   }
   // The writer never checkpoints; the checkpointer does, on its own connection.
@@ -919,6 +989,10 @@ Status SqliteStore::Start() {
   checkpointer_ = std::thread([this] {
     NameThisThread("jiesu-checkpt");
     CheckpointLoop();
+  });
+  text_indexer_ = std::thread([this] {
+    NameThisThread("jiesu-textidx");
+    TextIndexLoop();
   });
   return Ok();
 }
@@ -949,8 +1023,10 @@ SqliteStore::~SqliteStore() {
   }
   cv_.notify_all();
   checkpoint_cv_.notify_all();
+  text_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
+  if (text_indexer_.joinable()) text_indexer_.join();
   // A last full checkpoint keeps the WAL small for the next start (best effort).
   if (checkpoint_conn_) {
     sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
@@ -993,33 +1069,11 @@ void SqliteStore::WriterLoop() {
   Connection& c = *writer_conn_;
   std::vector<Job> batch;
   std::vector<Status> results;
-  bool text_pending = true;  // orders may be waiting for the text index
-  auto last_indexed = std::chrono::steady_clock::now();
-  // Indexes text in its own transaction; a failure leaves the rows for the next round.
-  auto index_text = [&] {
-    last_indexed = std::chrono::steady_clock::now();
-    if (!RunQuery(c, kBegin).ok()) return;
-    auto n = IndexRows(c, kIndexBatch);
-    if (n.ok() && RunQuery(c, kCommit).ok()) {
-      text_pending = *n == kIndexBatch;
-    } else {
-      // Try again after the next write batch or interval, not in a tight loop.
-      (void)RunQuery(c, kRollback);
-      text_pending = false;
-    }
-  };
   while (true) {
     {
       std::unique_lock lock(mu_);
-      // Idle with text to index: index now; otherwise sleep until work or the next round.
-      if (!text_pending)
-        cv_.wait_for(lock, kIndexInterval, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) {
-        if (stopping_) return;  // nothing left to write
-        lock.unlock();
-        if (text_pending) index_text();
-        continue;
-      }
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left to write
       const size_t n =
           std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
       for (size_t i = 0; i < n; ++i) {
@@ -1095,8 +1149,6 @@ void SqliteStore::WriterLoop() {
     }
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
     batch.clear();
-    text_pending = true;
-    if (std::chrono::steady_clock::now() - last_indexed >= kIndexInterval) index_text();
     RestartWalIfLarge(c);
   }
 }
@@ -1123,12 +1175,105 @@ void SqliteStore::RestartWalIfLarge(Connection& c) {
 }
 
 Status SqliteStore::FlushTextIndex() {
-  return Write([](Connection& c) -> Status {
-    while (true) {
-      JIESU_ASSIGN_OR_RETURN(int n, IndexRows(c, kIndexBatch));
-      if (n < kIndexBatch) return Ok();
+  int64_t target = 0;
+  {
+    auto r = AcquireReader();
+    JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kMaxOrderId));
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) target = st->Int(0);
+  }
+  std::unique_lock lock(mu_);
+  const uint64_t failures = text_failures_;
+  text_wanted_ = std::max(text_wanted_, target);
+  text_cv_.notify_all();
+  text_done_cv_.wait(
+      lock, [&] { return stopping_ || text_watermark_ >= target || text_failures_ != failures; });
+  if (text_watermark_ >= target) return Ok();
+  return Unavailable("text index: " +
+                     (stopping_ ? std::string("the store is closing") : text_error_));
+}
+
+Status SqliteStore::SkipTextIndexing(const std::string& path) {
+  JIESU_ASSIGN_OR_RETURN(auto c, OpenTextIndexFile(path));
+  JIESU_ASSIGN_OR_RETURN(auto st, c->Prepare(kStoreMaxOrderId));
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t max_id = row ? st->Int(0) : 0;
+  st.reset();
+  JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetFtsWatermark));
+  set->Bind(1, max_id);
+  return set->Run();
+}
+
+Status SqliteStore::OpenTextIndex() {
+  const std::string path = TextIndexPath(options_.path);
+  std::string why;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (attempt > 0) {
+      // Derived data: start again from the orders.
+      text_conn_.reset();
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path + suffix, ignored);
     }
-  });
+    auto c = OpenTextIndexFile(options_.path);
+    if (!c.ok()) {
+      why = c.error().message;
+      continue;
+    }
+    text_conn_ = std::move(*c);
+    auto mark = IndexedUpTo(*text_conn_);
+    if (!mark.ok()) {
+      why = mark.error().message;
+      continue;
+    }
+    if (mark->first > mark->second) {
+      why = "the text index is ahead of the orders (a database restored from an older copy?)";
+      continue;
+    }
+    text_watermark_ = mark->first;
+    return Ok();
+  }
+  return Unavailable("cannot open the text index " + path + ": " + why);
+}
+
+void SqliteStore::TextIndexLoop() {
+  Connection& c = *text_conn_;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    text_cv_.wait_for(lock, kIndexInterval,
+                      [&] { return stopping_ || text_wanted_ > text_watermark_; });
+    if (stopping_) break;
+    lock.unlock();
+    // Batches of kIndexBatch orders, each its own transaction, until caught up.
+    std::string error;
+    while (true) {
+      Result<int> n = IndexRows(c, kIndexBatch);
+      if (!n.ok()) {
+        error = n.error().message;
+        break;
+      }
+      auto mark = IndexedUpTo(c);
+      if (!mark.ok()) {
+        error = mark.error().message;
+        break;
+      }
+      {
+        std::lock_guard done_lock(mu_);
+        text_watermark_ = mark->first;
+        if (stopping_) break;
+      }
+      text_done_cv_.notify_all();
+      if (*n < kIndexBatch) break;
+    }
+    lock.lock();
+    if (!error.empty()) {
+      // Tried again at the next round; a flush waiting for it learns why.
+      text_error_ = error;
+      ++text_failures_;
+      text_done_cv_.notify_all();
+    }
+  }
+  text_done_cv_.notify_all();
 }
 
 // Without a savepoint: everything that can refuse the order (the idempotency key, `fn`'s

@@ -221,6 +221,68 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   fs::remove_all(dir);
 }
 
+// The text index file is derived data: lost, it is rebuilt from the orders; ahead of them (the
+// database replaced by an older or a new one), it is thrown away rather than trusted.
+TEST(SqliteStoreTest, TextIndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-textidx-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "t.db").string();
+  Options options{path, 2, 64};
+  options.text_scan_window = 1;  // all but the newest order are found through the index
+  const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
+  const domain::Actor agent{1, "a", "agent", ""};
+  auto create = [&](SqliteStore& store, const std::string& content) {
+    domain::OrderDraft d;
+    d.content = content;
+    auto r = store.CreateOrder(std::nullopt, [&](int64_t id) {
+      return domain::DecideIntake(id, "T" + std::to_string(id), d, agent,
+                                  domain::Context{j, FromUnixMillis(1'700'000'000'000)});
+    });
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  };
+  auto count = [](SqliteStore& store, const std::string& text) {
+    OrderFilter f;
+    f.text = text;
+    f.limit = 50;
+    auto p = store.ListOrders(f);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? p->orders.size() : 0u;
+  };
+  auto remove = [&](const std::string& base) {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(base + suffix);
+  };
+  {
+    auto store = SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    for (int i = 0; i < 10; ++i) create(**store, "小区门口路灯不亮 " + std::to_string(i));
+    ASSERT_TRUE((*store)->FlushTextIndex().ok());
+    EXPECT_EQ(count(**store, "路灯不亮"), 10u);
+  }
+  ASSERT_TRUE(fs::exists(path + ".text"));
+  remove(path + ".text");  // lost
+  {
+    auto store = SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    EXPECT_EQ(count(**store, "路灯不亮"), 10u);  // unindexed orders are scanned meanwhile
+    ASSERT_TRUE((*store)->FlushTextIndex().ok());
+    EXPECT_EQ(count(**store, "路灯不亮"), 10u);
+  }
+  remove(path);  // a new database beside the old index, which covers ids 1..10
+  fs::remove(path + ".key");
+  {
+    auto store = SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    for (int i = 0; i < 5; ++i) create(**store, "楼道积水 " + std::to_string(i));
+    // Trusting the old index would hide orders 1..4: they are below its watermark and not in it.
+    EXPECT_EQ(count(**store, "楼道积水"), 5u);
+    EXPECT_EQ(count(**store, "路灯不亮"), 0u);
+    ASSERT_TRUE((*store)->FlushTextIndex().ok());
+    EXPECT_EQ(count(**store, "楼道积水"), 5u);
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace jiesu::storage::sqlite
 
