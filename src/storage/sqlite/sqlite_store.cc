@@ -961,6 +961,8 @@ Status SqliteStore::Start() {
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
     JIESU_RETURN_IF_ERROR(
         conn->Exec("ATTACH DATABASE " + SqlString(TextIndexPath(options_.path)) + " AS textidx"));
+    // mmap_size is per file: the index's pages, too, come from the memory map.
+    JIESU_RETURN_IF_ERROR(conn->Exec("PRAGMA textidx.mmap_size = 1073741824"));
     pool_.push_back(std::move(conn));
   }
   // The writer never checkpoints; the checkpointer does, on its own connection.
