@@ -715,17 +715,19 @@ std::string EscapeLike(const std::string& s) {
   return out;
 }
 
+// The single integer that `q` selects (0 when no row): a watermark, the newest order id.
+Result<int64_t> SelectInt(Connection& c, const Query& q) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
 // Adds up to `limit` orders above the watermark to the text index and moves the watermark, on
 // the text index's connection. Returns how many were indexed. The orders are read before the
 // transaction that writes the index, so that no read of the database stays open meanwhile (an
 // open read keeps the writer from rewinding its WAL).
 Result<int> IndexRows(Connection& c, int limit) {
-  int64_t watermark = 0;
-  {
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kFtsWatermark));
-    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row) watermark = st->Int(0);
-  }
+  JIESU_ASSIGN_OR_RETURN(const int64_t watermark, SelectInt(c, kFtsWatermark));
   struct Row {
     int64_t id;
     std::string title, content, address;
@@ -782,20 +784,6 @@ Result<std::unique_ptr<Connection>> OpenTextIndexFile(const std::string& db_path
   JIESU_RETURN_IF_ERROR(c->Exec(kTextIndexSchema));
   JIESU_RETURN_IF_ERROR(c->Exec("ATTACH DATABASE " + SqlString(db_path) + " AS store"));
   return c;
-}
-
-// The text index's watermark and the newest order id, on the text index's connection.
-Result<std::pair<int64_t, int64_t>> IndexedUpTo(Connection& c) {
-  std::pair<int64_t, int64_t> out{0, 0};
-  {
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kFtsWatermark));
-    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row) out.first = st->Int(0);
-  }
-  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kStoreMaxOrderId));
-  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (row) out.second = st->Int(0);
-  return out;
 }
 
 // How a list query treats its text filter.
@@ -1180,9 +1168,7 @@ Status SqliteStore::FlushTextIndex() {
   int64_t target = 0;
   {
     auto r = AcquireReader();
-    JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kMaxOrderId));
-    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row) target = st->Int(0);
+    JIESU_ASSIGN_OR_RETURN(target, SelectInt(*r, kMaxOrderId));
   }
   std::unique_lock lock(mu_);
   const uint64_t failures = text_failures_;
@@ -1197,10 +1183,7 @@ Status SqliteStore::FlushTextIndex() {
 
 Status SqliteStore::SkipTextIndexing(const std::string& path) {
   JIESU_ASSIGN_OR_RETURN(auto c, OpenTextIndexFile(path));
-  JIESU_ASSIGN_OR_RETURN(auto st, c->Prepare(kStoreMaxOrderId));
-  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-  const int64_t max_id = row ? st->Int(0) : 0;
-  st.reset();
+  JIESU_ASSIGN_OR_RETURN(const int64_t max_id, SelectInt(*c, kStoreMaxOrderId));
   JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetFtsWatermark));
   set->Bind(1, max_id);
   return set->Run();
@@ -1223,16 +1206,17 @@ Status SqliteStore::OpenTextIndex() {
       continue;
     }
     text_conn_ = std::move(*c);
-    auto mark = IndexedUpTo(*text_conn_);
-    if (!mark.ok()) {
-      why = mark.error().message;
+    auto mark = SelectInt(*text_conn_, kFtsWatermark);
+    auto newest = SelectInt(*text_conn_, kStoreMaxOrderId);
+    if (!mark.ok() || !newest.ok()) {
+      why = (mark.ok() ? newest.error() : mark.error()).message;
       continue;
     }
-    if (mark->first > mark->second) {
+    if (*mark > *newest) {
       why = "the text index is ahead of the orders (a database restored from an older copy?)";
       continue;
     }
-    text_watermark_ = mark->first;
+    text_watermark_ = *mark;
     return Ok();
   }
   return Unavailable("cannot open the text index " + path + ": " + why);
@@ -1254,14 +1238,14 @@ void SqliteStore::TextIndexLoop() {
         error = n.error().message;
         break;
       }
-      auto mark = IndexedUpTo(c);
+      auto mark = SelectInt(c, kFtsWatermark);
       if (!mark.ok()) {
         error = mark.error().message;
         break;
       }
       {
         std::lock_guard done_lock(mu_);
-        text_watermark_ = mark->first;
+        text_watermark_ = *mark;
         if (stopping_) break;
       }
       text_done_cv_.notify_all();
