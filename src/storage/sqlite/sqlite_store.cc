@@ -1417,9 +1417,8 @@ Result<OrderPage> SqliteStore::ListOrders(const OrderFilter& f) {
     // index. Scan a recent window first, then ask the index for the rest of the page.
     int64_t ceiling = f.before_id;
     if (ceiling <= 0) {
-      JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kMaxOrderId));
-      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
-      ceiling = (row ? st->Int(0) : 0) + 1;
+      JIESU_ASSIGN_OR_RETURN(const int64_t newest, SelectInt(*r, kMaxOrderId));
+      ceiling = newest + 1;
     }
     const int64_t floor =
         std::max<int64_t>(1, ceiling - std::max<int64_t>(1, options_.text_scan_window));
