@@ -239,8 +239,8 @@ void Breakdown(const domain::Jurisdiction& j, int64_t n) {
     fs::remove(path);
     Generate(path, j, n);
   }
-  // The breakdown does not search text: spare it indexing 10M orders in the background.
-  if (auto skipped = storage::sqlite::SqliteStore::SkipTextIndexing(path); !skipped.ok()) {
+  // The breakdown searches neither text nor callers: spare it indexing 10M orders behind it.
+  if (auto skipped = storage::sqlite::SqliteStore::SkipIndexing(path); !skipped.ok()) {
     std::fprintf(stderr, "%s\n", skipped.error().ToString().c_str());
     std::exit(1);
   }

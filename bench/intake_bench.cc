@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
   std::map<std::string, double> cpu_before, cpu_after;
   {
     const fs::path db = fs::path(a.dir) / "intake.db";
-    for (const char* suffix : {"", "-wal", "-shm", ".key", ".text", ".text-wal", ".text-shm"})
+    for (const char* suffix : {"", "-wal", "-shm", ".key", ".index", ".index-wal", ".index-shm"})
       fs::remove(db.string() + suffix);
     auto app = app::App::Create(Options(db, a));
     if (!app.ok()) {
@@ -345,7 +345,7 @@ int main(int argc, char** argv) {
   {
     // The name carries the layout: a fixture migrated from an older schema keeps the pages it
     // freed between the live ones, and its list tail was 2-3 times longer (docs/BENCHMARKS.md).
-    const fs::path db = fs::path(a.dir) / ("list-" + std::to_string(a.list_orders) + "-s10.db");
+    const fs::path db = fs::path(a.dir) / ("list-" + std::to_string(a.list_orders) + "-s11.db");
     int64_t existing = 0;
     if (fs::exists(db)) {
       sqlite3* h = nullptr;
@@ -359,7 +359,7 @@ int main(int argc, char** argv) {
       sqlite3_close(h);
     }
     if (existing < a.list_orders) {
-      for (const char* suffix : {"", "-wal", "-shm", ".key", ".text", ".text-wal", ".text-shm"})
+      for (const char* suffix : {"", "-wal", "-shm", ".key", ".index", ".index-wal", ".index-shm"})
         fs::remove(db.string() + suffix);
       std::printf("building a %lld-order database (not durable; once, then reused) ...\n",
                   static_cast<long long>(a.list_orders));
@@ -400,7 +400,7 @@ int main(int argc, char** argv) {
     // Searched text is indexed before the measurement, as on a server that has been running.
     {
       auto store = storage::sqlite::SqliteStore::Open({db.string(), 1, 64, false});
-      if (!store.ok() || !(*store)->FlushTextIndex().ok()) return 1;
+      if (!store.ok() || !(*store)->FlushIndexes().ok()) return 1;
     }
     auto app = app::App::Create(Options(db, a));
     if (!app.ok()) return 1;

@@ -375,10 +375,15 @@ CREATE TABLE rollup_legs_area (
 DROP TABLE knowledge_fts;
 )sql"},
     {10, "the text index moves to a file of its own", R"sql(
--- The trigram index of order text lives beside the database, in PATH.text, filled by its own
--- thread instead of the writer (see OpenTextIndex); it is rebuilt there from the orders.
+-- The trigram index of order text lives beside the database, in PATH.index, filled by its own
+-- thread instead of the writer (see OpenIndexes); it is rebuilt there from the orders.
 DROP TABLE orders_fts;
 DELETE FROM store_meta WHERE key = 'fts_watermark';
+)sql"},
+    {11, "the caller index moves to the index file", R"sql(
+-- It put one page per order at a random place in every commit (docs/BENCHMARKS.md); the
+-- index file's `callers` table replaces it.
+DROP INDEX orders_caller;
 )sql"},
 };
 
@@ -386,7 +391,7 @@ DELETE FROM store_meta WHERE key = 'fts_watermark';
 // rewinds the WAL after the checkpointer's work.
 constexpr int kCheckpointFrames = 2000;
 constexpr int kRestartFrames = 8000;
-// Text indexing runs at most this often and this many orders at a time, so that many
+// Indexing (the index file) runs at most this often and this many orders at a time, so that many
 // intakes share one index segment instead of writing one each.
 constexpr auto kIndexInterval = std::chrono::milliseconds(250);
 constexpr int kIndexBatch = 2000;
@@ -410,25 +415,35 @@ constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
                   updated_at = ?4, reply_due = ?5, version = ?6
 WHERE id = ?1)sql"};
-// The text index file (PATH.text): derived data, rebuilt from the orders whenever it is missing,
-// unreadable, or ahead of them. Its connection attaches the database as `store`; readers attach
-// it as `textidx`.
-constexpr const char* kTextIndexSchema = R"sql(
+// The index file (PATH.index): the indexes that intake does not wait for, derived data, rebuilt
+// from the orders whenever it is missing, unreadable, or ahead of them. Its connection attaches
+// the database as `store`; readers attach it as `idx`.
+constexpr const char* kIndexFileSchema = R"sql(
 CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5(title, content, address, content='',
                                                          tokenize='trigram', detail=none,
                                                          columnsize=0);
+-- A caller's orders (caller_hash as in orders).
+CREATE TABLE IF NOT EXISTS callers (
+  caller_hash TEXT NOT NULL,
+  order_id INTEGER NOT NULL,
+  PRIMARY KEY (caller_hash, order_id)
+) WITHOUT ROWID;
 -- Orders up to the watermark are indexed; newer ones are matched by scanning.
-CREATE TABLE IF NOT EXISTS text_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO text_meta (key, value) VALUES ('watermark', 0);
+CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO index_meta (key, value) VALUES ('watermark', 0);
 )sql";
 constexpr Query kFtsWatermark{"fts_watermark",
-                              "SELECT value FROM main.text_meta WHERE key = 'watermark'"};
+                              "SELECT value FROM main.index_meta WHERE key = 'watermark'"};
 constexpr Query kSetFtsWatermark{"set_fts_watermark",
-                                 "UPDATE main.text_meta SET value = ?1 WHERE key = 'watermark'"};
+                                 "UPDATE main.index_meta SET value = ?1 WHERE key = 'watermark'"};
 constexpr Query kStoreMaxOrderId{"store_max_order_id",
                                  "SELECT COALESCE(MAX(id), 0) FROM store.orders"};
 constexpr Query kUnindexed{"unindexed", R"sql(
-SELECT id, title, content, address FROM store.orders WHERE id > ?1 ORDER BY id LIMIT ?2)sql"};
+SELECT id, title, content, address, caller_hash FROM store.orders WHERE id > ?1 ORDER BY id
+LIMIT ?2)sql"};
+constexpr Query kInsertCaller{"insert_caller",
+                              "INSERT OR IGNORE INTO main.callers (caller_hash, order_id) VALUES "
+                              "(?1, ?2)"};
 constexpr Query kInsertFts{
     "insert_fts",
     "INSERT INTO main.orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
@@ -722,15 +737,15 @@ Result<int64_t> SelectInt(Connection& c, const Query& q) {
   return row ? st->Int(0) : 0;
 }
 
-// Adds up to `limit` orders above the watermark to the text index and moves the watermark, on
-// the text index's connection. Returns how many were indexed. The orders are read before the
-// transaction that writes the index, so that no read of the database stays open meanwhile (an
-// open read keeps the writer from rewinding its WAL).
+// Adds up to `limit` orders above the watermark to the index file (text and caller) and moves
+// the watermark, on the index file's connection. Returns how many were indexed. The orders are read
+// before the transaction that writes the index, so that no read of the database stays open
+// meanwhile (an open read keeps the writer from rewinding its WAL).
 Result<int> IndexRows(Connection& c, int limit) {
   JIESU_ASSIGN_OR_RETURN(const int64_t watermark, SelectInt(c, kFtsWatermark));
   struct Row {
     int64_t id;
-    std::string title, content, address;
+    std::string title, content, address, caller_hash;
   };
   std::vector<Row> rows;
   {
@@ -739,7 +754,7 @@ Result<int> IndexRows(Connection& c, int limit) {
     while (true) {
       JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      rows.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3)});
+      rows.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)});
     }
   }
   if (rows.empty()) return 0;
@@ -750,6 +765,11 @@ Result<int> IndexRows(Connection& c, int limit) {
       JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kInsertFts));
       st->Bind(1, r.id).Bind(2, r.title).Bind(3, r.content).Bind(4, r.address);
       JIESU_RETURN_IF_ERROR(st->Run());
+      if (!r.caller_hash.empty()) {
+        JIESU_ASSIGN_OR_RETURN(auto caller, c.Prepare(kInsertCaller));
+        caller->Bind(1, r.caller_hash).Bind(2, r.id);
+        JIESU_RETURN_IF_ERROR(caller->Run());
+      }
     }
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetFtsWatermark));
     st->Bind(1, rows.back().id);
@@ -763,7 +783,7 @@ Result<int> IndexRows(Connection& c, int limit) {
   return static_cast<int>(rows.size());
 }
 
-std::string TextIndexPath(const std::string& db_path) { return db_path + ".text"; }
+std::string IndexFilePath(const std::string& db_path) { return db_path + ".index"; }
 
 // A string literal for SQL that takes no parameters (ATTACH of a path).
 std::string SqlString(const std::string& s) {
@@ -772,16 +792,16 @@ std::string SqlString(const std::string& s) {
   return out + "'";
 }
 
-// Opens (creating) the text index file of the database at `db_path`, with the database
-// attached as `store`.
-Result<std::unique_ptr<Connection>> OpenTextIndexFile(const std::string& db_path) {
-  JIESU_ASSIGN_OR_RETURN(auto c, Connection::Open(TextIndexPath(db_path), false, true));
+// Opens (creating) the index file of the database at `db_path`, with the database attached as
+// `store`.
+Result<std::unique_ptr<Connection>> OpenIndexFile(const std::string& db_path) {
+  JIESU_ASSIGN_OR_RETURN(auto c, Connection::Open(IndexFilePath(db_path), false, true));
   JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA busy_timeout = 10000"));
   JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA journal_mode = WAL"));
   // NORMAL: a commit lost to a power cut is indexed again from the orders; the file stays
   // consistent, and the watermark moves with the rows it covers.
   JIESU_RETURN_IF_ERROR(c->Exec("PRAGMA synchronous = NORMAL"));
-  JIESU_RETURN_IF_ERROR(c->Exec(kTextIndexSchema));
+  JIESU_RETURN_IF_ERROR(c->Exec(kIndexFileSchema));
   JIESU_RETURN_IF_ERROR(c->Exec("ATTACH DATABASE " + SqlString(db_path) + " AS store"));
   return c;
 }
@@ -857,8 +877,8 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
       // The index (detail=none) narrows the candidates to orders holding every trigram of
       // the text; orders above the watermark are not indexed yet and are all candidates.
       q.Add(
-          "o.id IN (SELECT rowid FROM textidx.orders_fts WHERE orders_fts MATCH ? UNION ALL "
-          "SELECT id FROM orders WHERE id > (SELECT value FROM textidx.text_meta WHERE key = "
+          "o.id IN (SELECT rowid FROM idx.orders_fts WHERE orders_fts MATCH ? UNION ALL "
+          "SELECT id FROM orders WHERE id > (SELECT value FROM idx.index_meta WHERE key = "
           "'watermark'))",
           TrigramQuery(f.text));
     }
@@ -868,7 +888,15 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
         "'\\')");
     for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
   }
-  if (!f.caller_hash.empty()) q.Add("o.caller_hash = ?", f.caller_hash);
+  if (!f.caller_hash.empty()) {
+    // The caller's indexed orders, and every order above the watermark; the hash confirms.
+    q.Add(
+        "o.id IN (SELECT order_id FROM idx.callers WHERE caller_hash = ? UNION ALL "
+        "SELECT id FROM orders WHERE id > (SELECT value FROM idx.index_meta WHERE key = "
+        "'watermark'))",
+        f.caller_hash);
+    q.Add("+o.caller_hash = ?", f.caller_hash);
+  }
   if (floor > 0) q.Add("o.id >= ?", floor);
   if (ceiling > 0) q.Add("o.id < ?", ceiling);
   q.sql += " ORDER BY o.id DESC LIMIT ?";
@@ -943,14 +971,14 @@ Status SqliteStore::Start() {
   auto rebuilt = RebuildDerivedIfStale(
       *writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); }, Derived());
   if (!rebuilt.ok()) return rebuilt.error();
-  JIESU_RETURN_IF_ERROR(OpenTextIndex());
+  JIESU_RETURN_IF_ERROR(OpenIndexes());
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
     JIESU_RETURN_IF_ERROR(
-        conn->Exec("ATTACH DATABASE " + SqlString(TextIndexPath(options_.path)) + " AS textidx"));
+        conn->Exec("ATTACH DATABASE " + SqlString(IndexFilePath(options_.path)) + " AS idx"));
     // mmap_size is per file: the index's pages, too, come from the memory map.
-    JIESU_RETURN_IF_ERROR(conn->Exec("PRAGMA textidx.mmap_size = 1073741824"));
+    JIESU_RETURN_IF_ERROR(conn->Exec("PRAGMA idx.mmap_size = 1073741824"));
     pool_.push_back(std::move(conn));
   }
   // The writer never checkpoints; the checkpointer does, on its own connection.
@@ -980,9 +1008,9 @@ Status SqliteStore::Start() {
     NameThisThread("jiesu-checkpt");
     CheckpointLoop();
   });
-  text_indexer_ = std::thread([this] {
-    NameThisThread("jiesu-textidx");
-    TextIndexLoop();
+  indexer_ = std::thread([this] {
+    NameThisThread("jiesu-indexer");
+    IndexLoop();
   });
   return Ok();
 }
@@ -1013,10 +1041,10 @@ SqliteStore::~SqliteStore() {
   }
   cv_.notify_all();
   checkpoint_cv_.notify_all();
-  text_cv_.notify_all();
+  index_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
-  if (text_indexer_.joinable()) text_indexer_.join();
+  if (indexer_.joinable()) indexer_.join();
   // A last full checkpoint keeps the WAL small for the next start (best effort).
   if (checkpoint_conn_) {
     sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
@@ -1164,70 +1192,70 @@ void SqliteStore::RestartWalIfLarge(Connection& c) {
   }
 }
 
-Status SqliteStore::FlushTextIndex() {
+Status SqliteStore::FlushIndexes() {
   int64_t target = 0;
   {
     auto r = AcquireReader();
     JIESU_ASSIGN_OR_RETURN(target, SelectInt(*r, kMaxOrderId));
   }
   std::unique_lock lock(mu_);
-  const uint64_t failures = text_failures_;
-  text_wanted_ = std::max(text_wanted_, target);
-  text_cv_.notify_all();
-  text_done_cv_.wait(
-      lock, [&] { return stopping_ || text_watermark_ >= target || text_failures_ != failures; });
-  if (text_watermark_ >= target) return Ok();
-  return Unavailable("text index: " +
-                     (stopping_ ? std::string("the store is closing") : text_error_));
+  const uint64_t failures = index_failures_;
+  index_wanted_ = std::max(index_wanted_, target);
+  index_cv_.notify_all();
+  index_done_cv_.wait(
+      lock, [&] { return stopping_ || index_watermark_ >= target || index_failures_ != failures; });
+  if (index_watermark_ >= target) return Ok();
+  return Unavailable("index file: " +
+                     (stopping_ ? std::string("the store is closing") : index_error_));
 }
 
-Status SqliteStore::SkipTextIndexing(const std::string& path) {
-  JIESU_ASSIGN_OR_RETURN(auto c, OpenTextIndexFile(path));
+Status SqliteStore::SkipIndexing(const std::string& path) {
+  JIESU_ASSIGN_OR_RETURN(auto c, OpenIndexFile(path));
   JIESU_ASSIGN_OR_RETURN(const int64_t max_id, SelectInt(*c, kStoreMaxOrderId));
   JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetFtsWatermark));
   set->Bind(1, max_id);
   return set->Run();
 }
 
-Status SqliteStore::OpenTextIndex() {
-  const std::string path = TextIndexPath(options_.path);
+Status SqliteStore::OpenIndexes() {
+  const std::string path = IndexFilePath(options_.path);
   std::string why;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (attempt > 0) {
       // Derived data: start again from the orders.
-      text_conn_.reset();
+      index_conn_.reset();
       std::error_code ignored;
       for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path + suffix, ignored);
     }
-    auto c = OpenTextIndexFile(options_.path);
+    auto c = OpenIndexFile(options_.path);
     if (!c.ok()) {
       why = c.error().message;
       continue;
     }
-    text_conn_ = std::move(*c);
-    auto mark = SelectInt(*text_conn_, kFtsWatermark);
-    auto newest = SelectInt(*text_conn_, kStoreMaxOrderId);
+    index_conn_ = std::move(*c);
+    auto mark = SelectInt(*index_conn_, kFtsWatermark);
+    auto newest = SelectInt(*index_conn_, kStoreMaxOrderId);
     if (!mark.ok() || !newest.ok()) {
       why = (mark.ok() ? newest.error() : mark.error()).message;
       continue;
     }
     if (*mark > *newest) {
-      why = "the text index is ahead of the orders (a database restored from an older copy?)";
+      why = "the index file is ahead of the orders (a database restored from an older copy?)";
       continue;
     }
-    text_watermark_ = *mark;
+    index_watermark_ = *mark;
     return Ok();
   }
-  return Unavailable("cannot open the text index " + path + ": " + why);
+  return Unavailable("cannot open the index file " + path + ": " + why);
 }
 
-void SqliteStore::TextIndexLoop() {
-  Connection& c = *text_conn_;
+void SqliteStore::IndexLoop() {
+  Connection& c = *index_conn_;
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    text_cv_.wait_for(lock, kIndexInterval,
-                      [&] { return stopping_ || text_wanted_ > text_watermark_; });
+    index_cv_.wait_for(lock, kIndexInterval,
+                       [&] { return stopping_ || index_wanted_ > index_watermark_; });
     if (stopping_) break;
     lock.unlock();
     // Batches of kIndexBatch orders, each its own transaction, until caught up.
@@ -1245,21 +1273,21 @@ void SqliteStore::TextIndexLoop() {
       }
       {
         std::lock_guard done_lock(mu_);
-        text_watermark_ = *mark;
+        index_watermark_ = *mark;
         if (stopping_) break;
       }
-      text_done_cv_.notify_all();
+      index_done_cv_.notify_all();
       if (*n < kIndexBatch) break;
     }
     lock.lock();
     if (!error.empty()) {
       // Tried again at the next round; a flush waiting for it learns why.
-      text_error_ = error;
-      ++text_failures_;
-      text_done_cv_.notify_all();
+      index_error_ = error;
+      ++index_failures_;
+      index_done_cv_.notify_all();
     }
   }
-  text_done_cv_.notify_all();
+  index_done_cv_.notify_all();
 }
 
 // Without a savepoint: everything that can refuse the order (the idempotency key, `fn`'s

@@ -6,10 +6,10 @@
 // share one fsync (group commit), and a write is acknowledged only after its commit is on
 // disk. A write whose function fails is undone without disturbing the others in the batch
 // (see Undo: by its savepoint, or, for order writes, by failing before any change). Reads use a
-// pool of read-only connections and never wait for the writer (WAL snapshot isolation). Text search
-// uses a trigram index kept in a file of its own (PATH.text, derived data) that its own thread
-// fills in batches behind intake; orders not yet indexed are matched by a scan of the newest
-// rows, so results never lag.
+// pool of read-only connections and never wait for the writer (WAL snapshot isolation). Text and
+// caller search use indexes kept in a file of their own (PATH.index, derived data) that its own
+// thread fills in batches behind intake; orders not yet indexed are matched by a scan of the
+// newest rows, so results never lag.
 #pragma once
 
 #include <condition_variable>
@@ -116,12 +116,12 @@ class SqliteStore final : public Store {
   // event log, in one transaction. Returns the number of orders.
   Result<int64_t> RebuildDerivedTables();
 
-  // Returns once every order created before the call is in the text index (normally filled in
-  // batches behind intake, about kIndexInterval late). Text search is exact either way.
-  Status FlushTextIndex();
-  // Marks every order of the database at `path` as text-indexed without indexing it: for
-  // benchmark fixtures whose text searches are not measured.
-  static Status SkipTextIndexing(const std::string& path);
+  // Returns once every order created before the call is in the index file (normally filled in
+  // batches behind intake, about kIndexInterval late). Searches are exact either way.
+  Status FlushIndexes();
+  // Marks every order of the database at `path` as indexed (text and callers) without indexing
+  // it: for benchmark fixtures that search neither.
+  static Status SkipIndexing(const std::string& path);
 
   // Returns once every write queued before it has been committed (or failed) and its caller
   // called back.
@@ -206,17 +206,17 @@ class SqliteStore final : public Store {
   std::condition_variable checkpoint_cv_;
   int wal_frames_ = 0;  // guarded by mu_: WAL size after the last commit
 
-  // The text index: its connection (the index file, with the database attached) and thread.
-  Status OpenTextIndex();
-  void TextIndexLoop();
-  std::unique_ptr<Connection> text_conn_;
-  std::thread text_indexer_;
-  std::condition_variable text_cv_;       // wakes the indexer (with mu_)
-  std::condition_variable text_done_cv_;  // the watermark moved, or a round failed (with mu_)
-  int64_t text_watermark_ = 0;            // guarded by mu_: orders up to here are indexed
-  int64_t text_wanted_ = 0;               // guarded by mu_: what FlushTextIndex waits for
-  uint64_t text_failures_ = 0;            // guarded by mu_
-  std::string text_error_;                // guarded by mu_: the last failure
+  // The index file (text and callers): its connection (with the database attached), thread.
+  Status OpenIndexes();
+  void IndexLoop();
+  std::unique_ptr<Connection> index_conn_;
+  std::thread indexer_;
+  std::condition_variable index_cv_;       // wakes the indexer (with mu_)
+  std::condition_variable index_done_cv_;  // the watermark moved, or a round failed (with mu_)
+  int64_t index_watermark_ = 0;            // guarded by mu_: orders up to here are indexed
+  int64_t index_wanted_ = 0;               // guarded by mu_: what FlushIndexes waits for
+  uint64_t index_failures_ = 0;            // guarded by mu_
+  std::string index_error_;                // guarded by mu_: the last failure
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

@@ -195,7 +195,7 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_EQ(count("路灯不亮"), 1u);
   EXPECT_EQ(count("灯不亮"), 2u);
   EXPECT_EQ(count("\"lamp\""), 1u);
-  ASSERT_TRUE((*store)->FlushTextIndex().ok());
+  ASSERT_TRUE((*store)->FlushIndexes().ok());
   EXPECT_EQ(count("路灯不亮"), 1u);
   EXPECT_EQ(count("灯不亮"), 2u);
   EXPECT_EQ(count("\"lamp\""), 1u);
@@ -204,7 +204,7 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_EQ(count("路灯不亮"), 2u);
   for (int i = 0; i < 5; ++i) create("无关的诉求 " + std::to_string(i));
   EXPECT_EQ(count("路灯不亮"), 2u);  // both outside the scanned window: found by the index
-  ASSERT_TRUE((*store)->FlushTextIndex().ok());
+  ASSERT_TRUE((*store)->FlushIndexes().ok());
   EXPECT_EQ(count("路灯不亮"), 2u);
   OrderFilter paged;
   paged.text = "路灯不亮";
@@ -221,20 +221,25 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   fs::remove_all(dir);
 }
 
-// The text index file is derived data: lost, it is rebuilt from the orders; ahead of them (the
-// database replaced by an older or a new one), it is thrown away rather than trusted.
-TEST(SqliteStoreTest, TextIndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-textidx-" + std::to_string(::getpid()));
+// The index file (text and callers) is derived data: lost, it is rebuilt from the orders; ahead
+// of them (the database replaced by an older or a new one), it is thrown away rather than
+// trusted. Searches are exact throughout.
+TEST(SqliteStoreTest, IndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-indexer-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string path = (dir / "t.db").string();
   Options options{path, 2, 64};
   options.text_scan_window = 1;  // all but the newest order are found through the index
+  int64_t created = 0;
   const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
   const domain::Actor agent{1, "a", "agent", ""};
   auto create = [&](SqliteStore& store, const std::string& content) {
     domain::OrderDraft d;
     d.content = content;
+    // Two callers, taking turns.
+    const std::string phone = ++created % 2 ? "13900001111" : "13900002222";
+    d.caller = {"李四", phone, false, "hash-" + phone};
     auto r = store.CreateOrder(std::nullopt, [&](int64_t id) {
       return domain::DecideIntake(id, "T" + std::to_string(id), d, agent,
                                   domain::Context{j, FromUnixMillis(1'700'000'000'000)});
@@ -249,6 +254,14 @@ TEST(SqliteStoreTest, TextIndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
     EXPECT_TRUE(p.ok()) << p.error().ToString();
     return p.ok() ? p->orders.size() : 0u;
   };
+  auto by_caller = [](SqliteStore& store, const std::string& phone) {
+    OrderFilter f;
+    f.caller_hash = "hash-" + phone;
+    f.limit = 50;
+    auto p = store.ListOrders(f);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? p->orders.size() : 0u;
+  };
   auto remove = [&](const std::string& base) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(base + suffix);
   };
@@ -256,29 +269,46 @@ TEST(SqliteStoreTest, TextIndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
     auto store = SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.error().ToString();
     for (int i = 0; i < 10; ++i) create(**store, "小区门口路灯不亮 " + std::to_string(i));
-    ASSERT_TRUE((*store)->FlushTextIndex().ok());
+    EXPECT_EQ(by_caller(**store, "13900001111"), 5u);  // before indexing
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
     EXPECT_EQ(count(**store, "路灯不亮"), 10u);
+    EXPECT_EQ(by_caller(**store, "13900001111"), 5u);  // after
+    EXPECT_EQ(by_caller(**store, "13900002222"), 5u);
+    const TimePoint at = FromUnixMillis(1'700'000'000'000);
+    auto frequent =
+        (*store)->FrequentCallers(at - std::chrono::hours(1), at - std::chrono::hours(24), 2, 10);
+    ASSERT_TRUE(frequent.ok()) << frequent.error().ToString();
+    ASSERT_EQ(frequent->size(), 2u);
+    EXPECT_EQ((*frequent)[0].orders.size(), 5u);
+    EXPECT_EQ((*frequent)[1].orders.size(), 5u);
+    create(**store, "又一处路灯不亮");  // above the watermark
+    EXPECT_EQ(by_caller(**store, "13900001111"), 6u);
+    EXPECT_EQ(by_caller(**store, "13900003333"), 0u);
   }
-  ASSERT_TRUE(fs::exists(path + ".text"));
-  remove(path + ".text");  // lost
+  ASSERT_TRUE(fs::exists(path + ".index"));
+  remove(path + ".index");  // lost
   {
     auto store = SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.error().ToString();
-    EXPECT_EQ(count(**store, "路灯不亮"), 10u);  // unindexed orders are scanned meanwhile
-    ASSERT_TRUE((*store)->FlushTextIndex().ok());
-    EXPECT_EQ(count(**store, "路灯不亮"), 10u);
+    EXPECT_EQ(count(**store, "路灯不亮"), 11u);  // unindexed orders are scanned meanwhile
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
+    EXPECT_EQ(count(**store, "路灯不亮"), 11u);
+    EXPECT_EQ(by_caller(**store, "13900001111"), 6u);
   }
   remove(path);  // a new database beside the old index, which covers ids 1..10
   fs::remove(path + ".key");
   {
     auto store = SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.error().ToString();
+    created = 0;
     for (int i = 0; i < 5; ++i) create(**store, "楼道积水 " + std::to_string(i));
     // Trusting the old index would hide orders 1..4: they are below its watermark and not in it.
     EXPECT_EQ(count(**store, "楼道积水"), 5u);
     EXPECT_EQ(count(**store, "路灯不亮"), 0u);
-    ASSERT_TRUE((*store)->FlushTextIndex().ok());
+    EXPECT_EQ(by_caller(**store, "13900001111"), 3u);
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
     EXPECT_EQ(count(**store, "楼道积水"), 5u);
+    EXPECT_EQ(by_caller(**store, "13900001111"), 3u);
   }
   fs::remove_all(dir);
 }
