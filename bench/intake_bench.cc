@@ -397,7 +397,7 @@ int main(int argc, char** argv) {
       std::printf("built in %.0f s\n",
                   std::chrono::duration<double>(Steady::now() - build_start).count());
     }
-    // Searched text is indexed before the measurement, as on a server that has been running.
+    // The index file is filled before the measurement, as on a server that has been running.
     {
       auto store = storage::sqlite::SqliteStore::Open({db.string(), 1, 64, false});
       if (!store.ok() || !(*store)->FlushIndexes().ok()) return 1;
