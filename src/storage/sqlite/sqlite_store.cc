@@ -432,10 +432,10 @@ CREATE TABLE IF NOT EXISTS callers (
 CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO index_meta (key, value) VALUES ('watermark', 0);
 )sql";
-constexpr Query kFtsWatermark{"fts_watermark",
-                              "SELECT value FROM main.index_meta WHERE key = 'watermark'"};
-constexpr Query kSetFtsWatermark{"set_fts_watermark",
-                                 "UPDATE main.index_meta SET value = ?1 WHERE key = 'watermark'"};
+constexpr Query kIndexWatermark{"index_watermark",
+                                "SELECT value FROM main.index_meta WHERE key = 'watermark'"};
+constexpr Query kSetIndexWatermark{"set_index_watermark",
+                                   "UPDATE main.index_meta SET value = ?1 WHERE key = 'watermark'"};
 constexpr Query kStoreMaxOrderId{"store_max_order_id",
                                  "SELECT COALESCE(MAX(id), 0) FROM store.orders"};
 constexpr Query kUnindexed{"unindexed", R"sql(
@@ -737,12 +737,17 @@ Result<int64_t> SelectInt(Connection& c, const Query& q) {
   return row ? st->Int(0) : 0;
 }
 
-// Adds up to `limit` orders above the watermark to the index file (text and caller) and moves
-// the watermark, on the index file's connection. Returns how many were indexed. The orders are read
-// before the transaction that writes the index, so that no read of the database stays open
-// meanwhile (an open read keeps the writer from rewinding its WAL).
-Result<int> IndexRows(Connection& c, int limit) {
-  JIESU_ASSIGN_OR_RETURN(const int64_t watermark, SelectInt(c, kFtsWatermark));
+// What one round of IndexRows did.
+struct Indexed {
+  int count = 0;          // orders indexed
+  int64_t watermark = 0;  // the watermark after it
+};
+
+// Adds up to `limit` orders above `watermark` (the file's, which only the indexer moves) to the
+// index file (text and caller) and moves the watermark, on the index file's connection. The
+// orders are read before the transaction that writes the index, so that no read of the database
+// stays open meanwhile (an open read keeps the writer from rewinding its WAL).
+Result<Indexed> IndexRows(Connection& c, int64_t watermark, int limit) {
   struct Row {
     int64_t id;
     std::string title, content, address, caller_hash;
@@ -757,7 +762,7 @@ Result<int> IndexRows(Connection& c, int limit) {
       rows.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)});
     }
   }
-  if (rows.empty()) return 0;
+  if (rows.empty()) return Indexed{0, watermark};
   // A plain BEGIN: IMMEDIATE would take the write lock of the attached database too.
   JIESU_RETURN_IF_ERROR(c.Exec("BEGIN"));
   Status written = [&]() -> Status {
@@ -771,7 +776,7 @@ Result<int> IndexRows(Connection& c, int limit) {
         JIESU_RETURN_IF_ERROR(caller->Run());
       }
     }
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetFtsWatermark));
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetIndexWatermark));
     st->Bind(1, rows.back().id);
     JIESU_RETURN_IF_ERROR(st->Run());
     return c.Exec("COMMIT");
@@ -780,7 +785,7 @@ Result<int> IndexRows(Connection& c, int limit) {
     (void)c.Exec("ROLLBACK");
     return written.error();
   }
-  return static_cast<int>(rows.size());
+  return Indexed{static_cast<int>(rows.size()), rows.back().id};
 }
 
 std::string IndexFilePath(const std::string& db_path) { return db_path + ".index"; }
@@ -1212,7 +1217,7 @@ Status SqliteStore::FlushIndexes() {
 Status SqliteStore::SkipIndexing(const std::string& path) {
   JIESU_ASSIGN_OR_RETURN(auto c, OpenIndexFile(path));
   JIESU_ASSIGN_OR_RETURN(const int64_t max_id, SelectInt(*c, kStoreMaxOrderId));
-  JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetFtsWatermark));
+  JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetIndexWatermark));
   set->Bind(1, max_id);
   return set->Run();
 }
@@ -1234,7 +1239,7 @@ Status SqliteStore::OpenIndexes() {
       continue;
     }
     index_conn_ = std::move(*c);
-    auto mark = SelectInt(*index_conn_, kFtsWatermark);
+    auto mark = SelectInt(*index_conn_, kIndexWatermark);
     auto newest = SelectInt(*index_conn_, kStoreMaxOrderId);
     if (!mark.ok() || !newest.ok()) {
       why = (mark.ok() ? newest.error() : mark.error()).message;
@@ -1260,24 +1265,25 @@ void SqliteStore::IndexLoop() {
     lock.unlock();
     // Batches of kIndexBatch orders, each its own transaction, until caught up.
     std::string error;
+    int64_t watermark = 0;
+    {
+      std::lock_guard read_lock(mu_);
+      watermark = index_watermark_;
+    }
     while (true) {
-      Result<int> n = IndexRows(c, kIndexBatch);
+      Result<Indexed> n = IndexRows(c, watermark, kIndexBatch);
       if (!n.ok()) {
         error = n.error().message;
         break;
       }
-      auto mark = SelectInt(c, kFtsWatermark);
-      if (!mark.ok()) {
-        error = mark.error().message;
-        break;
-      }
+      watermark = n->watermark;
       {
         std::lock_guard done_lock(mu_);
-        index_watermark_ = *mark;
+        index_watermark_ = watermark;
         if (stopping_) break;
       }
       index_done_cv_.notify_all();
-      if (*n < kIndexBatch) break;
+      if (n->count < kIndexBatch) break;
     }
     lock.lock();
     if (!error.empty()) {
