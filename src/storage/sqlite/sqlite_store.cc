@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <exception>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "base/thread_name.h"
@@ -496,10 +501,12 @@ Status ConfigureConnection(Connection& c, bool writer, bool durable = true) {
   JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA mmap_size = 1073741824"));
   if (writer) {
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA journal_mode = WAL"));
-    // FULL: each commit's WAL frames are fsynced before COMMIT returns, so an acknowledged
-    // write survives power loss, not just a process crash.
+    // NORMAL: COMMIT writes the WAL frames without waiting for the disk; the syncer thread
+    // flushes the WAL before any write of the batch is acknowledged (SqliteStore::SyncLoop),
+    // so an acknowledged write survives power loss, and the writer runs the next batch while
+    // the disk works. Checkpoints still flush the WAL before copying it (NORMAL does that).
     JIESU_RETURN_IF_ERROR(
-        c.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
+        c.Exec(durable ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = OFF"));
     JIESU_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys = ON"));
     // Savepoints' statement journals in memory: on disk they spilled to a temporary file with
     // a write() per page.
@@ -977,6 +984,15 @@ Status SqliteStore::Start() {
       *writer_conn_, [&](int64_t id) { return LoadOrder(*writer_conn_, id); }, Derived());
   if (!rebuilt.ok()) return rebuilt.error();
   JIESU_RETURN_IF_ERROR(OpenIndexes());
+  // The WAL exists from the first read in WAL mode (the migrations) until the last connection
+  // closes; the file is rewound and truncated in place, never replaced, so one descriptor
+  // flushes it for the store's life.
+  const std::string wal_path = options_.path + "-wal";
+  wal_fd_ = ::open(wal_path.c_str(), O_RDWR | O_CLOEXEC);
+  if (wal_fd_ < 0) {
+    return Unavailable("cannot open the write-ahead log " + wal_path + ": " +
+                       std::strerror(errno));
+  }
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
     JIESU_RETURN_IF_ERROR(ConfigureConnection(*conn, false));
@@ -1008,6 +1024,10 @@ Status SqliteStore::Start() {
   writer_ = std::thread([this] {
     NameThisThread("jiesu-writer");
     WriterLoop();
+  });
+  syncer_ = std::thread([this] {
+    NameThisThread("jiesu-syncer");
+    SyncLoop();
   });
   checkpointer_ = std::thread([this] {
     NameThisThread("jiesu-checkpt");
@@ -1048,6 +1068,13 @@ SqliteStore::~SqliteStore() {
   checkpoint_cv_.notify_all();
   index_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(mu_);
+    writer_done_ = true;
+  }
+  sync_cv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
   if (checkpointer_.joinable()) checkpointer_.join();
   if (indexer_.joinable()) indexer_.join();
   // A last full checkpoint keeps the WAL small for the next start (best effort).
@@ -1102,6 +1129,19 @@ void SqliteStore::WriterLoop() {
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+      }
+      if (!sync_error_.empty()) {
+        // The disk lost a flush: what is in the page cache can no longer be trusted to reach
+        // it, so nothing more is written (as PostgreSQL stops on a failed fsync).
+        Committed refused;
+        for (auto& job : batch) {
+          refused.done.push_back(std::move(job.done));
+          refused.results.push_back(Unavailable("the store stopped writing: " + sync_error_));
+        }
+        unsynced_.push_back(std::move(refused));
+        batch.clear();
+        sync_cv_.notify_one();
+        continue;
       }
     }
     results.assign(batch.size(), Ok());
@@ -1163,16 +1203,55 @@ void SqliteStore::WriterLoop() {
       for (auto& r : results)
         r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
     }
+    Committed committed{{}, std::move(results), !batch_failed};
+    for (auto& job : batch) committed.done.push_back(std::move(job.done));
+    batch.clear();
     {
       std::lock_guard lock(mu_);
       if (!batch_failed) {
         stats_.commits += 1;
-        stats_.writes += batch.size();
+        stats_.writes += committed.done.size();
+      }
+      unsynced_.push_back(std::move(committed));
+    }
+    sync_cv_.notify_one();
+    RestartWalIfLarge(c);
+  }
+}
+
+void SqliteStore::SyncLoop() {
+  std::deque<Committed> taken;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      sync_cv_.wait(lock, [&] { return writer_done_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // the writer has stopped and everything is answered
+      taken.swap(unsynced_);
+    }
+    const bool wrote =
+        std::any_of(taken.begin(), taken.end(), [](const Committed& b) { return b.wrote; });
+    // One flush covers every batch committed before it: the WAL is appended in commit order.
+    const int flushed =
+        !wrote || !options_.durable ? 0
+        : options_.flush_wal        ? options_.flush_wal(wal_fd_)
+                                    : ::fdatasync(wal_fd_);
+    if (flushed != 0) {
+      const std::string why = std::string("flushing the write-ahead log failed: ") +
+                              std::strerror(errno);
+      {
+        std::lock_guard lock(mu_);
+        sync_error_ = why;
+      }
+      for (auto& b : taken) {
+        for (auto& r : b.results) {
+          if (r.ok()) r = Unavailable(why);
+        }
       }
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
-    batch.clear();
-    RestartWalIfLarge(c);
+    for (auto& b : taken) {
+      for (size_t i = 0; i < b.done.size(); ++i) b.done[i](std::move(b.results[i]));
+    }
+    taken.clear();
   }
 }
 

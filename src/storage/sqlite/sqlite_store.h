@@ -2,9 +2,10 @@
 //
 // Writes go through a single writer thread that owns the only read-write connection, so no
 // client ever sees SQLITE_BUSY. The writer takes every queued write, runs them one after the
-// other inside one transaction, and commits once with synchronous=FULL: concurrent writers
-// share one fsync (group commit), and a write is acknowledged only after its commit is on
-// disk. A write whose function fails is undone without disturbing the others in the batch
+// other inside one transaction, and commits once; the syncer thread then flushes the WAL with
+// one fdatasync for every batch committed since its last flush, and only then are the batch's
+// writes acknowledged: concurrent writers share one flush (group commit), an acknowledged
+// write is on disk, and the writer runs the next batch while the disk works. A write whose function fails is undone without disturbing the others in the batch
 // (see Undo: by its savepoint, or, for order writes, by failing before any change). Reads use a
 // pool of read-only connections and never wait for the writer (WAL snapshot isolation). Text and
 // caller search use indexes kept in a file of their own (PATH.index, derived data) that its own
@@ -31,7 +32,8 @@ struct Options {
   std::string path;          // database file; created if missing
   int read_connections = 4;  // size of the read pool
   int max_batch = 512;       // most writes committed together
-  // true: synchronous=FULL, every acknowledged write is on disk. false (synchronous=OFF) is
+  // true: every acknowledged write is on disk (the WAL is flushed before it is acknowledged).
+  // false (synchronous=OFF, no flush) is
   // only for building throw-away benchmark databases; never for a store that serves users.
   bool durable = true;
   // How many of the newest orders a text search scans with LIKE before it asks the trigram
@@ -41,6 +43,9 @@ struct Options {
   int utc_offset_minutes = 480;
   // Keep the rollups with every write (off only to measure what they cost).
   bool rollups = true;
+  // Flushes the WAL file's descriptor, as fdatasync(2) does (the default when empty): tests put a
+  // failing disk here.
+  std::function<int(int fd)> flush_wal = nullptr;
 };
 
 // The schema version the code expects; migrations 1..kSchemaVersion are applied by Migrate.
@@ -152,8 +157,14 @@ class SqliteStore final : public Store {
   struct Job {
     WriteFn fn;
     Undo undo = Undo::kSavepoint;
-    // Called on the writer thread once the job's batch is durably committed (or failed).
+    // Called on the syncer thread once the job's batch is durably committed (or failed).
     std::function<void(Status)> done;
+  };
+  // A committed (or failed) batch waiting for the WAL to reach the disk before it is answered.
+  struct Committed {
+    std::vector<std::function<void(Status)>> done;
+    std::vector<Status> results;
+    bool wrote = false;  // committed something that must be flushed
   };
 
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
@@ -161,10 +172,13 @@ class SqliteStore final : public Store {
   Status Start();
   // Queues `fn` for the writer and waits until its batch is durably committed (or failed).
   Status Write(WriteFn fn, Undo undo = Undo::kSavepoint);
-  // Queues `fn` for the writer; `done` is called on the writer thread when its batch is
+  // Queues `fn` for the writer; `done` is called on the syncer thread when its batch is
   // durably committed (or failed), or at once when the store is shutting down.
   void WriteAsync(WriteFn fn, Undo undo, std::function<void(Status)> done);
   void WriterLoop();
+  // Flushes the WAL for the batches the writer has committed since the last flush (one
+  // fdatasync for all of them), then answers them in commit order.
+  void SyncLoop();
   // Copies committed WAL frames into the database file off the writer's path, so commits
   // never wait for a checkpoint; wakes when the WAL has grown.
   void CheckpointLoop();
@@ -200,6 +214,13 @@ class SqliteStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   Stats stats_;
+
+  int wal_fd_ = -1;  // the WAL file, flushed by the syncer
+  std::thread syncer_;
+  std::condition_variable sync_cv_;
+  std::deque<Committed> unsynced_;  // guarded by mu_
+  bool writer_done_ = false;        // guarded by mu_: the writer has answered its last job
+  std::string sync_error_;          // guarded by mu_: a failed flush; no write is taken after it
 
   std::unique_ptr<Connection> checkpoint_conn_;
   std::thread checkpointer_;

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 
@@ -406,6 +408,56 @@ TEST(SqliteStoreTest, BatchedCreatesFailAloneOrWithTheirWholeBatch) {
   EXPECT_EQ((*s)->ListOrders(all)->orders.size(), static_cast<size_t>(stored) + 1);
   std::printf("concurrently: stored %d, refused alone %d, failed with a poisoned batch %d\n",
               stored, refused_alone, batch_failed);
+  s->reset();
+  fs::remove_all(dir);
+}
+
+TEST(SqliteStoreTest, AFailedWalFlushAcknowledgesNothingAndStopsWrites) {
+  fs::path dir = fs::temp_directory_path() / ("jiesu-flush-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto j = domain::testing::MakeTestJurisdiction();
+  const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
+  const domain::Actor agent{1, "agent1", "agent", ""};
+  std::atomic<bool> disk_fails{false};
+  std::atomic<int> flushes{0};
+  Options options{(dir / "f.db").string(), 1, 512};
+  options.flush_wal = [&](int fd) {
+    ++flushes;
+    if (disk_fails) {
+      errno = EIO;
+      return -1;
+    }
+    return ::fdatasync(fd);
+  };
+  auto s = SqliteStore::Open(options);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  auto create = [&](const std::string& content) {
+    return (*s)->CreateOrder(std::nullopt, [&](int64_t n) {
+      domain::OrderDraft d;
+      d.content = content;
+      return domain::DecideIntake(n, "B" + std::to_string(n), d, agent, domain::Context{j, now});
+    });
+  };
+  auto first = create("之前");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_GT(flushes.load(), 0) << "an acknowledged write was never flushed";
+  disk_fails = true;
+  auto lost = create("刷盘失败");
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(lost.error().message.find("flushing the write-ahead log failed"), std::string::npos)
+      << lost.error().message;
+  // Nothing more is written, even once the disk answers again.
+  disk_fails = false;
+  auto after = create("之后");
+  ASSERT_FALSE(after.ok());
+  EXPECT_NE(after.error().message.find("stopped writing"), std::string::npos)
+      << after.error().message;
+  // What was acknowledged is still there.
+  auto kept = (*s)->GetOrder(first->order.id);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->draft.content, "之前");
   s->reset();
   fs::remove_all(dir);
 }
