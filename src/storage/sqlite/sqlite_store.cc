@@ -1,12 +1,12 @@
 #include "storage/sqlite/sqlite_store.h"
 
-#include <algorithm>
-#include <exception>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 
 #include "base/thread_name.h"
@@ -990,8 +990,7 @@ Status SqliteStore::Start() {
   const std::string wal_path = options_.path + "-wal";
   wal_fd_ = ::open(wal_path.c_str(), O_RDWR | O_CLOEXEC);
   if (wal_fd_ < 0) {
-    return Unavailable("cannot open the write-ahead log " + wal_path + ": " +
-                       std::strerror(errno));
+    return Unavailable("cannot open the write-ahead log " + wal_path + ": " + std::strerror(errno));
   }
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) {
     JIESU_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.path, true, false));
@@ -1222,34 +1221,32 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::SyncLoop() {
   std::deque<Committed> taken;
   while (true) {
+    std::string why;
     {
       std::unique_lock lock(mu_);
       sync_cv_.wait(lock, [&] { return writer_done_ || !unsynced_.empty(); });
       if (unsynced_.empty()) return;  // the writer has stopped and everything is answered
       taken.swap(unsynced_);
+      why = sync_error_;
     }
     const bool wrote =
         std::any_of(taken.begin(), taken.end(), [](const Committed& b) { return b.wrote; });
     // One flush covers every batch committed before it: the WAL is appended in commit order.
-    const int flushed =
-        !wrote || !options_.durable ? 0
-        : options_.flush_wal        ? options_.flush_wal(wal_fd_)
-                                    : ::fdatasync(wal_fd_);
-    if (flushed != 0) {
-      const std::string why = std::string("flushing the write-ahead log failed: ") +
-                              std::strerror(errno);
-      {
+    // After a failed flush none is trusted again: a later one may succeed although the pages
+    // the failed one lost never reach the disk.
+    if (why.empty() && wrote && options_.durable) {
+      const int flushed = options_.flush_wal ? options_.flush_wal(wal_fd_) : ::fdatasync(wal_fd_);
+      if (flushed != 0) {
+        why = std::string("flushing the write-ahead log failed: ") + std::strerror(errno);
         std::lock_guard lock(mu_);
         sync_error_ = why;
       }
-      for (auto& b : taken) {
-        for (auto& r : b.results) {
-          if (r.ok()) r = Unavailable(why);
-        }
-      }
     }
     for (auto& b : taken) {
-      for (size_t i = 0; i < b.done.size(); ++i) b.done[i](std::move(b.results[i]));
+      for (size_t i = 0; i < b.done.size(); ++i) {
+        if (!why.empty() && b.results[i].ok()) b.results[i] = Unavailable(why);
+        b.done[i](std::move(b.results[i]));
+      }
     }
     taken.clear();
   }
