@@ -5,12 +5,13 @@
 // other inside one transaction, and commits once; the syncer thread then flushes the WAL with
 // one fdatasync for every batch committed since its last flush, and only then are the batch's
 // writes acknowledged: concurrent writers share one flush (group commit), an acknowledged
-// write is on disk, and the writer runs the next batch while the disk works. A write whose function
-// fails is undone without disturbing the others in the batch (see Undo: by its savepoint, or, for
-// order writes, by failing before any change). Reads use a pool of read-only connections and never
-// wait for the writer (WAL snapshot isolation). Text and caller search use indexes kept in a file
-// of their own (PATH.index, derived data) that its own thread fills in batches behind intake;
-// orders not yet indexed are matched by a scan of the newest rows, so results never lag.
+// write is on disk, and the writer runs the next batch while the disk works. A write whose
+// function fails is undone without disturbing the others in the batch (see Undo: by its
+// savepoint, or, for order writes, by failing before any change). Reads use a pool of read-only
+// connections and never wait for the writer (WAL snapshot isolation). Text and caller search use
+// indexes kept in a file of their own (PATH.index, derived data) that its own thread fills in
+// batches behind intake; orders not yet indexed are matched by a scan of the newest rows, so
+// results never lag.
 #pragma once
 
 #include <condition_variable>
@@ -33,8 +34,8 @@ struct Options {
   int read_connections = 4;  // size of the read pool
   int max_batch = 512;       // most writes committed together
   // true: every acknowledged write is on disk (the WAL is flushed before it is acknowledged).
-  // false (synchronous=OFF, no flush) is
-  // only for building throw-away benchmark databases; never for a store that serves users.
+  // false (synchronous=OFF, no flush) is only for building throw-away benchmark databases;
+  // never for a store that serves users.
   bool durable = true;
   // How many of the newest orders a text search scans with LIKE before it asks the trigram
   // index for the rest of the page (common words are found at once in the newest orders).
