@@ -282,6 +282,13 @@ LoadResult Load(unsigned short port, const std::string& token, int connections, 
   std::vector<epoll_event> events(static_cast<size_t>(std::max(1, connections)));
   char chunk[64 * 1024];
   while (open > 0) {
+    if (Steady::now() > end + std::chrono::seconds(30)) {
+      // A server that stopped answering: what is still waiting counts as failed.
+      for (Connection& c : conns) {
+        if (c.fd >= 0) drop(c);
+      }
+      break;
+    }
     const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 1000);
     for (int i = 0; i < n; ++i) {
       Connection& c = conns[events[static_cast<size_t>(i)].data.u32];
