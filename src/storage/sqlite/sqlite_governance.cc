@@ -110,13 +110,16 @@ SELECT id, kind, title, category, district, unit_id, month, status, note, score,
 FROM topics WHERE ?1 = '' OR status = ?1 ORDER BY id DESC)sql"};
 
 // The callers active since ?1 (a short scan of the creation index), then each one's orders
-// since ?2: those in the index file's caller index, and every order above its watermark.
+// since ?2: those in the index file's caller tokens (one lookup per caller), and every order
+// above its watermark.
 constexpr Query kFrequentCallers{"frequent_callers", R"sql(
 WITH active(caller_hash) AS MATERIALIZED (
   SELECT DISTINCT caller_hash FROM orders WHERE created_at >= ?1 AND caller_hash <> '')
 SELECT caller_hash, group_concat(id) FROM (
   SELECT o.caller_hash, o.id FROM orders o
-  WHERE o.id IN (SELECT order_id FROM idx.callers WHERE caller_hash IN active UNION ALL
+  WHERE o.id IN (SELECT t.rowid FROM active a, idx.caller_tokens t
+                 WHERE caller_tokens MATCH hex(substr(a.caller_hash, 1, 16))
+                 UNION ALL
                  SELECT id FROM orders
                  WHERE id > (SELECT value FROM idx.index_meta WHERE key = 'watermark'))
     AND +o.caller_hash IN active

@@ -387,7 +387,7 @@ DELETE FROM store_meta WHERE key = 'fts_watermark';
 )sql"},
     {11, "the caller index moves to the index file", R"sql(
 -- It put one page per order at a random place in every commit (docs/BENCHMARKS.md); the
--- index file's `callers` table replaces it.
+-- index file's caller index replaces it.
 DROP INDEX orders_caller;
 )sql"},
 };
@@ -427,16 +427,21 @@ constexpr const char* kIndexFileSchema = R"sql(
 CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5(title, content, address, content='',
                                                          tokenize='trigram', detail=none,
                                                          columnsize=0);
--- A caller's orders (caller_hash as in orders).
-CREATE TABLE IF NOT EXISTS callers (
-  caller_hash TEXT NOT NULL,
-  order_id INTEGER NOT NULL,
-  PRIMARY KEY (caller_hash, order_id)
-) WITHOUT ROWID;
--- Orders up to the watermark are indexed; newer ones are matched by scanning.
+-- A caller's orders: one token under the order's id, hex(substr(caller_hash, 1, 16)) (one
+-- token whatever the hash holds; candidates are confirmed on the row). A full-text index is
+-- log-structured: a batch's entries are written once, in order, and merged later, where a
+-- B-tree keyed by the hash rewrote a page at a random place for each order.
+CREATE VIRTUAL TABLE IF NOT EXISTS caller_tokens USING fts5(caller_hash, content='',
+                                                            detail=none, columnsize=0);
+-- Orders up to the watermark are indexed; newer ones are matched by scanning. A new file gets
+-- the current layout; a file without it was written by an older one and is built again.
 CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO index_meta (key, value) SELECT 'layout', 2 WHERE NOT EXISTS (SELECT 1 FROM index_meta);
 INSERT OR IGNORE INTO index_meta (key, value) VALUES ('watermark', 0);
 )sql";
+constexpr int64_t kIndexLayout = 2;  // 1: callers in a B-tree (session 7)
+constexpr Query kIndexLayoutQuery{"index_layout",
+                                  "SELECT value FROM main.index_meta WHERE key = 'layout'"};
 constexpr Query kIndexWatermark{"index_watermark",
                                 "SELECT value FROM main.index_meta WHERE key = 'watermark'"};
 constexpr Query kSetIndexWatermark{"set_index_watermark",
@@ -446,9 +451,9 @@ constexpr Query kStoreMaxOrderId{"store_max_order_id",
 constexpr Query kUnindexed{"unindexed", R"sql(
 SELECT id, title, content, address, caller_hash FROM store.orders WHERE id > ?1 ORDER BY id
 LIMIT ?2)sql"};
-constexpr Query kInsertCaller{"insert_caller",
-                              "INSERT OR IGNORE INTO main.callers (caller_hash, order_id) VALUES "
-                              "(?1, ?2)"};
+constexpr Query kInsertCaller{
+    "insert_caller",
+    "INSERT INTO main.caller_tokens (rowid, caller_hash) VALUES (?1, hex(substr(?2, 1, 16)))"};
 constexpr Query kInsertFts{
     "insert_fts",
     "INSERT INTO main.orders_fts (rowid, title, content, address) VALUES (?1, ?2, ?3, ?4)"};
@@ -710,6 +715,13 @@ bool NeedsFtsFallback(const std::string& text) {
   return chars < 3;
 }
 
+// `s` as one FTS5 string: quoted, its quotes doubled.
+std::string FtsPhrase(const std::string& s) {
+  std::string q = "\"";
+  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + '"';
+}
+
 // "路灯不亮" → "\"路灯不\" AND \"灯不亮\"": every trigram of the text, each quoted.
 std::string TrigramQuery(const std::string& text) {
   std::vector<size_t> starts;
@@ -719,11 +731,8 @@ std::string TrigramQuery(const std::string& text) {
   starts.push_back(text.size());
   std::string q;
   for (size_t i = 0; i + 3 < starts.size(); ++i) {
-    std::string gram = text.substr(starts[i], starts[i + 3] - starts[i]);
     if (!q.empty()) q += " AND ";
-    q += '"';
-    for (char ch : gram) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    q += '"';
+    q += FtsPhrase(text.substr(starts[i], starts[i + 3] - starts[i]));
   }
   return q;
 }
@@ -779,7 +788,7 @@ Result<Indexed> IndexRows(Connection& c, int64_t watermark, int limit) {
       JIESU_RETURN_IF_ERROR(st->Run());
       if (!r.caller_hash.empty()) {
         JIESU_ASSIGN_OR_RETURN(auto caller, c.Prepare(kInsertCaller));
-        caller->Bind(1, r.caller_hash).Bind(2, r.id);
+        caller->Bind(1, r.id).Bind(2, r.caller_hash);
         JIESU_RETURN_IF_ERROR(caller->Run());
       }
     }
@@ -796,6 +805,12 @@ Result<Indexed> IndexRows(Connection& c, int64_t watermark, int limit) {
 }
 
 std::string IndexFilePath(const std::string& db_path) { return db_path + ".index"; }
+
+void RemoveIndexFile(const std::string& db_path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(IndexFilePath(db_path) + suffix, ignored);
+}
 
 // A string literal for SQL that takes no parameters (ATTACH of a path).
 std::string SqlString(const std::string& s) {
@@ -903,9 +918,9 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
   if (!f.caller_hash.empty()) {
     // The caller's indexed orders, and every order above the watermark; the hash confirms.
     q.Add(
-        "o.id IN (SELECT order_id FROM idx.callers WHERE caller_hash = ? UNION ALL "
-        "SELECT id FROM orders WHERE id > (SELECT value FROM idx.index_meta WHERE key = "
-        "'watermark'))",
+        "o.id IN (SELECT rowid FROM idx.caller_tokens WHERE caller_tokens MATCH "
+        "hex(substr(?, 1, 16)) UNION ALL SELECT id FROM orders WHERE id > (SELECT value FROM "
+        "idx.index_meta WHERE key = 'watermark'))",
         f.caller_hash);
     q.Add("+o.caller_hash = ?", f.caller_hash);
   }
@@ -1291,6 +1306,7 @@ Status SqliteStore::FlushIndexes() {
 }
 
 Status SqliteStore::SkipIndexing(const std::string& path) {
+  RemoveIndexFile(path);  // a new file has the current layout
   JIESU_ASSIGN_OR_RETURN(auto c, OpenIndexFile(path));
   JIESU_ASSIGN_OR_RETURN(const int64_t max_id, SelectInt(*c, kStoreMaxOrderId));
   JIESU_ASSIGN_OR_RETURN(auto set, c->Prepare(kSetIndexWatermark));
@@ -1305,9 +1321,7 @@ Status SqliteStore::OpenIndexes() {
     if (attempt > 0) {
       // Derived data: start again from the orders.
       index_conn_.reset();
-      std::error_code ignored;
-      for (const char* suffix : {"", "-wal", "-shm"})
-        std::filesystem::remove(path + suffix, ignored);
+      RemoveIndexFile(options_.path);
     }
     auto c = OpenIndexFile(options_.path);
     if (!c.ok()) {
@@ -1315,10 +1329,15 @@ Status SqliteStore::OpenIndexes() {
       continue;
     }
     index_conn_ = std::move(*c);
+    auto layout = SelectInt(*index_conn_, kIndexLayoutQuery);
     auto mark = SelectInt(*index_conn_, kIndexWatermark);
     auto newest = SelectInt(*index_conn_, kStoreMaxOrderId);
-    if (!mark.ok() || !newest.ok()) {
-      why = (mark.ok() ? newest.error() : mark.error()).message;
+    if (!layout.ok() || !mark.ok() || !newest.ok()) {
+      why = (!layout.ok() ? layout.error() : !mark.ok() ? mark.error() : newest.error()).message;
+      continue;
+    }
+    if (*layout != kIndexLayout) {
+      why = "the index file was written by an older version";
       continue;
     }
     if (*mark > *newest) {

@@ -125,8 +125,8 @@ class SqliteStore final : public Store {
   // Returns once every order created before the call is in the index file (normally filled in
   // batches behind intake, about kIndexInterval late). Searches are exact either way.
   Status FlushIndexes();
-  // Marks every order of the database at `path` as indexed (text and callers) without indexing
-  // it: for benchmark fixtures that search neither.
+  // Starts the database at `path` an empty index file that counts every order as indexed (text
+  // and callers) without indexing it: for benchmark fixtures that search neither.
   static Status SkipIndexing(const std::string& path);
 
   // Returns once every write queued before it has been committed (or failed) and its caller

@@ -312,6 +312,24 @@ TEST(SqliteStoreTest, IndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
     EXPECT_EQ(count(**store, "楼道积水"), 5u);
     EXPECT_EQ(by_caller(**store, "13900001111"), 3u);
   }
+  {
+    // A file written by an older version: no layout, and its callers somewhere else (here:
+    // nowhere). Trusting its watermark would hide the indexed orders' callers.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((path + ".index").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DELETE FROM index_meta WHERE key = 'layout';"
+                           "INSERT INTO caller_tokens (caller_tokens) VALUES ('delete-all')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    auto store = SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
+    EXPECT_EQ(by_caller(**store, "13900001111"), 3u);
+    EXPECT_EQ(count(**store, "楼道积水"), 5u);
+  }
   fs::remove_all(dir);
 }
 
