@@ -460,7 +460,7 @@ int main(int argc, char** argv) {
   {
     // The name carries the layout: a fixture migrated from an older schema keeps the pages it
     // freed between the live ones, and its list tail was 2-3 times longer (docs/BENCHMARKS.md).
-    const fs::path db = fs::path(a.dir) / ("list-" + std::to_string(a.list_orders) + "-s11.db");
+    const fs::path db = fs::path(a.dir) / ("list-" + std::to_string(a.list_orders) + "-s12.db");
     int64_t existing = 0;
     if (fs::exists(db)) {
       sqlite3* h = nullptr;

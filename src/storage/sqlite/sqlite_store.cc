@@ -390,6 +390,20 @@ DELETE FROM store_meta WHERE key = 'fts_watermark';
 -- index file's caller index replaces it.
 DROP INDEX orders_caller;
 )sql"},
+    {12, "the category and district indexes are filled in batches", R"sql(
+-- Each value in a commit rewrote the last leaf of its range: half of the WAL pages of an
+-- order at intake (docs/BENCHMARKS.md). New orders come in unlisted; the writer lists them
+-- every kListInterval, so that a leaf is rewritten once for thousands of orders. List
+-- queries read the unlisted orders (id above listed_through) by a scan of the newest rows.
+ALTER TABLE orders ADD COLUMN listed INTEGER NOT NULL DEFAULT 1;
+DROP INDEX orders_cat1;
+DROP INDEX orders_cat2;
+DROP INDEX orders_district;
+CREATE INDEX orders_cat1 ON orders(cat1, id) WHERE listed = 1;
+CREATE INDEX orders_cat2 ON orders(cat2, id) WHERE listed = 1;
+CREATE INDEX orders_district ON orders(district, id) WHERE listed = 1;
+INSERT INTO store_meta (key, value) SELECT 'listed_through', COALESCE(MAX(id), 0) FROM orders;
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
@@ -399,6 +413,8 @@ constexpr int kRestartFrames = 8000;
 // Indexing (the index file) runs at most this often and this many orders at a time, so that many
 // intakes share one index segment instead of writing one each.
 constexpr auto kIndexInterval = std::chrono::milliseconds(250);
+// How often the writer lists new orders in the category and district indexes (migration 12).
+constexpr auto kListInterval = std::chrono::milliseconds(250);
 constexpr int kIndexBatch = 2000;
 
 constexpr Query kBegin{"begin", "BEGIN IMMEDIATE"};
@@ -413,9 +429,17 @@ constexpr Query kMaxOrderId{"max_order_id", "SELECT COALESCE(MAX(id), 0) FROM or
 constexpr Query kInsertOrder{"insert_order", R"sql(
 INSERT INTO orders (id, code, state, channel, urgency, request_type, category, district, street,
                     title, content, address, confidential, caller_hash, created_at, updated_at,
-                    reply_due, version, cat1, cat2)
+                    reply_due, version, cat1, cat2, listed)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        substr(?7, 1, 2), substr(?7, 1, 4)))sql"};
+        substr(?7, 1, 2), substr(?7, 1, 4), 0))sql"};
+// Lists the orders above listed_through in the category and district indexes (migration 12):
+// in id order, so each index value's leaf is written once for all of them.
+constexpr Query kListNewOrders{"list_new_orders", R"sql(
+UPDATE orders SET listed = 1
+WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through'))sql"};
+constexpr Query kSetListedThrough{"set_listed_through", R"sql(
+UPDATE store_meta SET value = (SELECT COALESCE(MAX(id), 0) FROM orders)
+WHERE key = 'listed_through')sql"};
 constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
                   updated_at = ?4, reply_due = ?5, version = ?6
@@ -575,6 +599,11 @@ Status ApplyMigrations(Connection& c, int* version_out) {
 Status RunQuery(Connection& c, const Query& q) {
   JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
   return st->Run();
+}
+
+Status ListNewOrders(Connection& c) {
+  JIESU_RETURN_IF_ERROR(RunQuery(c, kListNewOrders));
+  return RunQuery(c, kSetListedThrough);
 }
 
 Result<std::vector<Event>> LoadEvents(Connection& c, int64_t id) {
@@ -844,10 +873,11 @@ enum class TextMode {
 ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling,
                          int rows) {
   ListQuery q;
-  q.sql =
+  const std::string select =
       "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
       "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
       "o.reply_due FROM orders o WHERE 1 = 1";
+  bool listed_index = false;  // a filter is meant for a category or district index
   if (!f.states.empty()) {
     std::string in = "o.state IN (";
     for (size_t i = 0; i < f.states.size(); ++i) {
@@ -866,10 +896,13 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
       // Leaves under one second-level class are few: walk that class, test the code.
       q.Add("o.cat2 = ?", p.substr(0, 4));
       q.Add("+o.category = ?", p);
+      listed_index = true;
     } else if (p.size() == 2) {
       q.Add("o.cat1 = ?", p);
+      listed_index = true;
     } else if (p.size() == 4) {
       q.Add("o.cat2 = ?", p);
+      listed_index = true;
     } else {
       q.Add("o.category >= ?", p);
       q.Add("o.category < ?", p + "\x7f");
@@ -882,6 +915,7 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
     if (f.district_code.empty()) q.Add("o.district = ?", f.street_code.substr(0, 6));
     q.Add("+o.street = ?", f.street_code);
   }
+  listed_index = listed_index || !f.district_code.empty() || !f.street_code.empty();
   if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
   if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
   // A bounded window of at most a month is read through the created_at index; an open or
@@ -926,7 +960,25 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
   }
   if (floor > 0) q.Add("o.id >= ?", floor);
   if (ceiling > 0) q.Add("o.id < ?", ceiling);
-  q.sql += " ORDER BY o.id DESC LIMIT ?";
+  if (!listed_index) {
+    q.sql = select + q.sql + " ORDER BY o.id DESC LIMIT ?";
+    q.params.emplace_back(int64_t{rows});
+    return q;
+  }
+  // The category and district indexes hold the listed orders only (migration 12): the newest,
+  // unlisted ones are read by a scan above listed_through, the others through the index, and
+  // every id of the first part is above every id of the second.
+  const std::string where = q.sql;
+  const auto filters = q.params;
+  q.sql = "SELECT * FROM (" + select + where +
+          " AND o.id > (SELECT value FROM store_meta WHERE key = 'listed_through')"
+          " ORDER BY o.id DESC LIMIT ?) UNION ALL SELECT * FROM (" +
+          select + where +
+          " AND o.listed = 1 AND +o.id <= (SELECT value FROM store_meta WHERE key = "
+          "'listed_through') ORDER BY o.id DESC LIMIT ?) ORDER BY 1 DESC LIMIT ?";
+  q.params.emplace_back(int64_t{rows});
+  q.params.insert(q.params.end(), filters.begin(), filters.end());
+  q.params.emplace_back(int64_t{rows});
   q.params.emplace_back(int64_t{rows});
   return q;
 }
@@ -1131,6 +1183,7 @@ void SqliteStore::WriteAsync(WriteFn fn, Undo undo, std::function<void(Status)> 
 
 void SqliteStore::WriterLoop() {
   Connection& c = *writer_conn_;
+  auto next_listing = std::chrono::steady_clock::now() + kListInterval;
   std::vector<Job> batch;
   std::vector<Status> results;
   while (true) {
@@ -1229,6 +1282,15 @@ void SqliteStore::WriterLoop() {
       unsynced_.push_back(std::move(committed));
     }
     sync_cv_.notify_one();
+    if (std::chrono::steady_clock::now() >= next_listing) {
+      // A transaction of its own, after the batch is handed to the syncer, so that no write
+      // waits for it to be acknowledged. Derived data: the next flush carries it, and if it is
+      // lost the orders are listed again.
+      if (RunQuery(c, kBegin).ok()) {
+        if (!ListNewOrders(c).ok() || !RunQuery(c, kCommit).ok()) (void)RunQuery(c, kRollback);
+      }
+      next_listing = std::chrono::steady_clock::now() + kListInterval;
+    }
     RestartWalIfLarge(c);
   }
 }
@@ -1289,6 +1351,7 @@ void SqliteStore::RestartWalIfLarge(Connection& c) {
 }
 
 Status SqliteStore::FlushIndexes() {
+  JIESU_RETURN_IF_ERROR(Write([](Connection& c) { return ListNewOrders(c); }));
   int64_t target = 0;
   {
     auto r = AcquireReader();

@@ -122,8 +122,9 @@ class SqliteStore final : public Store {
   // event log, in one transaction. Returns the number of orders.
   Result<int64_t> RebuildDerivedTables();
 
-  // Returns once every order created before the call is in the index file (normally filled in
-  // batches behind intake, about kIndexInterval late). Searches are exact either way.
+  // Returns once every order created before the call is in the index file and in the category
+  // and district indexes (both normally filled in batches behind intake, about 250 ms late).
+  // Searches are exact either way.
   Status FlushIndexes();
   // Starts the database at `path` an empty index file that counts every order as indexed (text
   // and callers) without indexing it: for benchmark fixtures that search neither.
