@@ -415,6 +415,9 @@ constexpr int kRestartFrames = 8000;
 constexpr auto kIndexInterval = std::chrono::milliseconds(250);
 // How often the writer lists new orders in the category and district indexes (migration 12).
 constexpr auto kListInterval = std::chrono::milliseconds(250);
+// At most this many orders per listing transaction, so that one holds the writer a few ms; the
+// writer lists the rest between its next batches.
+constexpr int64_t kListBatch = 1000;
 constexpr int kIndexBatch = 2000;
 
 constexpr Query kBegin{"begin", "BEGIN IMMEDIATE"};
@@ -436,10 +439,12 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 // in id order, so each index value's leaf is written once for all of them.
 constexpr Query kListNewOrders{"list_new_orders", R"sql(
 UPDATE orders SET listed = 1
-WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through'))sql"};
+WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through')
+  AND id <= (SELECT value FROM store_meta WHERE key = 'listed_through') + ?1)sql"};
 constexpr Query kSetListedThrough{"set_listed_through", R"sql(
-UPDATE store_meta SET value = (SELECT COALESCE(MAX(id), 0) FROM orders)
-WHERE key = 'listed_through')sql"};
+UPDATE store_meta SET value = min(value + ?1, (SELECT COALESCE(MAX(id), 0) FROM orders))
+WHERE key = 'listed_through'
+RETURNING value < (SELECT COALESCE(MAX(id), 0) FROM orders))sql"};
 constexpr Query kUpdateOrder{"update_order", R"sql(
 UPDATE orders SET state = ?2, category = ?3, cat1 = substr(?3, 1, 2), cat2 = substr(?3, 1, 4),
                   updated_at = ?4, reply_due = ?5, version = ?6
@@ -601,9 +606,20 @@ Status RunQuery(Connection& c, const Query& q) {
   return st->Run();
 }
 
-Status ListNewOrders(Connection& c) {
-  JIESU_RETURN_IF_ERROR(RunQuery(c, kListNewOrders));
-  return RunQuery(c, kSetListedThrough);
+// Lists up to `limit` new orders; returns whether more are left.
+Result<bool> ListNewOrders(Connection& c, int64_t limit) {
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kListNewOrders));
+    st->Bind(1, limit);
+    JIESU_RETURN_IF_ERROR(st->Run());
+  }
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetListedThrough));
+  st->Bind(1, limit);
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  const bool more = row && st->Int(0) != 0;
+  JIESU_ASSIGN_OR_RETURN(bool done, st->Step());  // RETURNING: the statement runs to its end
+  (void)done;
+  return more;
 }
 
 Result<std::vector<Event>> LoadEvents(Connection& c, int64_t id) {
@@ -1286,10 +1302,18 @@ void SqliteStore::WriterLoop() {
       // A transaction of its own, after the batch is handed to the syncer, so that no write
       // waits for it to be acknowledged. Derived data: the next flush carries it, and if it is
       // lost the orders are listed again.
+      bool more = false;
       if (RunQuery(c, kBegin).ok()) {
-        if (!ListNewOrders(c).ok() || !RunQuery(c, kCommit).ok()) (void)RunQuery(c, kRollback);
+        auto listed = ListNewOrders(c, kListBatch);
+        if (listed.ok() && RunQuery(c, kCommit).ok()) {
+          more = *listed;
+        } else {
+          (void)RunQuery(c, kRollback);
+        }
       }
-      next_listing = std::chrono::steady_clock::now() + kListInterval;
+      // The rest after the next batch; once caught up, at the next interval.
+      next_listing = more ? std::chrono::steady_clock::now()
+                          : std::chrono::steady_clock::now() + kListInterval;
     }
     RestartWalIfLarge(c);
   }
@@ -1351,7 +1375,11 @@ void SqliteStore::RestartWalIfLarge(Connection& c) {
 }
 
 Status SqliteStore::FlushIndexes() {
-  JIESU_RETURN_IF_ERROR(Write([](Connection& c) { return ListNewOrders(c); }));
+  JIESU_RETURN_IF_ERROR(Write([](Connection& c) -> Status {
+    JIESU_ASSIGN_OR_RETURN(bool more, ListNewOrders(c, int64_t{1} << 40));
+    (void)more;
+    return Ok();
+  }));
   int64_t target = 0;
   {
     auto r = AcquireReader();
