@@ -17,6 +17,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A fresh directory for one test, removed with everything in it when the test ends (declare it
+// before the store, so that the store closes first).
+class ScopedDir {
+ public:
+  explicit ScopedDir(const std::string& name)
+      : path_(fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~ScopedDir() { fs::remove_all(path_); }
+  ScopedDir(const ScopedDir&) = delete;
+  ScopedDir& operator=(const ScopedDir&) = delete;
+  fs::path operator/(const std::string& file) const { return path_ / file; }
+
+ private:
+  fs::path path_;
+};
+
 class SqliteFactory final : public testing::StoreFactory {
  public:
   SqliteFactory() {
@@ -46,22 +64,18 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(&MakeSqlit
                          [](const auto&) { return std::string("sqlite"); });
 
 TEST(SqliteStoreTest, MigrateIsIdempotentAndReportsTheVersion) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-migrate-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-migrate");
   auto v1 = SqliteStore::Migrate((dir / "m.db").string());
   ASSERT_TRUE(v1.ok()) << v1.error().ToString();
   EXPECT_EQ(*v1, SchemaVersion());
   auto v2 = SqliteStore::Migrate((dir / "m.db").string());
   EXPECT_EQ(*v2, *v1);
-  fs::remove_all(dir);
 }
 
 // Derived tables (timers, facts) are rebuilt from the event log when they are stale, e.g. in a
 // database written before they existed.
 TEST(SqliteStoreTest, StaleDerivedTablesAreRebuiltFromTheEventLog) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-derived-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-derived");
   const std::string path = (dir / "d.db").string();
   const auto j = domain::testing::MakeTestJurisdiction();
   const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
@@ -99,15 +113,11 @@ TEST(SqliteStoreTest, StaleDerivedTablesAreRebuiltFromTheEventLog) {
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].order_id, id);
-  s->reset();
-  fs::remove_all(dir);
 }
 
 // Rebuilding the derived tables from the event log changes nothing in them.
 TEST(SqliteStoreTest, RebuildingDerivedTablesReproducesThem) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-rebuild-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-rebuild");
   const auto j = domain::testing::MakeTestJurisdiction();
   TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
   const domain::Actor agent{1, "agent1", "agent", ""};
@@ -148,8 +158,6 @@ TEST(SqliteStoreTest, RebuildingDerivedTablesReproducesThem) {
     EXPECT_EQ((*after)[i].keys, (*before)[i].keys);
     EXPECT_TRUE((*after)[i].m == (*before)[i].m);
   }
-  s->reset();
-  fs::remove_all(dir);
 }
 
 TEST(SqliteStoreTest, UnopenablePathIsUnavailable) {
@@ -165,9 +173,7 @@ namespace jiesu::storage::sqlite {
 namespace {
 
 TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-fts-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-fts");
   Options options{(dir / "f.db").string(), 2, 64};
   options.text_scan_window = 2;  // so that searches go through the index too
   auto store = SqliteStore::Open(options);
@@ -219,17 +225,13 @@ TEST(SqliteStoreTest, TextSearchIsExactBeforeAndAfterIndexing) {
   EXPECT_LT(second->orders[0].id, first->orders[0].id);
   EXPECT_EQ(second->next_cursor, 0);
   EXPECT_EQ(count("不存在的内容"), 0u);
-  store->reset();
-  fs::remove_all(dir);
 }
 
 // New orders reach the category and district indexes in batches (migration 12); until then a
 // list query reads them by a scan of the newest rows. Results and pages are the same either way,
 // and across the boundary.
 TEST(SqliteStoreTest, CategoryAndDistrictFiltersAreExactBeforeAndAfterListing) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-listed-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-listed");
   auto store = SqliteStore::Open(Options{(dir / "l.db").string(), 2, 64});
   ASSERT_TRUE(store.ok());
   const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
@@ -299,17 +301,13 @@ TEST(SqliteStoreTest, CategoryAndDistrictFiltersAreExactBeforeAndAfterListing) {
     paged.before_id = p->next_cursor;
   }
   EXPECT_EQ(seen, (V{d, c, a}));
-  store->reset();
-  fs::remove_all(dir);
 }
 
 // The index file (text and callers) is derived data: lost, it is rebuilt from the orders; ahead
 // of them (the database replaced by an older or a new one), it is thrown away rather than
 // trusted. Searches are exact throughout.
 TEST(SqliteStoreTest, IndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-indexer-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-indexer");
   const std::string path = (dir / "t.db").string();
   Options options{path, 2, 64};
   options.text_scan_window = 1;  // all but the newest order are found through the index
@@ -410,7 +408,6 @@ TEST(SqliteStoreTest, IndexFileIsRebuiltWhenLostOrAheadOfTheOrders) {
     EXPECT_EQ(by_caller(**store, "13900001111"), 3u);
     EXPECT_EQ(count(**store, "楼道积水"), 5u);
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace
@@ -424,9 +421,7 @@ namespace {
 // that batch is stored. A trigger plays the failure after a change (the order row is in, its
 // events are refused), which no valid input can cause.
 TEST(SqliteStoreTest, BatchedCreatesFailAloneOrWithTheirWholeBatch) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-batch-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-batch");
   const std::string path = (dir / "b.db").string();
   const auto j = domain::testing::MakeTestJurisdiction();
   const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
@@ -506,14 +501,10 @@ TEST(SqliteStoreTest, BatchedCreatesFailAloneOrWithTheirWholeBatch) {
   EXPECT_EQ((*s)->ListOrders(all)->orders.size(), static_cast<size_t>(stored) + 1);
   std::printf("concurrently: stored %d, refused alone %d, failed with a poisoned batch %d\n",
               stored, refused_alone, batch_failed);
-  s->reset();
-  fs::remove_all(dir);
 }
 
 TEST(SqliteStoreTest, AFailedWalFlushAcknowledgesNothingAndStopsWrites) {
-  fs::path dir = fs::temp_directory_path() / ("jiesu-flush-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScopedDir dir("jiesu-flush");
   const auto j = domain::testing::MakeTestJurisdiction();
   const TimePoint now = *ParseRfc3339("2025-09-29T09:00:00+08:00");
   const domain::Actor agent{1, "agent1", "agent", ""};
@@ -556,8 +547,6 @@ TEST(SqliteStoreTest, AFailedWalFlushAcknowledgesNothingAndStopsWrites) {
   auto kept = (*s)->GetOrder(first->order.id);
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(kept->draft.content, "之前");
-  s->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace
