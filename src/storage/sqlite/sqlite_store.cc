@@ -1287,6 +1287,7 @@ void SqliteStore::WriterLoop() {
         r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
     }
     Committed committed{{}, std::move(results), !batch_failed};
+    bool writing = true;
     for (auto& job : batch) committed.done.push_back(std::move(job.done));
     batch.clear();
     {
@@ -1296,9 +1297,10 @@ void SqliteStore::WriterLoop() {
         stats_.writes += committed.done.size();
       }
       unsynced_.push_back(std::move(committed));
+      writing = sync_error_.empty();  // after a failed flush, not even derived writes
     }
     sync_cv_.notify_one();
-    if (std::chrono::steady_clock::now() >= next_listing) {
+    if (writing && std::chrono::steady_clock::now() >= next_listing) {
       // A transaction of its own, after the batch is handed to the syncer, so that no write
       // waits for it to be acknowledged. Derived data: the next flush carries it, and if it is
       // lost the orders are listed again.
