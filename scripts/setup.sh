@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libyaml-cpp-dev libxlsxwriter-dev
   libcsv-dev zlib1g-dev libzip-dev libexpat1-dev
-  libicu-dev libopencc-dev opencc liblinear-dev libgeos-dev
+  libjemalloc-dev libicu-dev libopencc-dev opencc liblinear-dev libgeos-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3
 )
