@@ -329,6 +329,10 @@ LoadResult Load(unsigned short port, const std::string& token, int connections, 
             break;
           }
         }
+        // One request is out at a time: with its predecessor's response read whole, nothing
+        // more can be waiting, and its own response raises a new edge. (Receiving again only
+        // to see EAGAIN cost a system call per request.)
+        if (c.in.empty()) break;
       }
       if (!alive && c.fd >= 0) {
         drop(c);

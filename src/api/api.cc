@@ -502,8 +502,11 @@ void Api::Intake(Call& c, Post post, Reply reply) {
     reply(draft.error());
     return;
   }
+  // The body's hash tells a retry from a different request under the same key; with no key
+  // there is nothing to compare it with.
+  std::string request_hash = c.req.idempotency_key.empty() ? "" : Sha256Hex(c.req.body);
   orders_.IntakeAsync(
-      c.actor, std::move(*draft), c.req.idempotency_key, Sha256Hex(c.req.body), std::move(post),
+      c.actor, std::move(*draft), c.req.idempotency_key, request_hash, std::move(post),
       [this, role = c.actor.role, reply = std::move(reply)](Result<storage::Created> created) {
         if (!created.ok()) {
           reply(created.error());
