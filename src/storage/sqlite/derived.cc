@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "domain/alarms.h"
+#include "domain/lifecycle.h"
 #include "domain/rollup.h"
 #include "domain/score.h"
 
@@ -14,6 +15,13 @@ namespace {
 using domain::Event;
 using domain::Order;
 
+constexpr Query kSetRollupsThrough{"set_rollups_through", R"sql(
+UPDATE store_meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events)
+WHERE key = 'rollups_through')sql"};
+constexpr Query kOrdersAfterRollups{"orders_after_rollups", R"sql(
+SELECT order_id, MIN(seq) FROM events
+WHERE id > (SELECT value FROM store_meta WHERE key = 'rollups_through')
+GROUP BY order_id)sql"};
 constexpr Query kDeleteTimer{"delete_timer", "DELETE FROM timers WHERE order_id = ?1"};
 constexpr Query kUpsertTimer{"upsert_timer", R"sql(
 INSERT INTO timers (order_id, fire_at) VALUES (?1, ?2)
@@ -197,20 +205,39 @@ bool HasLegs(const domain::RollupMeasures& m) {
          m.replied_ms != 0 || Any(m.reply_buckets);
 }
 
-// Adds after − before to the rollups.
 Status WriteRollups(Connection& c, const Order* before, const Order& after, int offset) {
-  std::map<domain::RollupKey, domain::RollupMeasures> delta;
-  std::map<domain::TagRow, int64_t> tags;
-  const auto now = domain::ContributionOf(after, offset);
-  for (const auto& r : now.rows) delta[r.key] += r.m;
-  for (const auto& t : now.tags) tags[t] += 1;
+  RollupDelta delta;
+  delta.Add(before, after, offset);
+  return delta.Write(c);
+}
+
+}  // namespace
+
+void RollupDelta::Add(const Order* before, const Order& after, int utc_offset_minutes) {
+  const auto now = domain::ContributionOf(after, utc_offset_minutes);
+  for (const auto& r : now.rows) rows_[r.key] += r.m;
+  for (const auto& t : now.tags) tags_[t] += 1;
   if (before != nullptr) {
-    const auto was = domain::ContributionOf(*before, offset);
-    for (const auto& r : was.rows) delta[r.key] += r.m.Negated();
-    for (const auto& t : was.tags) tags[t] -= 1;
+    const auto was = domain::ContributionOf(*before, utc_offset_minutes);
+    for (const auto& r : was.rows) rows_[r.key] += r.m.Negated();
+    for (const auto& t : was.tags) tags_[t] -= 1;
   }
+}
+
+RollupDelta& RollupDelta::operator+=(const RollupDelta& other) {
+  for (const auto& [k, m] : other.rows_) rows_[k] += m;
+  for (const auto& [t, n] : other.tags_) tags_[t] += n;
+  return *this;
+}
+
+void RollupDelta::clear() {
+  rows_.clear();
+  tags_.clear();
+}
+
+Status RollupDelta::Write(Connection& c) const {
   std::map<std::tuple<int32_t, std::string, std::string>, domain::RollupMeasures> area;
-  for (const auto& [k, m] : delta) area[{k.day, k.category, k.district}] += m;
+  for (const auto& [k, m] : rows_) area[{k.day, k.category, k.district}] += m;
   for (const auto& [k, m] : area) {
     for (const bool legs : {false, true}) {
       if (!(legs ? HasLegs(m) : HasMain(m))) continue;
@@ -220,7 +247,7 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
       JIESU_RETURN_IF_ERROR(st->Run());
     }
   }
-  for (const auto& [k, m] : delta) {
+  for (const auto& [k, m] : rows_) {
     for (const bool legs : {false, true}) {
       if (!(legs ? HasLegs(m) : HasMain(m))) continue;
       JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(legs ? kUpsertLegs : kUpsertRollup));
@@ -233,7 +260,7 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
       JIESU_RETURN_IF_ERROR(st->Run());
     }
   }
-  for (const auto& [t, n] : tags) {
+  for (const auto& [t, n] : tags_) {
     if (n == 0) continue;
     JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kUpsertTag));
     st->Bind(1, int64_t{t.day}).Bind(2, t.tag).Bind(3, t.category).Bind(4, t.district).Bind(5, n);
@@ -242,7 +269,42 @@ Status WriteRollups(Connection& c, const Order* before, const Order& after, int 
   return Ok();
 }
 
-}  // namespace
+Status MarkRollupsThrough(Connection& c) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetRollupsThrough));
+  return st->Run();
+}
+
+Result<int64_t> CatchUpRollups(Connection& c,
+                               const std::function<Result<std::vector<Event>>(int64_t)>& events,
+                               const DerivedOptions& options) {
+  // The first event of each order that the tables do not hold yet.
+  std::vector<std::pair<int64_t, int64_t>> first_new;
+  {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kOrdersAfterRollups));
+    while (true) {
+      JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      first_new.emplace_back(st->Int(0), st->Int(1));
+    }
+  }
+  if (first_new.empty()) return int64_t{0};
+  RollupDelta delta;
+  for (const auto& [id, seq] : first_new) {
+    JIESU_ASSIGN_OR_RETURN(std::vector<Event> all, events(id));
+    const auto held = std::min(all.size(), static_cast<size_t>(std::max<int64_t>(0, seq - 1)));
+    const Order after = domain::Replay(all);
+    if (held == 0) {
+      delta.Add(nullptr, after, options.utc_offset_minutes);
+    } else {
+      const Order before =
+          domain::Replay(std::vector<Event>(all.begin(), all.begin() + static_cast<long>(held)));
+      delta.Add(&before, after, options.utc_offset_minutes);
+    }
+  }
+  JIESU_RETURN_IF_ERROR(delta.Write(c));
+  JIESU_RETURN_IF_ERROR(MarkRollupsThrough(c));
+  return static_cast<int64_t>(first_new.size());
+}
 
 Status WriteDerived(Connection& c, const Order* before, const Order& o,
                     const std::vector<const Event*>& new_events, const DerivedOptions& options) {
@@ -251,6 +313,10 @@ Status WriteDerived(Connection& c, const Order* before, const Order& o,
   }
   JIESU_RETURN_IF_ERROR(WriteTimerAndFacts(c, o, before == nullptr));
   if (!options.rollups) return Ok();
+  if (options.gather != nullptr) {
+    options.gather->Add(before, o, options.utc_offset_minutes);
+    return Ok();
+  }
   return WriteRollups(c, before, o, options.utc_offset_minutes);
 }
 
@@ -285,6 +351,7 @@ Result<int64_t> RebuildDerivedIn(Connection& c, const std::function<Result<Order
     }
     last = ids.back();
   }
+  if (options.rollups) JIESU_RETURN_IF_ERROR(MarkRollupsThrough(c));
   JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kSetDerivedVersion));
   st->Bind(1, int64_t{kDerivedVersion});
   JIESU_RETURN_IF_ERROR(st->Run());

@@ -37,6 +37,10 @@ Result<std::vector<RollupGroup>> SqliteStore::QueryRollups(const RollupQuery& q)
   // steps a sum() per measure and row, twice as slow for a month's breakdown on 10M orders.
   // The legs tables (signing and reply) are read the same way into the same groups.
   const size_t nk = q.group_by.size();
+  // Read your writes: changes the writer has gathered but not yet written go in first.
+  if (rollups_pending_.load()) {
+    JIESU_RETURN_IF_ERROR(Write([this](Connection& c) { return FlushRollups(c); }));
+  }
   auto r = AcquireReader();
   std::unordered_map<std::string, size_t> index;  // keys joined by '\x1f' → position in out
   std::vector<RollupGroup> out;

@@ -14,6 +14,7 @@
 // results never lag.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -47,6 +48,9 @@ struct Options {
   // Flushes the WAL file's descriptor, as fdatasync(2) does (the default when empty): tests put a
   // failing disk here.
   std::function<int(int fd)> flush_wal = nullptr;
+  // Tests only: false never writes the rollup changes the writer gathers, as if every close
+  // were a crash (the next open redoes them from the event log).
+  bool write_gathered_rollups = true;
 };
 
 // The schema version the code expects; migrations 1..kSchemaVersion are applied by Migrate.
@@ -139,6 +143,8 @@ class SqliteStore final : public Store {
     uint64_t commits = 0;
     uint64_t writes = 0;
     uint64_t checkpoints = 0;
+    // Orders whose rollup changes the last open redid (gathered, then lost in a crash).
+    uint64_t rollups_caught_up = 0;
   };
   Stats stats() const;
 
@@ -171,6 +177,19 @@ class SqliteStore final : public Store {
 
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
   DerivedOptions Derived() const { return {options_.utc_offset_minutes, options_.rollups}; }
+  // For writes on the writer thread: rollup changes gathered in job_rollups_.
+  DerivedOptions Gathered() {
+    DerivedOptions d = Derived();
+    d.gather = &job_rollups_;
+    return d;
+  }
+  // Writer thread, inside a transaction: adds the gathered rollup changes to the tables and
+  // moves rollups_through. What it took from pending_rollups_ goes back there if the
+  // transaction fails (taken_rollups_).
+  Status FlushRollups(Connection& c);
+  // Writer thread, once a transaction has ended: keeps what its jobs gathered (committed) or
+  // puts back what its flush took (undone).
+  void SettleRollups(bool committed);
   Status Start();
   // Queues `fn` for the writer and waits until its batch is durably committed (or failed).
   Status Write(WriteFn fn, Undo undo = Undo::kSavepoint);
@@ -223,6 +242,12 @@ class SqliteStore final : public Store {
   std::deque<Committed> unsynced_;  // guarded by mu_
   bool writer_done_ = false;        // guarded by mu_: the writer has answered its last job
   std::string sync_error_;          // guarded by mu_: a failed flush; no write is taken after it
+
+  // Rollup changes, gathered by the writer (derived.h, RollupDelta): of the running job, of the
+  // batch's jobs that succeeded, committed but not yet in the tables, and taken from pending by
+  // a flush in the open transaction. Writer thread only; rollups_pending_ tells readers.
+  RollupDelta job_rollups_, batch_rollups_, pending_rollups_, taken_rollups_;
+  std::atomic<bool> rollups_pending_{false};
 
   std::unique_ptr<Connection> checkpoint_conn_;
   std::thread checkpointer_;
