@@ -1,5 +1,6 @@
 #include "base/time.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -38,12 +39,35 @@ Result<Date> ParseDate(std::string_view text) {
   return Date(ymd);
 }
 
+namespace {
+
+// Writes v as exactly `width` decimal digits (zero-padded) at p; returns the end. Timestamps are
+// formatted for every order written and shown, and snprintf's format parsing was most of it.
+char* PutDigits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
 std::string FormatDate(Date d) {
   std::chrono::year_month_day ymd(d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  const int y = static_cast<int>(ymd.year());
+  char buf[24];
+  if (y < 0 || y > 9999) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return buf;
+  }
+  char* p = PutDigits(buf, y, 4);
+  *p++ = '-';
+  p = PutDigits(p, static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  p = PutDigits(p, static_cast<unsigned>(ymd.day()), 2);
+  return std::string(buf, p);
 }
 
 Result<TimePoint> ParseRfc3339(std::string_view text) {
@@ -99,19 +123,29 @@ std::string FormatRfc3339(TimePoint t, int offset_minutes) {
   Date d = std::chrono::floor<std::chrono::days>(local);
   auto rest = local - TimePoint(d);
   int64_t ms = rest.count();
-  int hh = static_cast<int>(ms / 3600000), mm = static_cast<int>(ms / 60000 % 60),
-      ss = static_cast<int>(ms / 1000 % 60), frac = static_cast<int>(ms % 1000);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d", FormatDate(d).c_str(), hh, mm, ss);
-  if (frac != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%03d", frac);
-  if (offset_minutes == 0) {
-    std::snprintf(buf + n, sizeof buf - n, "Z");
-  } else {
-    int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60,
-                  a % 60);
+  const std::string date = FormatDate(d);
+  char buf[64];
+  char* p = std::copy(date.begin(), date.end(), buf);
+  *p++ = 'T';
+  p = PutDigits(p, ms / 3600000, 2);
+  *p++ = ':';
+  p = PutDigits(p, ms / 60000 % 60, 2);
+  *p++ = ':';
+  p = PutDigits(p, ms / 1000 % 60, 2);
+  if (ms % 1000 != 0) {
+    *p++ = '.';
+    p = PutDigits(p, ms % 1000, 3);
   }
-  return buf;
+  if (offset_minutes == 0) {
+    *p++ = 'Z';
+  } else {
+    const int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    *p++ = offset_minutes < 0 ? '-' : '+';
+    p = PutDigits(p, a / 60, 2);
+    *p++ = ':';
+    p = PutDigits(p, a % 60, 2);
+  }
+  return std::string(buf, p);
 }
 
 }  // namespace jiesu

@@ -14,6 +14,18 @@ TEST(TimeTest, ParsesAndFormatsRfc3339) {
   ASSERT_TRUE(z.ok());
   EXPECT_EQ(ToUnixMillis(*z) - ToUnixMillis(*t), 500);
   EXPECT_EQ(FormatRfc3339(*z, 480), "2025-09-30T10:00:00.500+08:00");
+  EXPECT_EQ(FormatRfc3339(*z, -330), "2025-09-29T20:30:00.500-05:30");
+  auto late = ParseRfc3339("1999-12-31T23:59:59.007+14:00");
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(FormatRfc3339(*late, 840), "1999-12-31T23:59:59.007+14:00");
+  EXPECT_EQ(FormatRfc3339(*late, 0), "1999-12-31T09:59:59.007Z");
+  EXPECT_EQ(FormatDate(*ParseDate("0999-01-02")), "0999-01-02");
+  for (const char* text :
+       {"2025-01-01T00:00:00Z", "1970-01-01T00:00:00.001Z", "2026-02-28T12:34:56.789+08:00"}) {
+    auto t2 = ParseRfc3339(text);
+    ASSERT_TRUE(t2.ok()) << text;
+    EXPECT_EQ(*ParseRfc3339(FormatRfc3339(*t2, 480)), *t2) << text;
+  }
 }
 
 TEST(TimeTest, RejectsMalformedInstants) {
