@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/url/parse.hpp>
@@ -58,16 +59,32 @@ struct HttpServer::Impl {
     }
   }
 
+  // The status line and headers as one string, written with the body in one gather write.
+  // Beast's serializer walked a generic buffer sequence for every response, ~4% of the intake
+  // bench's CPU; the headers here are few and all ours (no 1xx, 204 or 304 is ever sent).
   asio::awaitable<void> Write(beast::tcp_stream& stream, unsigned version, bool keep_alive,
                               HttpResponse r) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::server, "jiesu");
-    res.set(http::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers) res.set(k, v);
-    res.keep_alive(keep_alive);
-    res.body() = std::move(r.body);
-    res.prepare_payload();
-    co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    std::string head = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(r.status);
+    head += ' ';
+    head += http::obsolete_reason(static_cast<http::status>(r.status));
+    head += "\r\nServer: jiesu\r\nContent-Type: ";
+    head += r.content_type;
+    head += "\r\n";
+    for (const auto& [k, v] : r.headers) {
+      if ((k + v).find_first_of("\r\n") != std::string::npos) continue;  // never split a header
+      head += k;
+      head += ": ";
+      head += v;
+      head += "\r\n";
+    }
+    if (version == 10 && keep_alive) head += "Connection: keep-alive\r\n";
+    if (version != 10 && !keep_alive) head += "Connection: close\r\n";
+    head += "Content-Length: ";
+    head += std::to_string(r.body.size());
+    head += "\r\n\r\n";
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(r.body)};
+    co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
   }
 
   // Intake never blocks: it is answered on this I/O thread and resumed when its write is
