@@ -10,11 +10,22 @@ using namespace jiesu::domain;
 
 // --- encoding ---------------------------------------------------------------------------
 
+// Empty strings, false and empty lists are left out of stored documents: the reader takes a
+// missing field as exactly that, and a received event was ~40% keys with nothing after them.
+void PutIf(json::object& o, std::string_view k, const std::string& v) {
+  if (!v.empty()) o[k] = v;
+}
+void PutIf(json::object& o, std::string_view k, bool v) {
+  if (v) o[k] = true;
+}
+
 json::object EncodeCaller(const Caller& c) {
-  return {{"name", c.name},
-          {"phone", c.phone},
-          {"anonymous", c.anonymous},
-          {"phone_hash", c.phone_hash}};
+  json::object o;
+  PutIf(o, "name", c.name);
+  PutIf(o, "phone", c.phone);
+  PutIf(o, "anonymous", c.anonymous);
+  PutIf(o, "phone_hash", c.phone_hash);
+  return o;
 }
 
 json::object EncodeDraft(const OrderDraft& d) {
@@ -22,37 +33,37 @@ json::object EncodeDraft(const OrderDraft& d) {
       {"channel", Name(d.channel)},
       {"request_type", Name(d.request_type)},
       {"urgency", Name(d.urgency)},
-      {"category", d.category},
-      {"title", d.title},
-      {"content", d.content},
-      {"caller", EncodeCaller(d.caller)},
-      {"confidential", d.confidential},
-      {"call_id", d.call_id},
-      {"recording_id", d.recording_id},
   };
-  json::object loc{{"address", d.location.address},
-                   {"district", d.location.district_code},
-                   {"street", d.location.street_code},
-                   {"community", d.location.community_code}};
+  PutIf(o, "category", d.category);
+  PutIf(o, "title", d.title);
+  PutIf(o, "content", d.content);
+  o["caller"] = EncodeCaller(d.caller);
+  PutIf(o, "confidential", d.confidential);
+  PutIf(o, "call_id", d.call_id);
+  PutIf(o, "recording_id", d.recording_id);
+  json::object loc;
+  PutIf(loc, "address", d.location.address);
+  PutIf(loc, "district", d.location.district_code);
+  PutIf(loc, "street", d.location.street_code);
+  PutIf(loc, "community", d.location.community_code);
   if (d.location.lat) loc["lat"] = *d.location.lat;
   if (d.location.lon) loc["lon"] = *d.location.lon;
   o["location"] = std::move(loc);
-  json::array tags;
-  for (const auto& t : d.requester_tags) tags.emplace_back(t);
-  o["tags"] = std::move(tags);
+  if (!d.requester_tags.empty()) {
+    json::array tags;
+    for (const auto& t : d.requester_tags) tags.emplace_back(t);
+    o["tags"] = std::move(tags);
+  }
   if (d.occurred_at) o["occurred_at"] = ToUnixMillis(*d.occurred_at);
   if (d.suggested.present) {
     const Suggested& s = d.suggested;
     json::array dups;
     for (int64_t id : s.duplicates) dups.emplace_back(id);
-    o["suggested"] = json::object{{"category", s.category},
-                                  {"confidence", s.category_confidence},
-                                  {"request_type", s.request_type},
-                                  {"urgency", s.urgency},
-                                  {"district", s.district_code},
-                                  {"street", s.street_code},
-                                  {"lead_unit", s.lead_unit},
-                                  {"duplicates", std::move(dups)}};
+    o["suggested"] =
+        json::object{{"category", s.category},         {"confidence", s.category_confidence},
+                     {"request_type", s.request_type}, {"urgency", s.urgency},
+                     {"district", s.district_code},    {"street", s.street_code},
+                     {"lead_unit", s.lead_unit},       {"duplicates", std::move(dups)}};
   }
   return o;
 }
@@ -86,7 +97,11 @@ json::object EncodeLeg(const Leg& l) {
 }
 
 json::object EncodeActor(const Actor& a) {
-  return {{"id", a.user_id}, {"username", a.username}, {"role", a.role}, {"unit", a.unit_id}};
+  json::object o{{"id", a.user_id}};
+  PutIf(o, "username", a.username);
+  PutIf(o, "role", a.role);
+  PutIf(o, "unit", a.unit_id);
+  return o;
 }
 
 json::object EncodeVisit(const Visit& v) {
@@ -310,12 +325,12 @@ Card DecodeCard(Reader& r) {
 std::string EncodeEvent(const Event& e) {
   json::object o{
       {"type", Name(e.type)},
-      {"leg", e.leg},
       {"actor", EncodeActor(e.actor)},
       {"at", ToUnixMillis(e.at)},
-      {"from", e.from_state},
-      {"to", e.to_state},
   };
+  if (e.leg != 0) o["leg"] = e.leg;
+  PutIf(o, "from", e.from_state);
+  PutIf(o, "to", e.to_state);
   if (!e.reason.empty()) o["reason"] = e.reason;
   if (!e.text.empty()) o["text"] = e.text;
   if (!e.code.empty()) o["code"] = e.code;
@@ -397,25 +412,19 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
 
 std::string EncodeSupervisionEvent(const domain::SupervisionEvent& e) {
   json::object o{
-      {"step", domain::Name(e.step)},
-      {"unit", e.unit_id},
-      {"actor", EncodeActor(e.actor)},
-      {"at", ToUnixMillis(e.at)},
-      {"from", e.from_state},
-      {"to", e.to_state},
+      {"step", domain::Name(e.step)}, {"unit", e.unit_id},    {"actor", EncodeActor(e.actor)},
+      {"at", ToUnixMillis(e.at)},     {"from", e.from_state}, {"to", e.to_state},
   };
   if (!e.text.empty()) o["text"] = e.text;
   if (e.opened) {
     const auto& s = *e.opened;
     json::array parts;
     for (const auto& p : s.parts) parts.emplace_back(p.unit_id);
-    o["opened"] = json::object{{"order_id", s.order_id},
-                               {"title", s.title},
-                               {"demand", s.demand},
-                               {"created_at", ToUnixMillis(s.created_at)},
-                               {"due", ToUnixMillis(s.due)},
-                               {"opened_by", s.opened_by},
-                               {"units", std::move(parts)}};
+    o["opened"] =
+        json::object{{"order_id", s.order_id},     {"title", s.title},
+                     {"demand", s.demand},         {"created_at", ToUnixMillis(s.created_at)},
+                     {"due", ToUnixMillis(s.due)}, {"opened_by", s.opened_by},
+                     {"units", std::move(parts)}};
   }
   return json::serialize(o);
 }
