@@ -230,6 +230,15 @@ RollupDelta& RollupDelta::operator+=(const RollupDelta& other) {
   return *this;
 }
 
+RollupDelta& RollupDelta::operator+=(RollupDelta&& other) {
+  rows_.merge(other.rows_);  // what is left in other has keys this holds too
+  for (const auto& [k, m] : other.rows_) rows_[k] += m;
+  tags_.merge(other.tags_);
+  for (const auto& [t, n] : other.tags_) tags_[t] += n;
+  other.clear();
+  return *this;
+}
+
 void RollupDelta::clear() {
   rows_.clear();
   tags_.clear();

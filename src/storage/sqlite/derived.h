@@ -31,6 +31,9 @@ class RollupDelta {
   // Adds contribution(after) − contribution(before); `before` is nullptr for a new order.
   void Add(const domain::Order* before, const domain::Order& after, int utc_offset_minutes);
   RollupDelta& operator+=(const RollupDelta& other);
+  // The same, moving the entries `other` alone has (no key copied) and leaving it empty: the
+  // writer hands every job's changes on twice (to its batch, then to what is pending).
+  RollupDelta& operator+=(RollupDelta&& other);
   bool empty() const { return rows_.empty() && tags_.empty(); }
   void clear();
   // Adds the sums to the rollup tables.

@@ -1276,7 +1276,7 @@ void SqliteStore::WriterLoop() {
           batch_error = Unavailable("write batch failed: " + r.error().message);
           break;
         }
-        if (r.ok()) batch_rollups_ += job_rollups_;
+        if (r.ok()) batch_rollups_ += std::move(job_rollups_);
         results[i] = std::move(r);
         continue;
       }
@@ -1294,7 +1294,7 @@ void SqliteStore::WriterLoop() {
         batch_error = rel;
         break;
       }
-      if (r.ok()) batch_rollups_ += job_rollups_;
+      if (r.ok()) batch_rollups_ += std::move(job_rollups_);
       results[i] = std::move(r);
     }
     if (!batch_failed) {
@@ -1368,14 +1368,13 @@ Status SqliteStore::FlushRollups(Connection& c) {
   if (all.empty()) return Ok();
   JIESU_RETURN_IF_ERROR(all.Write(c));
   JIESU_RETURN_IF_ERROR(MarkRollupsThrough(c));
-  taken_rollups_ += pending_rollups_;
-  pending_rollups_.clear();
+  taken_rollups_ += std::move(pending_rollups_);
   batch_rollups_.clear();  // the same transaction: committed or undone with it
   return Ok();
 }
 
 void SqliteStore::SettleRollups(bool committed) {
-  pending_rollups_ += committed ? batch_rollups_ : taken_rollups_;
+  pending_rollups_ += std::move(committed ? batch_rollups_ : taken_rollups_);
   batch_rollups_.clear();
   taken_rollups_.clear();
   rollups_pending_.store(!pending_rollups_.empty());
@@ -1626,8 +1625,7 @@ Result<int64_t> SqliteStore::RebuildDerivedTables() {
     JIESU_ASSIGN_OR_RETURN(n, RebuildDerivedIn(
                                   c, [&](int64_t id) { return LoadOrder(c, id); }, Derived()));
     // The rebuilt tables hold every change so far: nothing gathered is to be added again.
-    taken_rollups_ += pending_rollups_;
-    pending_rollups_.clear();
+    taken_rollups_ += std::move(pending_rollups_);
     batch_rollups_.clear();
     return Ok();
   });
