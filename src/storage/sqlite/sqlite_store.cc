@@ -411,6 +411,35 @@ INSERT INTO store_meta (key, value) SELECT 'listed_through', COALESCE(MAX(id), 0
 -- they hold, and on open the store adds what a crash lost (CatchUpRollups).
 INSERT INTO store_meta (key, value) SELECT 'rollups_through', COALESCE(MAX(id), 0) FROM events;
 )sql"},
+    {14, "the category and district lists are tables of their own", R"sql(
+-- Listing an order (migration 12) set orders.listed, which rewrote the order's row: a third of
+-- a listing's WAL pages and most of its time. The lists are now (value, id) tables that the
+-- writer appends to; orders.listed is no longer read. A change of an order's category (at
+-- dispatch) moves its entries; an order not listed yet has none, and is listed with its
+-- values of the day.
+CREATE TABLE list_cat1 (value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (value, id))
+  WITHOUT ROWID;
+CREATE TABLE list_cat2 (value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (value, id))
+  WITHOUT ROWID;
+CREATE TABLE list_district (value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (value, id))
+  WITHOUT ROWID;
+INSERT INTO list_cat1 SELECT cat1, id FROM orders
+  WHERE id <= (SELECT value FROM store_meta WHERE key = 'listed_through');
+INSERT INTO list_cat2 SELECT cat2, id FROM orders
+  WHERE id <= (SELECT value FROM store_meta WHERE key = 'listed_through');
+INSERT INTO list_district SELECT district, id FROM orders
+  WHERE id <= (SELECT value FROM store_meta WHERE key = 'listed_through');
+DROP INDEX orders_cat1;
+DROP INDEX orders_cat2;
+DROP INDEX orders_district;
+CREATE TRIGGER orders_relist AFTER UPDATE OF cat1, cat2, district ON orders
+WHEN old.cat1 IS NOT new.cat1 OR old.cat2 IS NOT new.cat2 OR old.district IS NOT new.district
+BEGIN
+  UPDATE list_cat1 SET value = new.cat1 WHERE value = old.cat1 AND id = old.id;
+  UPDATE list_cat2 SET value = new.cat2 WHERE value = old.cat2 AND id = old.id;
+  UPDATE list_district SET value = new.district WHERE value = old.district AND id = old.id;
+END;
+)sql"},
 };
 
 // WAL size (in 4 KiB frames) at which the checkpointer is woken, and at which the writer
@@ -439,15 +468,28 @@ constexpr Query kMaxOrderId{"max_order_id", "SELECT COALESCE(MAX(id), 0) FROM or
 constexpr Query kInsertOrder{"insert_order", R"sql(
 INSERT INTO orders (id, code, state, channel, urgency, request_type, category, district, street,
                     title, content, address, confidential, caller_hash, created_at, updated_at,
-                    reply_due, version, cat1, cat2, listed)
+                    reply_due, version, cat1, cat2)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        substr(?7, 1, 2), substr(?7, 1, 4), 0))sql"};
-// Lists the orders above listed_through in the category and district indexes (migration 12):
-// in id order, so each index value's leaf is written once for all of them.
-constexpr Query kListNewOrders{"list_new_orders", R"sql(
-UPDATE orders SET listed = 1
+        substr(?7, 1, 2), substr(?7, 1, 4)))sql"};
+// List the orders above listed_through by category and district (migrations 12 and 14), sorted
+// as the list is, so that each value's last leaf is written once for all of them.
+constexpr Query kListNewOrders[] = {
+    {"list_new_cat1", R"sql(
+INSERT INTO list_cat1 (value, id) SELECT cat1, id FROM orders
 WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through')
-  AND id <= (SELECT value FROM store_meta WHERE key = 'listed_through') + ?1)sql"};
+  AND id <= (SELECT value FROM store_meta WHERE key = 'listed_through') + ?1
+ORDER BY 1, 2)sql"},
+    {"list_new_cat2", R"sql(
+INSERT INTO list_cat2 (value, id) SELECT cat2, id FROM orders
+WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through')
+  AND id <= (SELECT value FROM store_meta WHERE key = 'listed_through') + ?1
+ORDER BY 1, 2)sql"},
+    {"list_new_district", R"sql(
+INSERT INTO list_district (value, id) SELECT district, id FROM orders
+WHERE id > (SELECT value FROM store_meta WHERE key = 'listed_through')
+  AND id <= (SELECT value FROM store_meta WHERE key = 'listed_through') + ?1
+ORDER BY 1, 2)sql"},
+};
 constexpr Query kSetListedThrough{"set_listed_through", R"sql(
 UPDATE store_meta SET value = min(value + ?1, (SELECT COALESCE(MAX(id), 0) FROM orders))
 WHERE key = 'listed_through'
@@ -615,8 +657,8 @@ Status RunQuery(Connection& c, const Query& q) {
 
 // Lists up to `limit` new orders; returns whether more are left.
 Result<bool> ListNewOrders(Connection& c, int64_t limit) {
-  {
-    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(kListNewOrders));
+  for (const Query& q : kListNewOrders) {
+    JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
     st->Bind(1, limit);
     JIESU_RETURN_IF_ERROR(st->Run());
   }
@@ -896,11 +938,18 @@ enum class TextMode {
 ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling,
                          int rows) {
   ListQuery q;
-  const std::string select =
+  const std::string columns =
       "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
       "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
-      "o.reply_due FROM orders o WHERE 1 = 1";
-  bool listed_index = false;  // a filter is meant for a category or district index
+      "o.reply_due FROM ";
+  // The category or district list that the listed orders are read from (migration 14), and the
+  // value looked for in it; a category is preferred when both are given.
+  std::string list, list_value;
+  auto use_list = [&](const char* table, const std::string& value) {
+    if (!list.empty()) return;
+    list = table;
+    list_value = value;
+  };
   if (!f.states.empty()) {
     std::string in = "o.state IN (";
     for (size_t i = 0; i < f.states.size(); ++i) {
@@ -919,13 +968,13 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
       // Leaves under one second-level class are few: walk that class, test the code.
       q.Add("o.cat2 = ?", p.substr(0, 4));
       q.Add("+o.category = ?", p);
-      listed_index = true;
+      use_list("list_cat2", p.substr(0, 4));
     } else if (p.size() == 2) {
       q.Add("o.cat1 = ?", p);
-      listed_index = true;
+      use_list("list_cat1", p);
     } else if (p.size() == 4) {
       q.Add("o.cat2 = ?", p);
-      listed_index = true;
+      use_list("list_cat2", p);
     } else {
       q.Add("o.category >= ?", p);
       q.Add("o.category < ?", p + "\x7f");
@@ -933,12 +982,17 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
   }
   // Streets are not indexed on their own (a street index costs a page write per order at
   // intake): a street filter walks its district's index, which holds ~20 streets.
-  if (!f.district_code.empty()) q.Add("o.district = ?", f.district_code);
+  if (!f.district_code.empty()) {
+    q.Add("o.district = ?", f.district_code);
+    use_list("list_district", f.district_code);
+  }
   if (!f.street_code.empty()) {
-    if (f.district_code.empty()) q.Add("o.district = ?", f.street_code.substr(0, 6));
+    if (f.district_code.empty()) {
+      q.Add("o.district = ?", f.street_code.substr(0, 6));
+      use_list("list_district", f.street_code.substr(0, 6));
+    }
     q.Add("+o.street = ?", f.street_code);
   }
-  listed_index = listed_index || !f.district_code.empty() || !f.street_code.empty();
   if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
   if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
   // A bounded window of at most a month is read through the created_at index; an open or
@@ -983,23 +1037,35 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
   }
   if (floor > 0) q.Add("o.id >= ?", floor);
   if (ceiling > 0) q.Add("o.id < ?", ceiling);
-  if (!listed_index) {
-    q.sql = select + q.sql + " ORDER BY o.id DESC LIMIT ?";
+  const std::string scan = columns + "orders o WHERE 1 = 1";
+  if (list.empty()) {
+    q.sql = scan + q.sql + " ORDER BY o.id DESC LIMIT ?";
     q.params.emplace_back(int64_t{rows});
     return q;
   }
-  // The category and district indexes hold the listed orders only (migration 12): the newest,
-  // unlisted ones are read by a scan above listed_through, the others through the index, and
-  // every id of the first part is above every id of the second.
+  // The lists hold the listed orders only (migrations 12 and 14): the newest, unlisted ones are
+  // read by a scan above listed_through, the others by walking the list newest first, and every
+  // id of the first part is above every id of the second. Every filter is also tested on the
+  // order's row.
   const std::string where = q.sql;
   const auto filters = q.params;
-  q.sql = "SELECT * FROM (" + select + where +
+  std::string walk = columns + list + " l CROSS JOIN orders o ON o.id = l.id WHERE l.value = ?" +
+                     " AND l.id <= (SELECT value FROM store_meta WHERE key = 'listed_through')";
+  decltype(q.params) walk_params{list_value};
+  if (floor > 0) {
+    walk += " AND l.id >= ?";
+    walk_params.emplace_back(floor);
+  }
+  if (ceiling > 0) {
+    walk += " AND l.id < ?";
+    walk_params.emplace_back(ceiling);
+  }
+  q.sql = "SELECT * FROM (" + scan + where +
           " AND o.id > (SELECT value FROM store_meta WHERE key = 'listed_through')"
           " ORDER BY o.id DESC LIMIT ?) UNION ALL SELECT * FROM (" +
-          select + where +
-          " AND o.listed = 1 AND +o.id <= (SELECT value FROM store_meta WHERE key = "
-          "'listed_through') ORDER BY o.id DESC LIMIT ?) ORDER BY 1 DESC LIMIT ?";
+          walk + where + " ORDER BY l.id DESC LIMIT ?) ORDER BY 1 DESC LIMIT ?";
   q.params.emplace_back(int64_t{rows});
+  q.params.insert(q.params.end(), walk_params.begin(), walk_params.end());
   q.params.insert(q.params.end(), filters.begin(), filters.end());
   q.params.emplace_back(int64_t{rows});
   q.params.emplace_back(int64_t{rows});

@@ -369,6 +369,110 @@ TEST(SqliteStoreTest, CategoryAndDistrictFiltersAreExactBeforeAndAfterListing) {
     paged.before_id = p->next_cursor;
   }
   EXPECT_EQ(seen, (V{d, c, a}));
+
+  // A listed order whose category changes at dispatch moves to its new category's list.
+  auto recategorise = [&](int64_t id, const std::string& to) {
+    auto r = (*store)->UpdateOrders(
+        {id}, [&](const std::vector<domain::Order>& os) -> Result<std::vector<domain::Event>> {
+          const domain::Context ctx{j, FromUnixMillis(1'700'000'100'000)};
+          domain::Command send;
+          send.action = domain::Action::kSendToDispatch;
+          JIESU_ASSIGN_OR_RETURN(auto events, domain::Decide(os[0], send, agent, ctx));
+          domain::Order sent = os[0];
+          for (const auto& e : events) domain::Apply(sent, e);
+          domain::Command dispatch;
+          dispatch.action = domain::Action::kDispatch;
+          dispatch.category = to;
+          dispatch.lead_unit = "110105";
+          JIESU_ASSIGN_OR_RETURN(auto more,
+                                 domain::Decide(sent, dispatch, {2, "d", "dispatcher", ""}, ctx));
+          events.insert(events.end(), more.begin(), more.end());
+          return events;
+        });
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  };
+  recategorise(c, "02");  // listed
+  recategorise(d, "02");  // not listed yet
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(ids(category("01")), (V{a})) << round;
+    EXPECT_EQ(ids(category("0101", true)), (V{a})) << round;
+    EXPECT_EQ(ids(category("02")), (V{d, c, b})) << round;
+    EXPECT_EQ(ids(district("110105")), (V{d, a})) << round;
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
+  }
+}
+
+// A database written before migration 14 listed its orders with a flag on the order's row; the
+// migration moves them to the lists, and the filters give what they gave before.
+TEST(SqliteStoreTest, OrdersListedBeforeMigration14StayListed) {
+  const ScopedDir dir("jiesu-relist");
+  const std::string path = (dir / "r.db").string();
+  const domain::Jurisdiction j = domain::testing::MakeTestJurisdiction();
+  const domain::Actor agent{1, "a", "agent", ""};
+  std::vector<int64_t> created;
+  {
+    auto store = SqliteStore::Open(Options{path, 2, 64});
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 6; ++i) {
+      domain::OrderDraft d;
+      d.content = "诉求";
+      d.category = i % 2 ? "0101" : "02";
+      d.location.district_code = i % 3 ? "110105" : "110108";
+      auto r = (*store)->CreateOrder(std::nullopt, [&](int64_t id) {
+        return domain::DecideIntake(id, "R" + std::to_string(id), d, agent,
+                                    domain::Context{j, FromUnixMillis(1'700'000'000'000)});
+      });
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+      created.push_back(r->order.id);
+      if (i == 3) {
+        ASSERT_TRUE((*store)->FlushIndexes().ok());  // the first four are listed
+      }
+    }
+  }
+  // Back to the layout of migration 13: the lists as partial indexes of the flagged rows.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, R"sql(
+    DROP TRIGGER orders_relist;
+    DROP TABLE list_cat1;
+    DROP TABLE list_cat2;
+    DROP TABLE list_district;
+    UPDATE orders SET listed = id <= (SELECT value FROM store_meta WHERE key = 'listed_through');
+    CREATE INDEX orders_cat1 ON orders(cat1, id) WHERE listed = 1;
+    CREATE INDEX orders_cat2 ON orders(cat2, id) WHERE listed = 1;
+    CREATE INDEX orders_district ON orders(district, id) WHERE listed = 1;
+    DELETE FROM schema_migrations WHERE version = 14;)sql",
+                              nullptr, nullptr, &err);
+  ASSERT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_close(db);
+
+  auto store = SqliteStore::Open(Options{path, 2, 64});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto ids = [&](OrderFilter f) {
+    f.limit = 50;
+    auto p = (*store)->ListOrders(f);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    std::vector<int64_t> out;
+    if (p.ok()) {
+      for (const auto& o : p->orders) out.push_back(o.id);
+    }
+    return out;
+  };
+  using V = std::vector<int64_t>;
+  const V& o = created;
+  OrderFilter heat, env, chaoyang, haidian;
+  heat.category_prefix = "0101";
+  env.category_prefix = "02";
+  chaoyang.district_code = "110105";
+  haidian.district_code = "110108";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(ids(heat), (V{o[5], o[3], o[1]})) << round;
+    EXPECT_EQ(ids(env), (V{o[4], o[2], o[0]})) << round;
+    EXPECT_EQ(ids(chaoyang), (V{o[5], o[4], o[2], o[1]})) << round;
+    EXPECT_EQ(ids(haidian), (V{o[3], o[0]})) << round;
+    ASSERT_TRUE((*store)->FlushIndexes().ok());
+  }
 }
 
 // The index file (text and callers) is derived data: lost, it is rebuilt from the orders; ahead
