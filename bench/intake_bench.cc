@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/server.h"
 #include "app/app.h"
 #include "config/loader.h"
 #include "domain/lifecycle.h"
@@ -46,15 +47,23 @@ struct Args {
   int connections = 64;
   int64_t list_orders = 1'000'000;
   int list_queries = 2000;
-  int io_threads = 2;
+  int io_threads = api::DefaultIoThreads();
   int handler_threads = 64;
   std::string dir = "build/bench-data";
 };
 
 Args ParseArgs(int argc, char** argv) {
   Args a;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; i += 2) {
+    const std::string k = argv[i];
+    if (i + 1 == argc) {
+      std::fprintf(stderr,
+                   "usage: intake_bench [--seconds N] [--connections N] [--list-orders N] "
+                   "[--list-queries N] [--dir PATH] [--io-threads N] [--handler-threads N]\n%s\n",
+                   k == "--help" ? "" : ("flag " + k + " needs a value").c_str());
+      std::exit(2);
+    }
+    const std::string v = argv[i + 1];
     if (k == "--seconds")
       a.seconds = std::stoi(v);
     else if (k == "--connections")

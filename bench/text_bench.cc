@@ -235,7 +235,6 @@ int main(int argc, char** argv) {
   o.config_dir = JIESU_SOURCE_DIR "/config/demo-beijing";
   o.db_path = (dir / "jiesu.db").string();
   o.server.port = 0;
-  o.server.io_threads = 2;
   o.server.handler_threads = 16;
   o.scheduler = false;
   o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;

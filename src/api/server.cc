@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -39,6 +40,10 @@ Result<HttpRequest> Convert(http::request<http::string_body>& req) {
 }
 
 }  // namespace
+
+int DefaultIoThreads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+}
 
 struct HttpServer::Impl {
   Impl(Api& a, ServerOptions o)

@@ -14,10 +14,15 @@
 
 namespace jiesu::api {
 
+// Half the cores, at least one: the store's threads (writer, syncer, indexer, checkpointer) take
+// about as much CPU at intake as the I/O threads. On 2 cores one I/O thread spent a tenth less
+// CPU per order than two (docs/BENCHMARKS.md).
+int DefaultIoThreads();
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8345;  // 0 picks a free port
-  int io_threads = 2;
+  int io_threads = DefaultIoThreads();
   int handler_threads = 64;  // for the handlers that may block (all but intake)
   size_t body_limit = 1 << 20;
   int idle_timeout_seconds = 60;

@@ -37,16 +37,17 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
-  auto flags = Flags::Parse(args,
-                            {"config", "db", "listen", "io-threads", "handler-threads",
-                             "body-limit", "token-ttl-minutes", "classifier", "divisions", "boundaries"},
-                            {"demo", "no-text"});
+  auto flags =
+      Flags::Parse(args,
+                   {"config", "db", "listen", "io-threads", "handler-threads", "body-limit",
+                    "token-ttl-minutes", "classifier", "divisions", "boundaries"},
+                   {"demo", "no-text"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
   auto config = flags->Require("config");
   auto db = flags->Require("db");
   auto listen = ParseListen(flags->Get("listen", "127.0.0.1:8345"));
-  auto io = flags->Int("io-threads", 2, 1, 64);
+  auto io = flags->Int("io-threads", api::DefaultIoThreads(), 1, 64);
   auto handlers = flags->Int("handler-threads", 64, 1, 1024);
   auto body = flags->Int("body-limit", 1 << 20, 1024, 64 << 20);
   auto ttl = flags->Int("token-ttl-minutes", 480, 1, 60 * 24 * 30);
