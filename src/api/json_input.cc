@@ -20,18 +20,28 @@ Result<json::object> ParseObject(const std::string& body) {
   return std::move(v.as_object());
 }
 
-const json::value* JsonReader::Field(const std::string& key) {
-  seen_.insert(key);
-  const json::value* v = o_.if_contains(key);
+const json::value* JsonReader::Find(std::string_view key) {
+  const auto it = o_.find(key);
+  if (it == o_.end()) return nullptr;
+  if (seen_.empty()) seen_.resize(o_.size());
+  seen_[static_cast<size_t>(it - o_.begin())] = true;
+  return &it->value();
+}
+
+const json::value* JsonReader::Field(std::string_view key) {
+  const json::value* v = Find(key);
   if (v == nullptr || v->is_null()) return nullptr;
   return v;
 }
 
-void JsonReader::Fail(const std::string& key, const std::string& msg) {
-  if (!error_) error_ = InvalidArgument(prefix_ + key + ": " + msg, prefix_ + key);
+void JsonReader::Fail(std::string_view key, const std::string& msg) {
+  if (!error_) {
+    const std::string field = prefix_ + std::string(key);
+    error_ = InvalidArgument(field + ": " + msg, field);
+  }
 }
 
-std::string JsonReader::String(const std::string& key, bool required, const std::string& fallback) {
+std::string JsonReader::String(std::string_view key, bool required, const std::string& fallback) {
   const json::value* v = Field(key);
   if (v == nullptr) {
     if (required) Fail(key, "is required");
@@ -44,7 +54,7 @@ std::string JsonReader::String(const std::string& key, bool required, const std:
   return std::string(v->as_string());
 }
 
-bool JsonReader::Bool(const std::string& key, bool fallback) {
+bool JsonReader::Bool(std::string_view key, bool fallback) {
   const json::value* v = Field(key);
   if (v == nullptr) return fallback;
   if (!v->is_bool()) {
@@ -54,7 +64,7 @@ bool JsonReader::Bool(const std::string& key, bool fallback) {
   return v->as_bool();
 }
 
-std::optional<int64_t> JsonReader::Int(const std::string& key, bool required) {
+std::optional<int64_t> JsonReader::Int(std::string_view key, bool required) {
   const json::value* v = Field(key);
   if (v == nullptr) {
     if (required) Fail(key, "is required");
@@ -68,7 +78,7 @@ std::optional<int64_t> JsonReader::Int(const std::string& key, bool required) {
   return std::nullopt;
 }
 
-std::optional<TimePoint> JsonReader::Time(const std::string& key, bool required) {
+std::optional<TimePoint> JsonReader::Time(std::string_view key, bool required) {
   const std::string text = String(key, required);
   if (text.empty()) return std::nullopt;
   auto t = ParseRfc3339(text);
@@ -79,7 +89,7 @@ std::optional<TimePoint> JsonReader::Time(const std::string& key, bool required)
   return *t;
 }
 
-std::optional<double> JsonReader::Double(const std::string& key) {
+std::optional<double> JsonReader::Double(std::string_view key) {
   const json::value* v = Field(key);
   if (v == nullptr) return std::nullopt;
   double d = 0;
@@ -100,7 +110,7 @@ std::optional<double> JsonReader::Double(const std::string& key) {
   return d;
 }
 
-std::vector<std::string> JsonReader::Strings(const std::string& key) {
+std::vector<std::string> JsonReader::Strings(std::string_view key) {
   std::vector<std::string> out;
   const json::value* v = Field(key);
   if (v == nullptr) return out;
@@ -118,7 +128,7 @@ std::vector<std::string> JsonReader::Strings(const std::string& key) {
   return out;
 }
 
-const json::object* JsonReader::Object(const std::string& key) {
+const json::object* JsonReader::Object(std::string_view key) {
   const json::value* v = Field(key);
   if (v == nullptr) return nullptr;
   if (!v->is_object()) {
@@ -130,10 +140,10 @@ const json::object* JsonReader::Object(const std::string& key) {
 
 Status JsonReader::Finish() {
   if (!error_) {
-    for (const auto& kv : o_) {
-      std::string k(kv.key());
-      if (!seen_.count(k)) {
-        Fail(k, "unknown field");
+    for (auto it = o_.begin(); it != o_.end(); ++it) {
+      const auto i = static_cast<size_t>(it - o_.begin());
+      if (i >= seen_.size() || !seen_[i]) {
+        Fail(it->key(), "unknown field");
         break;
       }
     }

@@ -6,8 +6,8 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -27,21 +27,20 @@ class JsonReader {
 
   // Each getter returns the value, the fallback when the field is absent or null, and records
   // the first problem found; check error() (or Finish()) once after reading.
-  std::string String(const std::string& key, bool required = false,
-                     const std::string& fallback = "");
-  bool Bool(const std::string& key, bool fallback = false);
-  std::optional<int64_t> Int(const std::string& key, bool required = false);
-  std::optional<double> Double(const std::string& key);
+  std::string String(std::string_view key, bool required = false, const std::string& fallback = "");
+  bool Bool(std::string_view key, bool fallback = false);
+  std::optional<int64_t> Int(std::string_view key, bool required = false);
+  std::optional<double> Double(std::string_view key);
   // An RFC 3339 date-time string.
-  std::optional<TimePoint> Time(const std::string& key, bool required = false);
-  std::vector<std::string> Strings(const std::string& key);
+  std::optional<TimePoint> Time(std::string_view key, bool required = false);
+  std::vector<std::string> Strings(std::string_view key);
   // A nested object, or nullptr when absent; the nested reader shares this one's error.
-  const boost::json::object* Object(const std::string& key);
+  const boost::json::object* Object(std::string_view key);
 
   // Fails on the first unknown field if no other error was found. Returns the first error.
   Status Finish();
   // Marks `key` as known without reading it (for fields handled elsewhere).
-  void Known(const std::string& key) { seen_.insert(key); }
+  void Known(std::string_view key) { (void)Find(key); }
   bool has_error() const { return error_.has_value(); }
   const std::string& prefix() const { return prefix_; }
   // Adopts an error found by a nested reader.
@@ -50,12 +49,15 @@ class JsonReader {
   }
 
  private:
-  const boost::json::value* Field(const std::string& key);
-  void Fail(const std::string& key, const std::string& msg);
+  // The field named `key`, marked as read; nullptr when absent.
+  const boost::json::value* Find(std::string_view key);
+  // The same, and nullptr for null as well.
+  const boost::json::value* Field(std::string_view key);
+  void Fail(std::string_view key, const std::string& msg);
 
   const boost::json::object& o_;
   std::string prefix_;
-  std::set<std::string> seen_;
+  std::vector<bool> seen_;  // per member of o_, in order: read (or marked known)
   std::optional<Error> error_;
 };
 
