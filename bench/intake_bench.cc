@@ -29,7 +29,6 @@
 #include <thread>
 #include <vector>
 
-#include "api/server.h"
 #include "app/app.h"
 #include "config/loader.h"
 #include "domain/lifecycle.h"
@@ -47,7 +46,7 @@ struct Args {
   int connections = 64;
   int64_t list_orders = 1'000'000;
   int list_queries = 2000;
-  int io_threads = api::DefaultIoThreads();
+  int io_threads = 0;  // as jiesu serve: api::DefaultIoThreads
   int handler_threads = 64;
   std::string dir = "build/bench-data";
 };

@@ -41,15 +41,17 @@ Result<HttpRequest> Convert(http::request<http::string_body>& req) {
 
 }  // namespace
 
-int DefaultIoThreads() {
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+int DefaultIoThreads(bool heavy_requests) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return heavy_requests ? cores : std::max(1, cores / 2);
 }
 
 struct HttpServer::Impl {
   Impl(Api& a, ServerOptions o)
       : api(a),
         options(std::move(o)),
-        ioc(std::max(1, options.io_threads)),
+        io_threads(options.io_threads > 0 ? options.io_threads : DefaultIoThreads(false)),
+        ioc(io_threads),
         handlers(static_cast<size_t>(std::max(1, options.handler_threads))),
         acceptor(ioc) {}
 
@@ -171,6 +173,7 @@ struct HttpServer::Impl {
 
   Api& api;
   ServerOptions options;
+  int io_threads;
   asio::io_context ioc;
   asio::thread_pool handlers;
   tcp::acceptor acceptor;
@@ -215,7 +218,7 @@ Result<uint16_t> HttpServer::Start() {
   }
   const uint16_t port = acc.local_endpoint().port();
   asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
-  for (int i = 0; i < std::max(1, impl_->options.io_threads); ++i) {
+  for (int i = 0; i < impl_->io_threads; ++i) {
     impl_->threads.emplace_back([this] {
       NameThisThread("jiesu-io");
       impl_->ioc.run();

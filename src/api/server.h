@@ -14,15 +14,18 @@
 
 namespace jiesu::api {
 
-// Half the cores, at least one: the store's threads (writer, syncer, indexer, checkpointer) take
-// about as much CPU at intake as the I/O threads. On 2 cores one I/O thread spent a tenth less
-// CPU per order than two (docs/BENCHMARKS.md).
-int DefaultIoThreads();
+// How many I/O threads suit the work each request brings. Intake runs on an I/O thread; with
+// text understanding each order also carries ~0.3 ms of CPU there (`heavy_requests`), and one
+// I/O thread per core shares it across the cores. Without it, the store's threads (writer,
+// syncer, indexer, checkpointer) take about as much CPU as the I/O threads: half the cores, at
+// least one. On 2 cores one I/O thread spent a tenth less CPU per order than two without text
+// understanding, and took 7,300 orders/s against 9,000 with it (docs/BENCHMARKS.md).
+int DefaultIoThreads(bool heavy_requests);
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8345;  // 0 picks a free port
-  int io_threads = DefaultIoThreads();
+  uint16_t port = 8345;      // 0 picks a free port
+  int io_threads = 0;        // 0: DefaultIoThreads(false), or as the application decides
   int handler_threads = 64;  // for the handlers that may block (all but intake)
   size_t body_limit = 1 << 20;
   int idle_timeout_seconds = 60;

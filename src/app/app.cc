@@ -97,7 +97,9 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
 App::~App() { Stop(); }
 
 Result<uint16_t> App::Start() {
-  server_ = std::make_unique<api::HttpServer>(*api_, options_.server);
+  api::ServerOptions server = options_.server;
+  if (server.io_threads <= 0) server.io_threads = api::DefaultIoThreads(options_.text);
+  server_ = std::make_unique<api::HttpServer>(*api_, server);
   JIESU_ASSIGN_OR_RETURN(uint16_t port, server_->Start());
   if (options_.scheduler) {
     scheduler_->Start();

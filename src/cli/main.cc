@@ -16,7 +16,8 @@ commands:
                   --listen HOST:PORT  default 127.0.0.1:8345 (port 0 picks a free one)
                   --demo              create missing demo accounts; on a new database also
                                       demo orders and last month's history (for the scores)
-                  --io-threads N      default half the cores, at least 1
+                  --io-threads N      default one per core with text understanding on,
+                                      else half the cores (at least 1)
                   --handler-threads N default 64
                   --body-limit BYTES  default 1048576
                   --token-ttl-minutes N  default 480

@@ -47,7 +47,7 @@ int Serve(const std::vector<std::string>& args) {
   auto config = flags->Require("config");
   auto db = flags->Require("db");
   auto listen = ParseListen(flags->Get("listen", "127.0.0.1:8345"));
-  auto io = flags->Int("io-threads", api::DefaultIoThreads(), 1, 64);
+  auto io = flags->Int("io-threads", 0, 1, 64);  // 0: see api::DefaultIoThreads
   auto handlers = flags->Int("handler-threads", 64, 1, 1024);
   auto body = flags->Int("body-limit", 1 << 20, 1024, 64 << 20);
   auto ttl = flags->Int("token-ttl-minutes", 480, 1, 60 * 24 * 30);
