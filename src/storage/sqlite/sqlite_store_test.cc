@@ -63,6 +63,18 @@ using testing::StoreContractTest;
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(&MakeSqliteFactory),
                          [](const auto&) { return std::string("sqlite"); });
 
+// The ids of the first page (up to 50) of orders matching `f`, newest first.
+std::vector<int64_t> ListedIds(Store& store, OrderFilter f) {
+  f.limit = 50;
+  auto p = store.ListOrders(f);
+  EXPECT_TRUE(p.ok()) << p.error().ToString();
+  std::vector<int64_t> out;
+  if (p.ok()) {
+    for (const auto& o : p->orders) out.push_back(o.id);
+  }
+  return out;
+}
+
 TEST(SqliteStoreTest, MigrateIsIdempotentAndReportsTheVersion) {
   const ScopedDir dir("jiesu-migrate");
   auto v1 = SqliteStore::Migrate((dir / "m.db").string());
@@ -318,16 +330,7 @@ TEST(SqliteStoreTest, CategoryAndDistrictFiltersAreExactBeforeAndAfterListing) {
     EXPECT_TRUE(r.ok()) << r.error().ToString();
     return r.ok() ? r->order.id : 0;
   };
-  auto ids = [&](OrderFilter f) {
-    f.limit = 50;
-    auto p = (*store)->ListOrders(f);
-    EXPECT_TRUE(p.ok()) << p.error().ToString();
-    std::vector<int64_t> out;
-    if (p.ok()) {
-      for (const auto& o : p->orders) out.push_back(o.id);
-    }
-    return out;
-  };
+  auto ids = [&](const OrderFilter& f) { return ListedIds(**store, f); };
   auto category = [](const std::string& prefix, bool leaf = false) {
     OrderFilter f;
     f.category_prefix = prefix;
@@ -449,16 +452,7 @@ TEST(SqliteStoreTest, OrdersListedBeforeMigration14StayListed) {
 
   auto store = SqliteStore::Open(Options{path, 2, 64});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
-  auto ids = [&](OrderFilter f) {
-    f.limit = 50;
-    auto p = (*store)->ListOrders(f);
-    EXPECT_TRUE(p.ok()) << p.error().ToString();
-    std::vector<int64_t> out;
-    if (p.ok()) {
-      for (const auto& o : p->orders) out.push_back(o.id);
-    }
-    return out;
-  };
+  auto ids = [&](const OrderFilter& f) { return ListedIds(**store, f); };
   using V = std::vector<int64_t>;
   const V& o = created;
   OrderFilter heat, env, chaoyang, haidian;
