@@ -415,8 +415,8 @@ INSERT INTO store_meta (key, value) SELECT 'rollups_through', COALESCE(MAX(id), 
 -- Listing an order (migration 12) set orders.listed, which rewrote the order's row: a third of
 -- a listing's WAL pages and most of its time. The lists are now (value, id) tables that the
 -- writer appends to; orders.listed is no longer read. A change of an order's category (at
--- dispatch) moves its entries; an order not listed yet has none, and is listed with its
--- values of the day.
+-- dispatch) moves its entries; an order not listed yet has none, and is listed with the
+-- values it has then.
 CREATE TABLE list_cat1 (value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (value, id))
   WITHOUT ROWID;
 CREATE TABLE list_cat2 (value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (value, id))
