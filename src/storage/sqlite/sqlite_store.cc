@@ -981,7 +981,7 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
     }
   }
   // Streets are not indexed on their own (a street index costs a page write per order at
-  // intake): a street filter walks its district's index, which holds ~20 streets.
+  // intake): a street filter walks its district's list, which holds ~20 streets.
   if (!f.district_code.empty()) {
     q.Add("o.district = ?", f.district_code);
     use_list("list_district", f.district_code);
