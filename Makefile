@@ -57,7 +57,7 @@ eval-forecast: build-release
 # The text-understanding protocol of docs/TEXT.md on the Teddy Cup messages (needs
 # ../shared/data or JIESU_DATA_DIR): train on the allowed rows, score the held-out rows once.
 eval-text: build-release
-	cmake --build --preset release -j $(JOBS) --target text_eval
+	cmake --build --preset release -j $(JOBS) --target text_eval classifier_cv
 	./scripts/eval_text.sh test
 
 # Understanding a request as it is typed: pipeline throughput on one core with 1M orders in
