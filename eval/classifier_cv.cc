@@ -125,12 +125,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> gold, predicted;
   const auto start = std::chrono::steady_clock::now();
   for (int fold = 0; fold < opt.folds; ++fold) {
+    const auto in_fold = [&](size_t i) {
+      return static_cast<int>(i % static_cast<size_t>(opt.folds)) == fold;
+    };
     std::vector<std::string> held;
     for (const auto& r : *test) held.push_back(r.text);
     std::vector<const text::LabelledText*> scored;
     std::vector<text::LabelledText> rows;
     for (size_t i = 0; i < raw->size(); ++i) {
-      if (static_cast<int>(i % static_cast<size_t>(opt.folds)) == fold) {
+      if (in_fold(i)) {
         held.push_back((*raw)[i].text);
         scored.push_back(&(*raw)[i]);
       }
@@ -138,7 +141,7 @@ int main(int argc, char** argv) {
     const text::LeakFilter filter(*normalizer, held, opt.leak_threshold);
     size_t dropped = 0;
     for (size_t i = 0; i < raw->size(); ++i) {
-      if (static_cast<int>(i % static_cast<size_t>(opt.folds)) == fold) continue;
+      if (in_fold(i)) continue;
       if (filter.IsCopy((*raw)[i].text)) {
         ++dropped;
       } else {
