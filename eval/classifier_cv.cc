@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "data_dir.h"
 #include "text/classifier.h"
 #include "text/leak_filter.h"
 #include "text/normalize.h"
@@ -95,15 +96,9 @@ Result<std::vector<text::LabelledText>> Read(const fs::path& file, const std::st
 int main(int argc, char** argv) {
   Options opt;
   if (!ParseArgs(argc, argv, opt)) return 2;
-  const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path dir =
-      fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
+  const fs::path dir = eval::DataDir() / "teddycup2020-gov-messages";
   const fs::path raw_file = dir / "fj2_raw_details_subset_4449.csv";
-  if (!fs::exists(raw_file)) {
-    std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n",
-                raw_file.c_str());
-    return 0;
-  }
+  if (eval::SkipWithout(raw_file)) return 0;
   auto normalizer = text::Normalizer::Create();
   auto test = Read(raw_file, "detail", true, false);
   auto raw = Read(raw_file, "detail", false, true);

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -22,6 +21,7 @@
 #include "analytics/csv.h"
 #include "analytics/forecast.h"
 #include "config/loader.h"
+#include "data_dir.h"
 
 namespace {
 
@@ -75,9 +75,7 @@ Result2 Evaluate(const DailySeries& s, const std::set<Date>& holidays, int h, si
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = std::getenv("JIESU_DATA_DIR")
-                         ? std::getenv("JIESU_DATA_DIR")
-                         : std::string(JIESU_SOURCE_DIR) + "/../shared/data";
+  fs::path data = eval::DataDir();
   // --dev: score on 2015-09-01..10-31 (tuned on the 8 weeks before) to choose between model
   // variants without looking at the test days. --point mean|median: the point forecast.
   bool dev = false, median = true;
@@ -91,13 +89,8 @@ int main(int argc, char** argv) {
       data = a;
     }
   }
-  const fs::path file =
-      fs::path(data) / "boston311-2015" / "boston311_2015_all_types_except5.csv.gz";
-  if (!fs::exists(file)) {
-    std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n",
-                file.c_str());
-    return 0;
-  }
+  const fs::path file = data / "boston311-2015" / "boston311_2015_all_types_except5.csv.gz";
+  if (eval::SkipWithout(file)) return 0;
   auto cal = config::LoadCalendarCsv(
       std::string(JIESU_SOURCE_DIR) + "/config/calendars/us_boston_holidays_2015.csv", -300);
   if (!cal.ok()) {

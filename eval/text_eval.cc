@@ -10,7 +10,6 @@
 // name (by a regular expression) in which the gazetteer, given the masked names as extra
 // places, finds one.
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "analytics/csv.h"
+#include "data_dir.h"
 #include "text/dup_index.h"
 #include "text/gazetteer.h"
 #include "text/normalize.h"
@@ -56,15 +56,9 @@ bool ParseTime(const std::string& s, std::string& key, int32_t& day) {
 }  // namespace
 
 int main() {
-  const char* env = std::getenv("JIESU_DATA_DIR");
-  const fs::path dir =
-      fs::path(env ? env : JIESU_SOURCE_DIR "/../shared/data") / "teddycup2020-gov-messages";
-  const fs::path file = dir / "fj3_messages_votes_4326.csv";
-  if (!fs::exists(file)) {
-    std::printf("skipped: %s not found (set JIESU_DATA_DIR to the shared data folder)\n",
-                file.c_str());
-    return 0;
-  }
+  const fs::path file =
+      eval::DataDir() / "teddycup2020-gov-messages" / "fj3_messages_votes_4326.csv";
+  if (eval::SkipWithout(file)) return 0;
   auto normalizer = text::Normalizer::Create();
   if (!normalizer.ok()) {
     std::fprintf(stderr, "%s\n", normalizer.error().ToString().c_str());
