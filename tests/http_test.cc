@@ -812,5 +812,35 @@ TEST_F(HttpTest, AdminCreatesUsersWhoCanLogIn) {
   EXPECT_EQ(c.Get("/api/v1/me").status, 401);
 }
 
+// `jiesu serve --demo` on another demo jurisdiction: the accounts its roles and units allow,
+// none of the Beijing demo's orders or knowledge points, and no error.
+TEST(DemoTest, AnotherJurisdictionGetsTheAccountsItCanHold) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("jiesu-demo-boston-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  app::AppOptions o;
+  o.config_dir = std::string(JIESU_SOURCE_DIR) + "/config/demo-boston";
+  o.db_path = (dir / "jiesu.db").string();
+  o.scheduler = false;
+  o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  {
+    auto a = app::App::Create(o);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    std::ostringstream log;
+    Status seeded = (*a)->SeedDemo(log, /*history=*/true);
+    ASSERT_TRUE(seeded.ok()) << seeded.error().ToString();
+    ASSERT_TRUE((*a)->SeedDemoKnowledge(log).ok());
+    EXPECT_NE(log.str().find("Demo orders: none"), std::string::npos) << log.str();
+    EXPECT_TRUE((*a)->store().FindUserByName("agent1").ok());
+    EXPECT_FALSE((*a)->store().FindUserByName("chaoyang1").ok());  // 110105 is not Boston's
+    auto orders = (*a)->store().ListOrders(storage::OrderFilter{});
+    ASSERT_TRUE(orders.ok());
+    EXPECT_TRUE(orders->orders.empty());
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace jiesu

@@ -286,6 +286,34 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
   ASSERT_EQ(deposit_again.json().at("points").as_array().size(), 1u) << deposit_again.body;
 }
 
+// `jiesu serve --demo` seeds a few knowledge points once; the README's draft finds them.
+TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
+  Start(true, false);
+  std::ostringstream log;
+  ASSERT_TRUE(app_->SeedDemoKnowledge(log).ok());
+  EXPECT_NE(log.str().find("6 points"), std::string::npos) << log.str();
+  ASSERT_TRUE(app_->SeedDemoKnowledge(log).ok());  // not again on a filled knowledge base
+  auto agent = As("agent1");
+  auto first = [&](const std::string& text) {
+    Response r = agent->Post("/api/v1/suggest", R"({"text":")" + text + R"("})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json::value v = r.json();
+    const json::array& k = v.at("knowledge").as_array();
+    return k.empty() ? std::string() : Str(k[0], "owner_unit") + " " + Str(k[0], "question");
+  };
+  EXPECT_EQ(first("请问望京西园三区暖气一直不热怎么办？"),
+            "bj.heat 家里暖气不热、室温不达标怎么办？");
+  EXPECT_EQ(first("今年什么时候开始供暖"), "bj.cgw 本市供暖期是什么时候？室内温度应达到多少度？");
+  EXPECT_EQ(first("隔壁工地夜里施工，噪音吵得睡不着"), "bj.sthjj 夜间工地施工噪音扰民怎么办？");
+  EXPECT_EQ(first("公司拖欠我三个月工资"), "bj.rsj 单位拖欠工资怎么办？");
+  EXPECT_EQ(first("厨房里有燃气味"), "bj.gas 家中闻到燃气味怎么办？");
+  Response all = As("dispatcher1")->Get("/api/v1/knowledge?q=%E7%A4%BE%E4%BF%9D&all=true");  // 社保
+  ASSERT_EQ(all.status, 200) << all.body;
+  const json::value aj = all.json();
+  ASSERT_EQ(aj.at("points").as_array().size(), 1u) << all.body;
+  EXPECT_NE(Str(aj.at("points").as_array()[0], "answer").find("12333"), std::string::npos);
+}
+
 TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
   Start(true, false);
   auto agent = As("agent1");

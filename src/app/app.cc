@@ -144,12 +144,55 @@ constexpr DemoUser kDemoUsers[] = {
 };
 constexpr const char* kDemoPassword = "jiesu-demo";
 
+struct DemoKnowledge {
+  const char* question;
+  const char* answer;
+  const char* basis;
+  const char* owner_unit;
+  const char* valid_from;  // RFC 3339, or "" for always
+};
+
+// General answers an agent can give on the spot, each from a public rule or service; the demo
+// shows what a city's own knowledge base would hold.
+constexpr DemoKnowledge kDemoKnowledge[] = {
+    {"本市供暖期是什么时候？室内温度应达到多少度？",
+     "本市供暖期为每年11月15日至次年3月15日，遇异常天气可提前或延长。供暖期内，供热单位应保证居民"
+     "卧室、起居室（厅）温度不低于18℃。",
+     "《北京市供热采暖管理办法》", "bj.cgw", ""},
+    {"家里暖气不热、室温不达标怎么办？",
+     "先查看户内暖气阀门是否打开、暖气片是否需要放气；仍不热的，向所属供热单位报修，供热单位应上门"
+     "检测处理。报修后仍未解决的，可再次来电，由热线派单督办。",
+     "《北京市供热采暖管理办法》", "bj.heat", ""},
+    {"夜间工地施工噪音扰民怎么办？",
+     "夜间（22时至次日6时）在噪声敏感建筑物集中区域禁止进行产生噪声的建筑施工作业；抢修、抢险作业"
+     "和因生产工艺要求或其他特殊需要必须连续施工的除外，但须取得有关部门的证明，并在施工现场公示或"
+     "告知附近居民。可告知施工地点和时间，由热线派单核查。",
+     "《中华人民共和国噪声污染防治法》", "bj.sthjj", "2022-06-05T00:00:00+08:00"},
+    {"单位拖欠工资怎么办？",
+     "可向用人单位所在区的人力资源和社会保障局劳动保障监察机构投诉举报，也可向劳动人事争议仲裁委员"
+     "会申请仲裁。请保留劳动合同、工资条、考勤记录、聊天记录等证据。",
+     "《劳动保障监察条例》；《保障农民工工资支付条例》", "bj.rsj", ""},
+    {"如何查询个人社保缴费记录？",
+     "可拨打12333人力资源和社会保障咨询服务电话，或登录北京市人力资源和社会保障局网站查询个人社保"
+     "权益记录。",
+     "", "bj.rsj", ""},
+    {"家中闻到燃气味怎么办？",
+     "立即关闭燃气总阀，打开门窗通风；不要开关电器、不要使用明火、不要在室内拨打电话；撤到室外安全"
+     "处后拨打燃气公司抢修电话或119。",
+     "", "bj.gas", ""},
+};
+
 }  // namespace
 
 Status App::SeedDemo(std::ostream& out, bool history) {
   out << "Demo log-ins (password for all: " << kDemoPassword << "):\n";
+  bool all_users = true;  // the demo orders need every demo account
   for (const auto& u : kDemoUsers) {
-    if (jurisdiction_->roles.Find(u.role) == nullptr) continue;
+    if (jurisdiction_->roles.Find(u.role) == nullptr ||
+        (u.unit[0] != '\0' && jurisdiction_->units.Find(u.unit) == nullptr)) {
+      all_users = false;
+      continue;
+    }
     auto existing = store_->FindUserByName(u.username);
     if (!existing.ok()) {
       if (existing.error().code != ErrorCode::kNotFound) return existing.error();
@@ -161,6 +204,13 @@ Status App::SeedDemo(std::ostream& out, bool history) {
   }
   JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store_->ListOrders(storage::OrderFilter{}));
   if (!page.orders.empty()) return Ok();
+  // The demo orders and history are written for config/demo-beijing's units and categories.
+  if (!all_users || jurisdiction_->taxonomy.Find("010104") == nullptr ||
+      jurisdiction_->taxonomy.Find("0103") == nullptr ||
+      jurisdiction_->taxonomy.Find("0201") == nullptr) {
+    out << "Demo orders: none (they are written for config/demo-beijing).\n";
+    return Ok();
+  }
   if (history) {
     // Last month, in the jurisdiction's time zone.
     const TimePoint now = clock_.Now();
@@ -232,6 +282,38 @@ Status App::SeedDemo(std::ostream& out, bool history) {
   out << "Demo orders: 4 created (one in progress at 北京市热力集团, one critical awaiting "
          "dispatch, one "
          "answered directly, one confidential just received).\n";
+  return Ok();
+}
+
+Status App::SeedDemoKnowledge(std::ostream& out) {
+  if (knowledge_ == nullptr) return Ok();
+  JIESU_ASSIGN_OR_RETURN(std::vector<storage::KnowledgePoint> existing,
+                         store_->ListKnowledge(0, 1));
+  if (!existing.empty()) return Ok();
+  auto admin = store_->FindUserByName("admin");
+  if (!admin.ok()) {
+    if (admin.error().code == ErrorCode::kNotFound) return Ok();  // no admin role configured
+    return admin.error();
+  }
+  const domain::Actor actor{admin->id, admin->username, admin->role, admin->unit_id};
+  int saved = 0;
+  for (const auto& k : kDemoKnowledge) {
+    // Another demo jurisdiction need not have the unit that owns the answer.
+    if (jurisdiction_->units.Find(k.owner_unit) == nullptr) continue;
+    storage::KnowledgePoint p;
+    p.question = k.question;
+    p.answer = k.answer;
+    p.basis = k.basis;
+    p.owner_unit = k.owner_unit;
+    if (k.valid_from[0] != '\0') {
+      JIESU_ASSIGN_OR_RETURN(p.valid_from, ParseRfc3339(k.valid_from));
+    }
+    JIESU_RETURN_IF_ERROR(knowledge_->Save(actor, std::move(p)));
+    ++saved;
+  }
+  if (saved == 0) return Ok();
+  out << "Demo knowledge base: " << saved
+      << " points; the suggestion for a draft carries the best answers (POST /api/v1/suggest).\n";
   return Ok();
 }
 

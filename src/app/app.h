@@ -56,10 +56,14 @@ class App {
   void Stop();
   void Wait();
 
-  // Creates the demo accounts that do not exist yet and, on an empty database, a few demo
-  // orders in different stages and (with `history`) last month's demo history, so that scores
-  // and rankings have something to show. Writes the log-ins to `out`.
+  // Creates the demo accounts that do not exist yet (those the jurisdiction's roles and units
+  // allow) and, on an empty database of a jurisdiction with the Beijing demo's units and
+  // categories, a few demo orders in different stages and (with `history`) last month's demo
+  // history, so that scores and rankings have something to show. Writes the log-ins to `out`.
   Status SeedDemo(std::ostream& out, bool history = false);
+  // On an empty knowledge base, a few knowledge points of the demo jurisdiction (those whose
+  // owning unit it has), saved by the demo admin. Nothing without text understanding.
+  Status SeedDemoKnowledge(std::ostream& out);
 
   const domain::Jurisdiction& jurisdiction() const { return *jurisdiction_; }
   service::Auth& auth() { return *auth_; }

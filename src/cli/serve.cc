@@ -82,6 +82,7 @@ int Serve(const std::vector<std::string>& args) {
   if (!app.ok()) return Fail(app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
   if (flags->Has("demo")) {
     Status s = (*app)->SeedDemo(std::cout, /*history=*/true);
+    if (s.ok()) s = (*app)->SeedDemoKnowledge(std::cout);
     if (!s.ok()) return Fail(s.error(), 1);
   }
   auto port = (*app)->Start();
