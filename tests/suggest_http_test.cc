@@ -307,6 +307,12 @@ TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
   EXPECT_EQ(first("隔壁工地夜里施工，噪音吵得睡不着"), "bj.sthjj 夜间工地施工噪音扰民怎么办？");
   EXPECT_EQ(first("公司拖欠我三个月工资"), "bj.rsj 单位拖欠工资怎么办？");
   EXPECT_EQ(first("厨房里有燃气味"), "bj.gas 家中闻到燃气味怎么办？");
+  // Points that share only generic words with a request are not offered (所在, 有关, 部门 and
+  // 处理 are in the unpaid-wages and noise answers).
+  EXPECT_EQ(first("孩子所在幼儿园乱收费，希望有关部门尽快处理"), "");
+  EXPECT_EQ(first("请问什么时候能解决这个问题？我们已经反映多次了"), "");
+  // Single characters count when the longer words are all generic: 社 保 怎么 查.
+  EXPECT_EQ(first("社保怎么查"), "bj.rsj 如何查询个人社保缴费记录？");
   Response all = As("dispatcher1")->Get("/api/v1/knowledge?q=%E7%A4%BE%E4%BF%9D&all=true");  // 社保
   ASSERT_EQ(all.status, 200) << all.body;
   const json::value aj = all.json();

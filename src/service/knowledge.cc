@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "base/utf8.h"
 
@@ -21,6 +23,34 @@ std::vector<std::string> SplitWords(const std::string& text) {
     i = j + 1;
   }
   return out;
+}
+
+// Words that say nothing about what a request is about: question and function words, and the
+// hotline's boilerplate (希望有关部门尽快处理). A knowledge point that shares only these with a
+// request does not answer it, yet in a small knowledge base they are rare enough to rank it
+// first; so they only rank the points the request's other words find (什么时候 still prefers
+// the point asking when). Request-type words (投诉, 咨询, 举报, 建议) are not among them: a point
+// may be about how to complain. The forms are those the segmenter (ICU) gives.
+bool IsGeneric(std::string_view w) {
+  static const std::unordered_set<std::string_view> kGeneric = {
+      // questions
+      "请问", "怎么办", "怎么", "怎样", "如何", "什么", "什么时候", "为什么", "为何", "哪里",
+      "哪儿", "哪个", "哪些", "何时", "是否", "能否", "可否", "可以", "能够", "应该", "需要",
+      "多少", "多久",
+      // pronouns and deixis
+      "我们", "你们", "您们", "他们", "她们", "这个", "那个", "这些", "那些", "这样", "那样",
+      "这里", "那里", "本人", "自己", "大家", "有人", "所在", "附近", "其中",
+      // time and degree
+      "一直", "已经", "还是", "现在", "目前", "当前", "今天", "今年", "每天", "经常", "总是",
+      "多次", "非常", "特别", "十分", "比较", "严重", "尽快", "马上", "立即", "及时", "仍然",
+      "一下", "一个", "一些",
+      // the hotline's boilerplate
+      "希望", "要求", "请求", "恳请", "反映", "问题", "情况", "事情", "有关", "相关", "部门",
+      "单位", "领导", "政府", "处理", "解决", "落实", "核实", "协调", "帮忙", "帮助", "回复",
+      "答复", "市民", "群众", "居民", "老百姓", "来电", "热线", "谢谢", "感谢", "你好", "您好",
+      // verbs of being and happening
+      "没有", "不是", "存在", "进行", "出现", "发生", "导致", "造成", "影响"};
+  return kGeneric.count(w) > 0;
 }
 
 std::string Join(const std::vector<std::string>& words) {
@@ -78,22 +108,27 @@ Status Knowledge::Warm() {
   }
 }
 
-std::vector<std::vector<std::string>> Knowledge::QueryTerms(
-    const std::vector<std::string>& words) const {
-  // Single characters only when nothing longer is there: they match nearly everything.
+Knowledge::Query Knowledge::QueryTerms(const std::vector<std::string>& words) const {
+  // Single characters only when every longer word is generic: they match nearly everything.
+  // (社保怎么查 is 社 保 怎么 查 to the segmenter.)
   bool longer = false;
-  for (const auto& w : words) longer = longer || Utf8Length(w) >= 2;
+  for (const auto& w : words) longer = longer || (Utf8Length(w) >= 2 && !IsGeneric(w));
   // The words that can match (themselves or a synonym), rarest in the knowledge base first;
   // at most kMaxWords: the rarest say most about what the text is about, and every extra word
   // ranks more points.
   constexpr size_t kMaxWords = 6;
   std::vector<std::pair<int, std::string>> candidates;  // (frequency, word), in text order
+  Query q;
   {
     std::shared_lock lock(mu_);
     std::set<std::string> seen;
     for (const auto& w : words) {
       if ((longer && Utf8Length(w) < 2) || !seen.insert(w).second) continue;
       const int n = index_.Frequency(w);
+      if (IsGeneric(w)) {
+        if (n > 0) q.context.push_back({w});
+        continue;
+      }
       int any = n;
       if (auto it = synonyms_.find(w); it != synonyms_.end()) {
         for (const auto& s : it->second) any = std::max(any, Frequency(s));
@@ -114,7 +149,8 @@ std::vector<std::vector<std::string>> Knowledge::QueryTerms(
       }
     }
   }
-  return {terms.begin(), terms.end()};
+  q.terms.assign(terms.begin(), terms.end());
+  return q;
 }
 
 Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
@@ -175,14 +211,14 @@ Result<std::vector<KnowledgeHit>> Knowledge::Search(const std::string& text, boo
 Result<std::vector<KnowledgeHit>> Knowledge::SearchWords(const std::vector<std::string>& words,
                                                          bool current_only, int limit) {
   if (limit < 1 || limit > 100) return InvalidArgument("limit must be between 1 and 100", "limit");
-  const auto terms = QueryTerms(words);
+  const Query q = QueryTerms(words);
   std::vector<KnowledgeHit> out;
-  if (terms.empty()) return out;
+  if (q.terms.empty()) return out;
   std::vector<text::KnowledgeIndex::Hit> hits;
   {
     std::shared_lock lock(mu_);
-    hits =
-        index_.Search(terms, current_only, ToUnixMillis(clock_.Now()), static_cast<size_t>(limit));
+    hits = index_.Search(q.terms, current_only, ToUnixMillis(clock_.Now()),
+                         static_cast<size_t>(limit), q.context);
   }
   for (const auto& h : hits) {
     auto p = store_.GetKnowledge(h.id);

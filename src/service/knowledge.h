@@ -42,10 +42,16 @@ class Knowledge {
   // The same for a text already segmented: its Suggester::TopicWords.
   Result<std::vector<KnowledgeHit>> SearchWords(const std::vector<std::string>& words,
                                                 bool current_only, int limit);
-  // What a text's topic words search for: of the distinct words (of two or more characters
-  // when there are such) that occur in the knowledge base, themselves or through a synonym, the
-  // six rarest there, each with its synonyms (a synonym of several words is a phrase).
-  std::vector<std::vector<std::string>> QueryTerms(const std::vector<std::string>& words) const;
+  // What a text's topic words search for. `terms`: of the distinct words (of two or more
+  // characters when there are such) that occur in the knowledge base, themselves or through a
+  // synonym, the six rarest there, each with its synonyms (a synonym of several words is a
+  // phrase). `context`: the generic words among them (questions, pronouns, the hotline's
+  // boilerplate), which rank the points that `terms` find but find none themselves.
+  struct Query {
+    std::vector<std::vector<std::string>> terms;
+    std::vector<std::vector<std::string>> context;
+  };
+  Query QueryTerms(const std::vector<std::string>& words) const;
 
   // Indexes every stored point (at start-up; Save and Delete keep the index).
   Status Warm();

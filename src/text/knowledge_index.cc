@@ -71,14 +71,16 @@ int KnowledgeIndex::Frequency(const std::string& word) const {
 
 std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     const std::vector<std::vector<std::string>>& terms, bool current_only, int64_t now_ms,
-    size_t limit) const {
+    size_t limit, const std::vector<std::vector<std::string>>& context) const {
   std::vector<Hit> out;
   if (docs_.empty() || limit == 0) return out;
   const double n_docs = static_cast<double>(docs_.size());
   const double avg_length = std::max(1.0, static_cast<double>(total_length_) / n_docs);
   std::unordered_map<int64_t, double> scores;
   std::vector<Posting> matches;
-  for (const auto& term : terms) {
+  const size_t n_terms = terms.size();
+  for (size_t t = 0; t < n_terms + context.size(); ++t) {
+    const std::vector<std::string>& term = t < n_terms ? terms[t] : context[t - n_terms];
     if (term.empty()) continue;
     // The points holding the term: a word's postings, or for a phrase those of its rarest word
     // that hold the whole phrase.
@@ -109,7 +111,12 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     for (const Posting& p : matches) {
       const double f = p.weighted_tf;
       const double len = docs_.at(p.id).length;
-      scores[p.id] += idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * len / avg_length));
+      const double score = idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * len / avg_length));
+      if (t < n_terms) {
+        scores[p.id] += score;
+      } else if (auto it = scores.find(p.id); it != scores.end()) {
+        it->second += score;
+      }
     }
   }
   out.reserve(scores.size());

@@ -49,6 +49,20 @@ TEST_F(KnowledgeIndexTest, RareWordsWeighMoreAndMatchesAddUp) {
   EXPECT_GT(hits[0].score, one[0].score);
 }
 
+TEST_F(KnowledgeIndexTest, ContextTermsRankButFindNothing) {
+  // 怎么 (in the questions of 2 and 3) alone finds nothing, nor does it bring 2 or 3 in
+  // beside a term that only 4 holds.
+  EXPECT_TRUE(index_.Search({}, false, 0, 10, {{"怎么"}}).empty());
+  EXPECT_EQ(Ids(index_.Search({{"标准"}}, false, 0, 10, {{"怎么"}})), (std::vector<int64_t>{4}));
+  // Beside 暖气 it lifts 3, which asks 怎么, over 1, which asks 怎么办; 2 stays out.
+  auto plain = index_.Search({{"暖气"}}, false, 0, 10);
+  auto ranked = index_.Search({{"暖气"}}, false, 0, 10, {{"怎么"}});
+  ASSERT_EQ(Ids(plain), (std::vector<int64_t>{1, 3}));
+  ASSERT_EQ(Ids(ranked), (std::vector<int64_t>{3, 1}));
+  EXPECT_DOUBLE_EQ(ranked[1].score, plain[0].score);
+  EXPECT_GT(ranked[0].score, plain[1].score);
+}
+
 TEST_F(KnowledgeIndexTest, PhrasesNeedConsecutiveWords) {
   EXPECT_EQ(Ids(index_.Search({{"服务", "网点"}}, false, 0, 10)), (std::vector<int64_t>{2}));
   EXPECT_TRUE(index_.Search({{"网点", "服务"}}, false, 0, 10).empty());
