@@ -126,7 +126,7 @@ Knowledge::Query Knowledge::QueryTerms(const std::vector<std::string>& words) co
       if ((longer && Utf8Length(w) < 2) || !seen.insert(w).second) continue;
       const int n = index_.Frequency(w);
       if (IsGeneric(w)) {
-        if (n > 0) q.context.push_back({w});
+        if (n > 0) q.context.push_back(w);
         continue;
       }
       int any = n;

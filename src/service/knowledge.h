@@ -49,7 +49,7 @@ class Knowledge {
   // boilerplate), which rank the points that `terms` find but find none themselves.
   struct Query {
     std::vector<std::vector<std::string>> terms;
-    std::vector<std::vector<std::string>> context;
+    std::vector<std::string> context;
   };
   Query QueryTerms(const std::vector<std::string>& words) const;
 

@@ -21,6 +21,11 @@ size_t Count(const std::vector<std::string>& words, const std::vector<std::strin
   return n;
 }
 
+// BM25's term-frequency part for a weighted count `f` in a point of `len` words.
+double Bm25Tf(double f, double len, double avg_length) {
+  return f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * len / avg_length));
+}
+
 }  // namespace
 
 float KnowledgeIndex::PhraseCount(const Doc& d, const std::vector<std::string>& phrase) {
@@ -71,16 +76,14 @@ int KnowledgeIndex::Frequency(const std::string& word) const {
 
 std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     const std::vector<std::vector<std::string>>& terms, bool current_only, int64_t now_ms,
-    size_t limit, const std::vector<std::vector<std::string>>& context) const {
+    size_t limit, const std::vector<std::string>& context) const {
   std::vector<Hit> out;
   if (docs_.empty() || limit == 0) return out;
   const double n_docs = static_cast<double>(docs_.size());
   const double avg_length = std::max(1.0, static_cast<double>(total_length_) / n_docs);
   std::unordered_map<int64_t, double> scores;
   std::vector<Posting> matches;
-  const size_t n_terms = terms.size();
-  for (size_t t = 0; t < n_terms + context.size(); ++t) {
-    const std::vector<std::string>& term = t < n_terms ? terms[t] : context[t - n_terms];
+  for (const auto& term : terms) {
     if (term.empty()) continue;
     // The points holding the term: a word's postings, or for a phrase those of its rarest word
     // that hold the whole phrase.
@@ -109,13 +112,31 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     double idf = std::log((n_docs - n + 0.5) / (n + 0.5));
     if (idf <= 0) idf = 1e-6;
     for (const Posting& p : matches) {
-      const double f = p.weighted_tf;
-      const double len = docs_.at(p.id).length;
-      const double score = idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * len / avg_length));
-      if (t < n_terms) {
-        scores[p.id] += score;
-      } else if (auto it = scores.find(p.id); it != scores.end()) {
-        it->second += score;
+      scores[p.id] += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+    }
+  }
+  // Context words only add to the points found: through the shorter of their posting list and
+  // the points found (a generic word's list can hold most of the points).
+  for (const auto& word : context) {
+    if (scores.empty()) break;
+    auto it = postings_.find(word);
+    if (it == postings_.end()) continue;
+    const std::vector<Posting>& list = it->second;
+    const double n = static_cast<double>(list.size());
+    const double idf = std::log((n_docs - n + 0.5) / (n + 0.5));
+    if (idf <= 0) continue;  // in more than half the points: it would add nearly nothing
+    auto add = [&](double& score, const Posting& p) {
+      score += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+    };
+    if (list.size() <= scores.size()) {
+      for (const Posting& p : list) {
+        if (auto s = scores.find(p.id); s != scores.end()) add(s->second, p);
+      }
+    } else {
+      for (auto& [id, score] : scores) {
+        auto at = std::lower_bound(list.begin(), list.end(), id,
+                                   [](const Posting& a, int64_t b) { return a.id < b; });
+        if (at != list.end() && at->id == id) add(score, *at);
       }
     }
   }
