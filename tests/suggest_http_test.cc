@@ -303,6 +303,23 @@ TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
   };
   EXPECT_EQ(first("请问望京西园三区暖气一直不热怎么办？"),
             "bj.heat 家里暖气不热、室温不达标怎么办？");
+  // The words each answer was found by: the text's own (暖气), its synonyms as the point has
+  // them (供热 in 供热单位, 采暖 in the regulation's name, 供暖), and the generic words that
+  // ranked it (什么时候; 怎么办 is in half the points and adds nothing).
+  auto matched = [&](const std::string& text) {
+    Response r = agent->Post("/api/v1/suggest", R"({"text":")" + text + R"("})");
+    const json::value v = r.json();
+    std::vector<std::string> out;
+    for (const auto& k : v.at("knowledge").as_array()) {
+      std::string words;
+      for (const auto& w : k.at("matched").as_array()) words += std::string(w.as_string()) + " ";
+      out.push_back(words);
+    }
+    return out;
+  };
+  EXPECT_EQ(matched("请问望京西园三区暖气一直不热怎么办？"),
+            (std::vector<std::string>{"供热 暖气 采暖 ", "供热 供暖 采暖 "}));
+  EXPECT_EQ(matched("今年什么时候开始供暖").at(0), "供热 供暖 采暖 什么时候 ");
   EXPECT_EQ(first("今年什么时候开始供暖"), "bj.cgw 本市供暖期是什么时候？室内温度应达到多少度？");
   EXPECT_EQ(first("隔壁工地夜里施工，噪音吵得睡不着"), "bj.sthjj 夜间工地施工噪音扰民怎么办？");
   EXPECT_EQ(first("公司拖欠我三个月工资"), "bj.rsj 单位拖欠工资怎么办？");

@@ -140,6 +140,7 @@ Result<HttpResponse> Api::Suggest(Call& c) {
     for (const auto& h : hits) {
       json::object k = KnowledgeJson(h.point, j);
       k["score"] = h.score;
+      k["matched"] = Strings(h.matched);
       answers.emplace_back(std::move(k));
     }
   }
@@ -259,6 +260,7 @@ Result<HttpResponse> Api::SearchKnowledge(Call& c) {
   for (const auto& h : hits) {
     json::object k = KnowledgeJson(h.point, j);
     k["score"] = h.score;
+    k["matched"] = Strings(h.matched);
     out.emplace_back(std::move(k));
   }
   return JsonResponse(200, json::object{{"points", std::move(out)}});

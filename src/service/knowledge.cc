@@ -220,13 +220,13 @@ Result<std::vector<KnowledgeHit>> Knowledge::SearchWords(const std::vector<std::
     hits = index_.Search(q.terms, current_only, ToUnixMillis(clock_.Now()),
                          static_cast<size_t>(limit), q.context);
   }
-  for (const auto& h : hits) {
+  for (auto& h : hits) {
     auto p = store_.GetKnowledge(h.id);
     if (!p.ok()) {
       if (p.error().code == ErrorCode::kNotFound) continue;  // deleted since
       return p.error();
     }
-    out.push_back({std::move(*p), h.score});
+    out.push_back({std::move(*p), h.score, std::move(h.matched)});
   }
   return out;
 }

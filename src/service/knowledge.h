@@ -25,6 +25,8 @@ namespace jiesu::service {
 struct KnowledgeHit {
   storage::KnowledgePoint point;
   double score = 0;  // BM25; higher is better
+  // The query's words (or their synonyms) the point holds: why it was found.
+  std::vector<std::string> matched;
 };
 
 class Knowledge {

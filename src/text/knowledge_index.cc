@@ -81,9 +81,15 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
   if (docs_.empty() || limit == 0) return out;
   const double n_docs = static_cast<double>(docs_.size());
   const double avg_length = std::max(1.0, static_cast<double>(total_length_) / n_docs);
-  std::unordered_map<int64_t, double> scores;
+  struct Found {
+    double score = 0;
+    uint64_t held = 0;  // bit i: the point holds term i (context words after the terms)
+  };
+  std::unordered_map<int64_t, Found> scores;
+  auto bit = [](size_t i) { return i < 64 ? uint64_t{1} << i : 0; };
   std::vector<Posting> matches;
-  for (const auto& term : terms) {
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const std::vector<std::string>& term = terms[t];
     if (term.empty()) continue;
     // The points holding the term: a word's postings, or for a phrase those of its rarest word
     // that hold the whole phrase.
@@ -112,36 +118,39 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     double idf = std::log((n_docs - n + 0.5) / (n + 0.5));
     if (idf <= 0) idf = 1e-6;
     for (const Posting& p : matches) {
-      scores[p.id] += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+      Found& f = scores[p.id];
+      f.score += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+      f.held |= bit(t);
     }
   }
   // Context words only add to the points found: through the shorter of their posting list and
   // the points found (a generic word's list can hold most of the points).
-  for (const auto& word : context) {
+  for (size_t c = 0; c < context.size(); ++c) {
     if (scores.empty()) break;
-    auto it = postings_.find(word);
+    auto it = postings_.find(context[c]);
     if (it == postings_.end()) continue;
     const std::vector<Posting>& list = it->second;
     const double n = static_cast<double>(list.size());
     const double idf = std::log((n_docs - n + 0.5) / (n + 0.5));
     if (idf <= 0) continue;  // in more than half the points: it would add nearly nothing
-    auto add = [&](double& score, const Posting& p) {
-      score += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+    auto add = [&](Found& f, const Posting& p) {
+      f.score += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+      f.held |= bit(terms.size() + c);
     };
     if (list.size() <= scores.size()) {
       for (const Posting& p : list) {
         if (auto s = scores.find(p.id); s != scores.end()) add(s->second, p);
       }
     } else {
-      for (auto& [id, score] : scores) {
+      for (auto& [id, found] : scores) {
         auto at = std::lower_bound(list.begin(), list.end(), id,
                                    [](const Posting& a, int64_t b) { return a.id < b; });
-        if (at != list.end() && at->id == id) add(score, *at);
+        if (at != list.end() && at->id == id) add(found, *at);
       }
     }
   }
   out.reserve(scores.size());
-  for (const auto& [id, score] : scores) {
+  for (const auto& [id, found] : scores) {
     if (current_only) {
       const Point& p = docs_.at(id).point;
       if (!p.published || (p.valid_from_ms && *p.valid_from_ms > now_ms) ||
@@ -149,7 +158,7 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
         continue;
       }
     }
-    out.push_back({id, score});
+    out.push_back({id, found.score, {}});
   }
   auto better = [](const Hit& a, const Hit& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
@@ -159,6 +168,19 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
     out.resize(limit);
   } else {
     std::sort(out.begin(), out.end(), better);
+  }
+  for (Hit& h : out) {
+    const uint64_t held = scores.at(h.id).held;
+    for (size_t i = 0; i < std::min<size_t>(64, terms.size() + context.size()); ++i) {
+      if ((held & bit(i)) == 0) continue;
+      if (i >= terms.size()) {
+        h.matched.push_back(context[i - terms.size()]);
+        continue;
+      }
+      std::string phrase;
+      for (const auto& w : terms[i]) phrase += w;
+      h.matched.push_back(std::move(phrase));
+    }
   }
   return out;
 }

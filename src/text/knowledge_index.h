@@ -28,6 +28,9 @@ class KnowledgeIndex {
   struct Hit {
     int64_t id = 0;
     double score = 0;  // higher is better
+    // The terms (a phrase's words joined) and context words the point holds, in query order;
+    // only the first 64 terms and words of a query are recorded.
+    std::vector<std::string> matched;
   };
 
   // Adds or replaces point `id`.

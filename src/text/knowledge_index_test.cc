@@ -63,10 +63,15 @@ TEST_F(KnowledgeIndexTest, ContextTermsRankButFindNothing) {
   ASSERT_EQ(Ids(ranked), (std::vector<int64_t>{3, 1}));
   EXPECT_DOUBLE_EQ(ranked[1].score, plain[0].score);
   EXPECT_GT(ranked[0].score, plain[1].score);
+  // Each hit says what it was found and ranked by.
+  EXPECT_EQ(ranked[0].matched, (Words{"暖气", "怎么"}));
+  EXPECT_EQ(ranked[1].matched, (Words{"暖气"}));
 }
 
 TEST_F(KnowledgeIndexTest, PhrasesNeedConsecutiveWords) {
-  EXPECT_EQ(Ids(index_.Search({{"服务", "网点"}}, false, 0, 10)), (std::vector<int64_t>{2}));
+  auto phrase = index_.Search({{"退卡"}, {"服务", "网点"}}, false, 0, 10);
+  ASSERT_EQ(Ids(phrase), (std::vector<int64_t>{2}));
+  EXPECT_EQ(phrase[0].matched, (Words{"退卡", "服务网点"}));
   EXPECT_TRUE(index_.Search({{"网点", "服务"}}, false, 0, 10).empty());
   EXPECT_TRUE(index_.Search({{"公交卡", "暖气"}}, false, 0, 10).empty());
 }
