@@ -22,10 +22,12 @@ build-release: setup
 test: build-debug
 	ctest --preset debug -j $(JOBS)
 
-# Builds, creates ./var/jiesu.db with the demo jurisdiction and accounts, and serves the API.
+# Builds, creates ./var/jiesu.db with the demo jurisdiction and accounts, and serves the API;
+# with the Teddy Cup messages beside the clone, first trains the demo's category model.
 run: build-release
 	mkdir -p var
-	./build/release/src/cli/jiesu serve --config $(CONFIG) --db $(DB) --listen $(LISTEN) --demo
+	./build/release/src/cli/jiesu serve --config $(CONFIG) --db $(DB) --listen $(LISTEN) --demo \
+	  $$(./scripts/demo_model.sh var/demo-categories.model $(CONFIG))
 
 # Durable intake over HTTP vs the naive SQLite baseline, and listing on 1M orders.
 # BENCH_ARGS="--seconds 15 --connections 64 --list-orders 1000000" to change the run.

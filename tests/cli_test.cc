@@ -280,5 +280,50 @@ TEST_F(CliTest, TrainsAndEvaluatesAClassifierFromCsv) {
   EXPECT_NE(not_model.out.find("not a jiesu classifier model"), std::string::npos) << not_model.out;
 }
 
+// scripts/demo_model.sh, which `make run` asks for the demo's category model.
+TEST_F(CliTest, DemoModelIsTrainedOnceWhereTheDataAndTaxonomyAllowIt) {
+  // Stand-ins for the three Teddy Cup files, in their columns.
+  const fs::path data = dir_ / "data";
+  const fs::path tc = data / "teddycup2020-gov-messages";
+  fs::create_directories(tc);
+  std::ofstream(tc / "fj2_raw_details_subset_4449.csv")
+      << "id,detail,label_l1\n1,小区暖气不热,城乡建设\n2,小区道路破损,城乡建设\n"
+         "3,学校食堂收费,教育文体\n4,学校课外补课,教育文体\n";
+  std::ofstream(tc / "fj2_full_segmented_9210.csv")
+      << "row,text_segmented,label_l1\n1,小区 物业 不作为,城乡建设\n2,学校 乱 收费,教育文体\n";
+  std::ofstream(tc / "fj2_sample_raw_495.csv")
+      << "msg_id,user,title,time,detail,label_l1\n1,u,小区停水,t,小区停水一天,城乡建设\n";
+  const std::string script = std::string(JIESU_SOURCE_DIR) + "/scripts/demo_model.sh";
+  const std::string env = "JIESU_BIN=" + std::string(JIESU_BINARY) + " ";
+  const fs::path model = dir_ / "demo.model";
+  auto run = [&](const std::string& data_dir, const std::string& config) {
+    return Shell(env + "JIESU_DATA_DIR=" + data_dir + " " + script + " " + model.string() + " " +
+                 std::string(JIESU_SOURCE_DIR) + "/config/" + config);
+  };
+  CliRun first = run(data.string(), "demo-beijing");
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("trained on 7 rows"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("--classifier " + model.string()), std::string::npos) << first.out;
+  CliRun eval =
+      Jiesu("eval-classifier --model " + model.string() + " --text detail --label label_l1 " +
+            (tc / "fj2_raw_details_subset_4449.csv").string());
+  EXPECT_EQ(eval.code, 0) << eval.out;
+  const auto trained = fs::last_write_time(model);
+  CliRun again = run(data.string(), "demo-beijing");  // kept: the binary is older
+  EXPECT_EQ(again.code, 0);
+  EXPECT_EQ(again.out, "--classifier " + model.string() + "\n");
+  EXPECT_EQ(fs::last_write_time(model), trained);
+  // Boston's taxonomy has none of the classes; without the data there is nothing to train on.
+  CliRun boston = run(data.string(), "demo-boston");
+  EXPECT_EQ(boston.code, 0);
+  EXPECT_EQ(boston.out.find("--classifier"), std::string::npos) << boston.out;
+  EXPECT_NE(boston.out.find("lacks the Teddy Cup classes"), std::string::npos) << boston.out;
+  CliRun none = run((dir_ / "nothing").string(), "demo-beijing");
+  EXPECT_EQ(none.code, 0);
+  EXPECT_EQ(none.out.find("--classifier"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("set JIESU_DATA_DIR"), std::string::npos) << none.out;
+  EXPECT_EQ(Shell(script).code, 2);
+}
+
 }  // namespace
 }  // namespace jiesu
