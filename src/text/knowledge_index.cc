@@ -11,6 +11,8 @@ namespace {
 constexpr float kQuestionWeight = 3.0f;
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
+// How many of the points the terms rank best the context words rerank.
+constexpr size_t kContextRerank = 32;
 
 size_t Count(const std::vector<std::string>& words, const std::vector<std::string>& phrase) {
   if (phrase.empty() || words.size() < phrase.size()) return 0;
@@ -123,56 +125,62 @@ std::vector<KnowledgeIndex::Hit> KnowledgeIndex::Search(
       f.held |= bit(t);
     }
   }
-  // Context words only add to the points found: through the shorter of their posting list and
-  // the points found (a generic word's list can hold most of the points).
-  for (size_t c = 0; c < context.size(); ++c) {
-    if (scores.empty()) break;
+  // The points found, valid as asked.
+  struct Candidate {
+    int64_t id;
+    double score;
+    uint64_t held;
+    double length;
+  };
+  std::vector<Candidate> found;
+  found.reserve(scores.size());
+  for (const auto& [id, f] : scores) {
+    const Doc& d = docs_.at(id);
+    if (current_only) {
+      const Point& p = d.point;
+      if (!p.published || (p.valid_from_ms && *p.valid_from_ms > now_ms) ||
+          (p.valid_to_ms && *p.valid_to_ms <= now_ms)) {
+        continue;
+      }
+    }
+    found.push_back({id, f.score, f.held, static_cast<double>(d.length)});
+  }
+  auto better = [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  };
+  auto keep_best = [&](size_t n) {
+    if (found.size() > n) {
+      std::partial_sort(found.begin(), found.begin() + static_cast<ptrdiff_t>(n), found.end(),
+                        better);
+      found.resize(n);
+    } else {
+      std::sort(found.begin(), found.end(), better);
+    }
+  };
+  // Context words rerank the best of them by the terms (a generic word can be in most of the
+  // points found, and it only decides between close ones).
+  keep_best(std::max(kContextRerank, limit));
+  for (size_t c = 0; c < context.size() && !found.empty(); ++c) {
     auto it = postings_.find(context[c]);
     if (it == postings_.end()) continue;
     const std::vector<Posting>& list = it->second;
     const double n = static_cast<double>(list.size());
     const double idf = std::log((n_docs - n + 0.5) / (n + 0.5));
     if (idf <= 0) continue;  // in more than half the points: it would add nearly nothing
-    auto add = [&](Found& f, const Posting& p) {
-      f.score += idf * Bm25Tf(p.weighted_tf, docs_.at(p.id).length, avg_length);
+    for (Candidate& f : found) {
+      auto at = std::lower_bound(list.begin(), list.end(), f.id,
+                                 [](const Posting& a, int64_t b) { return a.id < b; });
+      if (at == list.end() || at->id != f.id) continue;
+      f.score += idf * Bm25Tf(at->weighted_tf, f.length, avg_length);
       f.held |= bit(terms.size() + c);
-    };
-    if (list.size() <= scores.size()) {
-      for (const Posting& p : list) {
-        if (auto s = scores.find(p.id); s != scores.end()) add(s->second, p);
-      }
-    } else {
-      for (auto& [id, found] : scores) {
-        auto at = std::lower_bound(list.begin(), list.end(), id,
-                                   [](const Posting& a, int64_t b) { return a.id < b; });
-        if (at != list.end() && at->id == id) add(found, *at);
-      }
     }
   }
-  out.reserve(scores.size());
-  for (const auto& [id, found] : scores) {
-    if (current_only) {
-      const Point& p = docs_.at(id).point;
-      if (!p.published || (p.valid_from_ms && *p.valid_from_ms > now_ms) ||
-          (p.valid_to_ms && *p.valid_to_ms <= now_ms)) {
-        continue;
-      }
-    }
-    out.push_back({id, found.score, {}});
-  }
-  auto better = [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score > b.score : a.id < b.id;
-  };
-  if (out.size() > limit) {
-    std::partial_sort(out.begin(), out.begin() + static_cast<ptrdiff_t>(limit), out.end(), better);
-    out.resize(limit);
-  } else {
-    std::sort(out.begin(), out.end(), better);
-  }
-  for (Hit& h : out) {
-    const uint64_t held = scores.at(h.id).held;
+  keep_best(limit);
+  out.reserve(found.size());
+  for (const Candidate& f : found) {
+    Hit& h = out.emplace_back(Hit{f.id, f.score, {}});
     for (size_t i = 0; i < std::min<size_t>(64, terms.size() + context.size()); ++i) {
-      if ((held & bit(i)) == 0) continue;
+      if ((f.held & bit(i)) == 0) continue;
       if (i >= terms.size()) {
         h.matched.push_back(context[i - terms.size()]);
         continue;

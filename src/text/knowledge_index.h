@@ -41,7 +41,7 @@ class KnowledgeIndex {
   int Frequency(const std::string& word) const;
   // Points holding any of `terms` (each one word, or a phrase of consecutive words), best
   // first, at most `limit`; with `current_only`, published and valid at `now_ms`. `context`
-  // words add to the score of those points but bring in none of their own.
+  // words add to the score of the best 32 (or `limit`) of those points but bring in none.
   std::vector<Hit> Search(const std::vector<std::vector<std::string>>& terms, bool current_only,
                           int64_t now_ms, size_t limit,
                           const std::vector<std::string>& context = {}) const;
