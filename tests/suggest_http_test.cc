@@ -294,11 +294,14 @@ TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
   EXPECT_NE(log.str().find("6 points"), std::string::npos) << log.str();
   ASSERT_TRUE(app_->SeedDemoKnowledge(log).ok());  // not again on a filled knowledge base
   auto agent = As("agent1");
-  auto first = [&](const std::string& text) {
+  // The knowledge answers the suggestion for `text` carries.
+  auto answers = [&](const std::string& text) {
     Response r = agent->Post("/api/v1/suggest", R"({"text":")" + text + R"("})");
     EXPECT_EQ(r.status, 200) << r.body;
-    const json::value v = r.json();
-    const json::array& k = v.at("knowledge").as_array();
+    return json::array(r.json().at("knowledge").as_array());
+  };
+  auto first = [&](const std::string& text) {
+    const json::array k = answers(text);
     return k.empty() ? std::string() : Str(k[0], "owner_unit") + " " + Str(k[0], "question");
   };
   EXPECT_EQ(first("请问望京西园三区暖气一直不热怎么办？"),
@@ -307,10 +310,8 @@ TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
   // them (供热 in 供热单位, 采暖 in the regulation's name, 供暖), and the generic words that
   // ranked it (什么时候; 怎么办 is in half the points and adds nothing).
   auto matched = [&](const std::string& text) {
-    Response r = agent->Post("/api/v1/suggest", R"({"text":")" + text + R"("})");
-    const json::value v = r.json();
     std::vector<std::string> out;
-    for (const auto& k : v.at("knowledge").as_array()) {
+    for (const auto& k : answers(text)) {
       std::string words;
       for (const auto& w : k.at("matched").as_array()) words += std::string(w.as_string()) + " ";
       out.push_back(words);
