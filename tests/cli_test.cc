@@ -12,6 +12,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http_client.h"
 
@@ -110,17 +111,30 @@ TEST_F(CliTest, MigrateAndUserAdd) {
   EXPECT_EQ(Jiesu(base + " --username x3 --role agent", "short\n").code, 2);
 }
 
-// Starts `jiesu serve` on a free port (with --demo when asked) and returns its pid and port.
-std::pair<pid_t, int> StartServe(const fs::path& dir, const std::string& config, bool demo) {
+// What `jiesu serve` has written to dir/serve.log so far.
+std::string ServeLog(const fs::path& dir) {
+  std::ifstream f(dir / "serve.log");
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// Starts `jiesu serve` on a free port (with --demo when asked, and `extra` flags) and returns its
+// pid and port.
+std::pair<pid_t, int> StartServe(const fs::path& dir, const std::string& config, bool demo,
+                                 std::vector<std::string> extra = {}) {
   const std::string log = (dir / "serve.log").string();
+  std::vector<std::string> args = {JIESU_BINARY, "serve",      "--config",
+                                   config,       "--db",       (dir / "s.db").string(),
+                                   "--listen",   "127.0.0.1:0"};
+  if (demo) args.push_back("--demo");
+  args.insert(args.end(), extra.begin(), extra.end());
   pid_t pid = ::fork();
   if (pid == 0) {
     std::freopen(log.c_str(), "w", stdout);
     std::freopen(log.c_str(), "a", stderr);
-    std::string db = (dir / "s.db").string();
-    ::execl(JIESU_BINARY, JIESU_BINARY, "serve", "--config", config.c_str(), "--db", db.c_str(),
-            "--listen", "127.0.0.1:0", demo ? "--demo" : static_cast<char*>(nullptr),
-            static_cast<char*>(nullptr));
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(JIESU_BINARY, argv.data());
     ::_exit(127);
   }
   std::smatch m;
@@ -128,8 +142,7 @@ std::pair<pid_t, int> StartServe(const fs::path& dir, const std::string& config,
   const std::regex url("http://127\\.0\\.0\\.1:([0-9]+)");
   for (int i = 0; i < 1200 && !std::regex_search(text, m, url); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream f(log);
-    text.assign(std::istreambuf_iterator<char>(f), {});
+    text = ServeLog(dir);
   }
   return {pid, std::regex_search(text, m, url) ? std::stoi(m[1]) : 0};
 }
@@ -145,6 +158,36 @@ TEST_F(CliTest, ServeStartsOnAFreePortAndStopsOnSigterm) {
   auto [pid, port] = StartServe(dir_, Config(), false);
   ASSERT_GT(pid, 0);
   ASSERT_GT(port, 0);
+  testing::Client c(static_cast<unsigned short>(port));
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  EXPECT_EQ(Stop(pid), 0);
+}
+
+// SIGHUP reads the --classifier file again: a damaged one is refused and the model in use stays.
+TEST_F(CliTest, SighupReloadsTheClassifier) {
+  const fs::path rows = dir_ / "rows.csv";
+  std::ofstream(rows) << "text,category\n"
+                         "暖气不热，室温十五度,供暖\n家里暖气片冰凉,供暖\n暖气管道漏水不热,供暖\n"
+                         "公交车不按站停车,公共交通\n公交线路取消出行不便,公共交通\n";
+  const fs::path model = dir_ / "model.bin";
+  ASSERT_EQ(Jiesu("train-classifier --min-df 1 --out " + model.string() + " " + rows.string()).code,
+            0);
+  auto [pid, port] = StartServe(dir_, Config(), false, {"--classifier", model.string()});
+  ASSERT_GT(port, 0) << ServeLog(dir_);
+  // Waits for `what` to appear in the log after a SIGHUP.
+  auto hup = [&, pid = pid](const std::string& what) {
+    ::kill(pid, SIGHUP);
+    for (int i = 0; i < 200 && ServeLog(dir_).find(what) == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return ServeLog(dir_).find(what) != std::string::npos;
+  };
+  { std::ofstream(model, std::ios::trunc) << "damaged"; }
+  EXPECT_TRUE(hup("the model was not reloaded, the one in use stays")) << ServeLog(dir_);
+  std::ofstream(rows, std::ios::app) << "路灯不亮晚上很黑,市政设施\n井盖丢失很危险,市政设施\n";
+  ASSERT_EQ(Jiesu("train-classifier --min-df 1 --out " + model.string() + " " + rows.string()).code,
+            0);
+  EXPECT_TRUE(hup("category model reloaded from " + model.string() + " (3 labels"))
+      << ServeLog(dir_);
   testing::Client c(static_cast<unsigned short>(port));
   EXPECT_EQ(c.Get("/healthz").status, 200);
   EXPECT_EQ(Stop(pid), 0);

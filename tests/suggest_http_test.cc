@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <sstream>
 
 #include "app/app.h"
@@ -20,6 +22,32 @@ namespace json = boost::json;
 using testing::Client;
 using testing::Response;
 using testing::Str;
+
+// A tiny training set labelled with the demo taxonomy's codes (供暖, 噪声污染, 公共交通).
+const std::vector<text::LabelledText> kHeatNoiseBus = {
+    {"小区暖气不热，室温只有十五度", "010104"},
+    {"家里暖气片冰凉，供暖公司不管", "010104"},
+    {"暖气管道漏水，屋里不热", "010104"},
+    {"供暖温度不达标，暖气不热", "010104"},
+    {"楼下饭店夜里噪音太大", "0201"},
+    {"工地夜间施工噪音很大，无法休息", "0201"},
+    {"广场舞音响声音太吵", "0201"},
+    {"装修电钻噪音扰民", "0201"},
+    {"公交车不按站停车，司机态度差", "0301"},
+    {"公交线路取消，出行不便", "0301"},
+    {"公交车班次太少，等车一小时", "0301"},
+    {"公交站台被占用", "0301"},
+};
+
+void SaveModel(const std::string& path, const std::vector<text::LabelledText>& rows) {
+  auto norm = text::Normalizer::Create();
+  ASSERT_TRUE(norm.ok());
+  text::ClassifierOptions co;
+  co.min_df = 1;
+  auto model = text::Classifier::Train(*norm, rows, co);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  ASSERT_TRUE((*model)->Save(path).ok());
+}
 
 class SuggestHttpTest : public ::testing::Test {
  protected:
@@ -40,29 +68,8 @@ class SuggestHttpTest : public ::testing::Test {
     o.suggester.divisions_dir = std::string(JIESU_SOURCE_DIR) + "/data/divisions";
     o.suggester.boundaries_path = boundaries_;
     if (classifier) {
-      // A tiny model labelled with the demo taxonomy's codes (供暖, 噪声污染, 公共交通).
-      auto norm = text::Normalizer::Create();
-      ASSERT_TRUE(norm.ok());
-      std::vector<text::LabelledText> rows = {
-          {"小区暖气不热，室温只有十五度", "010104"},
-          {"家里暖气片冰凉，供暖公司不管", "010104"},
-          {"暖气管道漏水，屋里不热", "010104"},
-          {"供暖温度不达标，暖气不热", "010104"},
-          {"楼下饭店夜里噪音太大", "0201"},
-          {"工地夜间施工噪音很大，无法休息", "0201"},
-          {"广场舞音响声音太吵", "0201"},
-          {"装修电钻噪音扰民", "0201"},
-          {"公交车不按站停车，司机态度差", "0301"},
-          {"公交线路取消，出行不便", "0301"},
-          {"公交车班次太少，等车一小时", "0301"},
-          {"公交站台被占用", "0301"},
-      };
-      text::ClassifierOptions co;
-      co.min_df = 1;
-      auto model = text::Classifier::Train(*norm, rows, co);
-      ASSERT_TRUE(model.ok());
       o.suggester.classifier_path = (dir_ / "model.bin").string();
-      ASSERT_TRUE((*model)->Save(o.suggester.classifier_path).ok());
+      SaveModel(o.suggester.classifier_path, kHeatNoiseBus);
     }
     options_ = o;
     Open();
@@ -355,6 +362,72 @@ TEST_F(SuggestHttpTest, WithoutAModelIntakeWorksAndSaysSo) {
   EXPECT_EQ(Str(order.at("suggested"), "street_code"), "110105026");
 }
 
+// A model retrained from the hotline's corrections replaces the one in use without a restart;
+// a damaged file or a model for another taxonomy is refused and the one in use stays.
+TEST_F(SuggestHttpTest, ClassifierIsReloadedWithoutARestart) {
+  Start(true, true);
+  auto agent = As("agent1");
+  auto admin = As("admin");
+  Response info = agent->Get("/api/v1/classifier");
+  ASSERT_EQ(info.status, 200) << info.body;
+  json::value v = info.json();
+  EXPECT_TRUE(v.at("loaded").as_bool());
+  EXPECT_EQ(Str(v, "path"), options_.suggester.classifier_path);
+  ASSERT_EQ(v.at("labels").as_array().size(), 3u);
+  EXPECT_EQ(Str(v.at("labels").as_array()[0], "name"), "供暖");
+  EXPECT_EQ(v.at("training_rows").as_int64(), 12);
+  EXPECT_GT(v.at("features").as_int64(), 0);
+  EXPECT_FALSE(Str(v, "loaded_at").empty());
+
+  EXPECT_EQ(agent->Post("/api/v1/classifier/reload", "").status, 403);
+
+  // The retrained model: 市政设施 learnt by name, and a label the taxonomy does not have.
+  std::vector<text::LabelledText> rows = kHeatNoiseBus;
+  for (const char* t : {"路灯不亮，晚上很黑", "小区门口路灯坏了", "井盖丢失很危险"})
+    rows.push_back({t, "市政设施"});
+  for (const char* t : {"邻居家的狗总是叫", "楼上养鸽子很臭"}) rows.push_back({t, "宠物"});
+  SaveModel(options_.suggester.classifier_path, rows);
+  Response reloaded = admin->Post("/api/v1/classifier/reload", "");
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  v = reloaded.json();
+  EXPECT_EQ(v.at("labels").as_array().size(), 5u);
+  EXPECT_EQ(v.at("training_rows").as_int64(), 17);
+  std::map<std::string, std::string> codes;
+  for (const auto& l : v.at("labels").as_array())
+    codes[Str(l, "label")] = l.at("code").is_null() ? "null" : Str(l, "code");
+  EXPECT_EQ(codes["市政设施"], "0103");
+  EXPECT_EQ(codes["宠物"], "null");
+  Response s = agent->Post("/api/v1/suggest", R"({"text":"望京西园路灯不亮，晚上很黑"})");
+  ASSERT_EQ(s.status, 200);
+  EXPECT_EQ(Str(s.json().at("categories").as_array()[0], "code"), "0103") << s.body;
+
+  // A damaged file and a model for another taxonomy are refused; the model in use stays.
+  { std::ofstream(options_.suggester.classifier_path, std::ios::trunc) << "not a model"; }
+  Response damaged = admin->Post("/api/v1/classifier/reload", "");
+  EXPECT_EQ(damaged.status, 400) << damaged.body;
+  SaveModel(options_.suggester.classifier_path, {{"streetlight out on my block", "Street Lights"},
+                                                 {"the streetlight is broken", "Street Lights"},
+                                                 {"graffiti on the wall", "Graffiti"},
+                                                 {"graffiti on a mailbox", "Graffiti"}});
+  Response foreign = admin->Post("/api/v1/classifier/reload", "");
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_NE(foreign.body.find("another one"), std::string::npos) << foreign.body;
+  EXPECT_EQ(agent->Get("/api/v1/classifier").json().at("labels").as_array().size(), 5u);
+  s = agent->Post("/api/v1/suggest", R"({"text":"望京西园路灯不亮，晚上很黑"})");
+  EXPECT_EQ(Str(s.json().at("categories").as_array()[0], "code"), "0103") << s.body;
+}
+
+TEST_F(SuggestHttpTest, WithoutAModelFileThereIsNothingToReload) {
+  Start(true, false);
+  Response info = As("agent1")->Get("/api/v1/classifier");
+  ASSERT_EQ(info.status, 200);
+  EXPECT_FALSE(info.json().at("loaded").as_bool());
+  EXPECT_TRUE(info.json().at("path").is_null());
+  Response r = As("admin")->Post("/api/v1/classifier/reload", "");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("--classifier"), std::string::npos) << r.body;
+}
+
 // Coordinates decide the district through the boundaries (Beijing's, from ../shared/data).
 TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
   const char* env = std::getenv("JIESU_DATA_DIR");
@@ -384,6 +457,7 @@ TEST_F(SuggestHttpTest, CoordinatesDecideTheDistrict) {
 TEST_F(SuggestHttpTest, TextOffAnswers503) {
   Start(false, false);
   EXPECT_EQ(As("agent1")->Post("/api/v1/suggest", kDraft).status, 503);
+  EXPECT_EQ(As("agent1")->Get("/api/v1/classifier").status, 503);
   Response created =
       As("agent1")->Post("/api/v1/orders", R"({"channel":"phone","content":"望京暖气不热"})");
   ASSERT_EQ(created.status, 201);

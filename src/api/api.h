@@ -118,6 +118,8 @@ class Api {
   void AddTextRoutes();
   Result<HttpResponse> Suggest(Call& c);
   Result<HttpResponse> Clusters(Call& c);
+  Result<HttpResponse> GetClassifier();
+  Result<HttpResponse> ReloadClassifier(Call& c);
   Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);
   Result<HttpResponse> GetKnowledge(Call& c);
   Result<HttpResponse> DeleteKnowledge(Call& c);

@@ -11,6 +11,8 @@ namespace json = boost::json;
 void Api::AddTextRoutes() {
   Add("POST", "/api/v1/suggest", false, [this](Call& c) { return Suggest(c); });
   Add("GET", "/api/v1/clusters", false, [this](Call& c) { return Clusters(c); });
+  Add("GET", "/api/v1/classifier", false, [this](Call&) { return GetClassifier(); });
+  Add("POST", "/api/v1/classifier/reload", false, [this](Call& c) { return ReloadClassifier(c); });
   Add("POST", "/api/v1/knowledge", false, [this](Call& c) { return SaveKnowledge(c, 0); });
   Add("GET", "/api/v1/knowledge", false, [this](Call& c) { return SearchKnowledge(c); });
   Add("GET", "/api/v1/knowledge/{id}", false, [this](Call& c) { return GetKnowledge(c); });
@@ -42,6 +44,28 @@ json::object KnowledgeJson(const storage::KnowledgePoint& p, const domain::Juris
       {"status", p.status},
       {"created_at", Time(p.created_at, j)},
       {"updated_at", Time(p.updated_at, j)},
+  };
+}
+
+json::object ClassifierJson(const service::ClassifierInfo& info, const domain::Jurisdiction& j) {
+  json::array labels;
+  for (const auto& l : info.labels) {
+    labels.push_back(
+        json::object{{"label", l.label},
+                     {"code", l.code.empty() ? json::value(nullptr) : json::value(l.code)},
+                     {"name", l.name}});
+  }
+  auto time = [&](TimePoint t) {
+    return t == TimePoint{} ? json::value(nullptr) : json::value(Time(t, j));
+  };
+  return json::object{
+      {"loaded", info.loaded},
+      {"path", info.path.empty() ? json::value(nullptr) : json::value(info.path)},
+      {"labels", std::move(labels)},
+      {"features", info.features},
+      {"training_rows", info.training_rows},
+      {"loaded_at", time(info.loaded_at)},
+      {"file_modified_at", time(info.file_modified_at)},
   };
 }
 
@@ -193,6 +217,22 @@ Result<HttpResponse> Api::Clusters(Call& c) {
 }  // namespace jiesu::api
 
 namespace jiesu::api {
+
+// Every signed-in role may see which model suggests the categories.
+Result<HttpResponse> Api::GetClassifier() {
+  JIESU_RETURN_IF_ERROR(TextOn(suggester_));
+  return JsonResponse(200, ClassifierJson(suggester_->classifier_info(), orders_.jurisdiction()));
+}
+
+Result<HttpResponse> Api::ReloadClassifier(Call& c) {
+  JIESU_RETURN_IF_ERROR(TextOn(suggester_));
+  const auto& j = orders_.jurisdiction();
+  const domain::RoleDef* role = j.roles.Find(c.actor.role);
+  if (role == nullptr || !role->manage_users)
+    return Forbidden("only administrators may reload the category model");
+  JIESU_ASSIGN_OR_RETURN(service::ClassifierInfo info, suggester_->ReloadClassifier());
+  return JsonResponse(200, ClassifierJson(info, j));
+}
 
 Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
   if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");

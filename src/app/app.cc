@@ -66,8 +66,9 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
   app->orders_ = std::make_unique<service::Orders>(*app->store_, *app->jurisdiction_, app->clock_,
                                                    *app->hasher_);
   if (options.text) {
-    JIESU_ASSIGN_OR_RETURN(app->suggester_,
-                           service::Suggester::Create(*app->jurisdiction_, options.suggester));
+    JIESU_ASSIGN_OR_RETURN(
+        app->suggester_,
+        service::Suggester::Create(*app->jurisdiction_, options.suggester, app->clock_));
     JIESU_RETURN_IF_ERROR(app->suggester_->Warm(*app->store_, app->clock_.Now()));
     app->orders_->set_suggester(app->suggester_.get());
     app->knowledge_ = std::make_unique<service::Knowledge>(*app->store_, *app->jurisdiction_,

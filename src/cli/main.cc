@@ -22,7 +22,8 @@ commands:
                   --body-limit BYTES  default 1048576
                   --token-ttl-minutes N  default 480
                   --classifier MODEL  category model from train-classifier (default: none;
-                                      suggestions then carry no category and say so)
+                                      suggestions then carry no category and say so);
+                                      SIGHUP reads the file again, SIGTERM stops
                   --divisions DIR     national division codes for the gazetteer
                                       (default data/divisions)
                   --boundaries FILE   GeoJSON district boundaries (property adcode) that

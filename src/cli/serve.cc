@@ -34,6 +34,24 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& s) {
   return std::make_pair(host, static_cast<uint16_t>(p));
 }
 
+// SIGHUP: the model file named by --classifier, read again; on any error the model in use stays.
+void ReloadClassifier(app::App& app) {
+  if (app.suggester() == nullptr) {
+    std::fprintf(stderr, "jiesu serve: SIGHUP: text understanding is off (--no-text)\n");
+    return;
+  }
+  auto info = app.suggester()->ReloadClassifier();
+  if (!info.ok()) {
+    std::fprintf(stderr,
+                 "jiesu serve: SIGHUP: the model was not reloaded, the one in use stays: %s\n",
+                 info.error().ToString().c_str());
+    return;
+  }
+  std::printf("jiesu: SIGHUP: category model reloaded from %s (%zu labels, %zu features)\n",
+              info->path.c_str(), info->labels.size(), info->features);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
@@ -71,12 +89,14 @@ int Serve(const std::vector<std::string>& args) {
   o.suggester.divisions_dir = flags->Get("divisions", "data/divisions");
   o.suggester.boundaries_path = flags->Get("boundaries");
 
-  // Block the stop signals in every thread; the main thread waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals in every thread; the main thread waits for them below. SIGHUP reloads
+  // the category model; SIGINT and SIGTERM stop the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto app = app::App::Create(o);
   if (!app.ok()) return Fail(app.error(), app.error().code == ErrorCode::kInvalidArgument ? 2 : 1);
@@ -94,7 +114,7 @@ int Serve(const std::vector<std::string>& args) {
               static_cast<unsigned>(*port));
   std::fflush(stdout);
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadClassifier(**app);
   std::printf("jiesu: signal %d, stopping\n", sig);
   (*app)->Stop();
   return 0;

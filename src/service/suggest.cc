@@ -28,8 +28,9 @@ text::PlaceLevel LevelOf(const domain::Jurisdiction& j, const domain::Area& a) {
 }  // namespace
 
 Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction& j,
-                                                     const SuggesterOptions& o) {
-  std::unique_ptr<Suggester> s(new Suggester(j));
+                                                     const SuggesterOptions& o,
+                                                     const Clock& clock) {
+  std::unique_ptr<Suggester> s(new Suggester(j, clock));
   JIESU_ASSIGN_OR_RETURN(s->normalizer_, text::Normalizer::Create());
   // The gazetteer: the national codes when the jurisdiction uses them and they are there,
   // with the jurisdiction's provinces as context; otherwise the jurisdiction's own areas.
@@ -56,13 +57,10 @@ Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction&
   std::vector<std::string> words = s->gazetteer_->ContextNames();
   for (const auto& u : j.units.all()) words.push_back(s->normalizer_->Normalize(u.name));
   JIESU_ASSIGN_OR_RETURN(s->segmenter_, text::Segmenter::Create(words));
-  if (o.classifier_path.empty()) {
-    s->classifier_note_ =
-        "no classifier model loaded: train one with `jiesu train-classifier` "
-        "and start the server with --classifier MODEL";
-  } else {
-    JIESU_ASSIGN_OR_RETURN(s->classifier_,
-                           text::Classifier::Load(s->normalizer_, o.classifier_path));
+  s->classifier_path_ = o.classifier_path;
+  if (!o.classifier_path.empty()) {
+    JIESU_ASSIGN_OR_RETURN(auto model, s->LoadModel());
+    s->model_.store(std::move(model));
   }
   if (!o.boundaries_path.empty()) {
     JIESU_ASSIGN_OR_RETURN(s->boundaries_, text::Boundaries::Load(o.boundaries_path));
@@ -70,6 +68,66 @@ Result<std::unique_ptr<Suggester>> Suggester::Create(const domain::Jurisdiction&
   s->dups_ = std::make_unique<text::DuplicateIndex>(o.duplicates);
   s->window_days_ = o.duplicates.window_days;
   return s;
+}
+
+Result<std::shared_ptr<const Suggester::Model>> Suggester::LoadModel() const {
+  auto m = std::make_shared<Model>();
+  std::error_code ec;
+  const auto modified = std::filesystem::last_write_time(classifier_path_, ec);
+  JIESU_ASSIGN_OR_RETURN(m->classifier, text::Classifier::Load(normalizer_, classifier_path_));
+  bool any = false;
+  for (const std::string& label : m->classifier->labels()) {
+    const domain::Category* found = j_.taxonomy.Find(label);
+    if (found == nullptr) {
+      // A model trained on names: the shortest code with that name.
+      for (const auto& c : j_.taxonomy.all()) {
+        if (c.name == label && (found == nullptr || c.code.size() < found->code.size())) found = &c;
+      }
+    }
+    m->categories.emplace(label, found);
+    any = any || found != nullptr;
+  }
+  if (!any) {
+    return InvalidArgument("none of the labels of the model in " + classifier_path_ +
+                               " is a category code or name of this jurisdiction's taxonomy: "
+                               "it was trained for another one",
+                           "classifier");
+  }
+  m->loaded_at = clock_.Now();
+  if (!ec) {
+    m->file_modified_at =
+        std::chrono::time_point_cast<Millis>(std::chrono::file_clock::to_sys(modified));
+  }
+  return std::shared_ptr<const Model>(std::move(m));
+}
+
+Result<ClassifierInfo> Suggester::ReloadClassifier() {
+  if (classifier_path_.empty()) {
+    return Conflict(
+        "the server was started without a model file (--classifier MODEL): there is nothing to "
+        "reload");
+  }
+  std::lock_guard lock(reload_mu_);
+  JIESU_ASSIGN_OR_RETURN(auto model, LoadModel());
+  model_.store(std::move(model));
+  return classifier_info();
+}
+
+ClassifierInfo Suggester::classifier_info() const {
+  ClassifierInfo info;
+  info.path = classifier_path_;
+  const std::shared_ptr<const Model> m = model_.load();
+  if (m == nullptr) return info;
+  info.loaded = true;
+  for (const std::string& label : m->classifier->labels()) {
+    const domain::Category* c = m->categories.at(label);
+    info.labels.push_back({label, c ? c->code : "", c ? c->name : ""});
+  }
+  info.features = m->classifier->feature_count();
+  info.training_rows = m->classifier->training_rows();
+  info.loaded_at = m->loaded_at;
+  info.file_modified_at = m->file_modified_at;
+  return info;
 }
 
 std::string Suggester::Words(const std::string& text) const {
@@ -110,27 +168,22 @@ Suggestion Suggester::Suggest(const std::string& text, const std::string& addres
     if (IsTopicWord(t)) s.topic_words.emplace_back(t.text);
   }
 
-  if (classifier_) {
-    for (const auto& scored : classifier_->PredictContent(content, 3)) {
+  // The model as it is now: a reload swaps it for later suggestions, not this one.
+  if (const std::shared_ptr<const Model> model = model_.load()) {
+    for (const auto& scored : model->classifier->PredictContent(content, 3)) {
       Suggestion::Category c;
       c.label = scored.label;
       c.confidence = scored.confidence;
-      if (const domain::Category* cat = j_.taxonomy.Find(scored.label)) {
+      if (const domain::Category* cat = model->categories.at(scored.label)) {
         c.code = cat->code;
         c.name = cat->name;
-      } else {
-        // A model trained on names: the shortest code with that name.
-        for (const auto& cat2 : j_.taxonomy.all()) {
-          if (cat2.name == scored.label && (c.code.empty() || cat2.code.size() < c.code.size())) {
-            c.code = cat2.code;
-            c.name = cat2.name;
-          }
-        }
       }
       s.categories.push_back(std::move(c));
     }
   } else {
-    s.classifier_note = classifier_note_;
+    s.classifier_note =
+        "no classifier model loaded: train one with `jiesu train-classifier` and start the "
+        "server with --classifier MODEL";
   }
   s.request_type = text::RequestTypeHint(s.normalized);
   s.urgency = text::UrgencyHint(s.normalized);

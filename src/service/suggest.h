@@ -6,9 +6,12 @@
 // intake feeds. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -67,10 +70,30 @@ struct Suggestion {
   std::string normalized;  // the text the spans refer to
 };
 
+// The category model in use, for those who run the server.
+struct ClassifierInfo {
+  struct Label {
+    std::string label;  // as the model has it
+    std::string code;   // the taxonomy's category it maps to; empty when none
+    std::string name;
+  };
+  bool loaded = false;
+  std::string path;  // the file it is (re)loaded from; empty when the server has none
+  std::vector<Label> labels;
+  size_t features = 0;
+  size_t training_rows = 0;
+  TimePoint loaded_at{};
+  TimePoint file_modified_at{};
+};
+
 class Suggester {
  public:
+  // Loads the classifier of `options`, when it names one. A model none of whose labels is a
+  // category of the taxonomy (by code or by name) is refused: it was trained for another
+  // jurisdiction.
   static Result<std::unique_ptr<Suggester>> Create(const domain::Jurisdiction& j,
-                                                   const SuggesterOptions& options);
+                                                   const SuggesterOptions& options,
+                                                   const Clock& clock);
 
   // `now` fixes the day for the duplicate window. Coordinates (in the boundaries' frame), when
   // given and inside a district, decide the district over the text.
@@ -91,19 +114,35 @@ class Suggester {
   // The words that say what `text` is about: without place and unit names (the user
   // dictionary's words) and numbers.
   std::vector<std::string> TopicWords(const std::string& text) const;
-  bool has_classifier() const { return classifier_ != nullptr; }
+  bool has_classifier() const { return model_.load() != nullptr; }
+  // Loads the model file named at start-up again (after `jiesu train-classifier` replaced it)
+  // and swaps it in; suggestions under way finish with the model they started with. On any
+  // error the model in use stays. Errors: kConflict (no model file was named at start-up),
+  // kNotFound, kInvalidArgument (damaged, or trained for another taxonomy).
+  Result<ClassifierInfo> ReloadClassifier();
+  ClassifierInfo classifier_info() const;
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const text::DuplicateIndex& duplicates() const { return *dups_; }
   int32_t LocalDay(TimePoint t) const;
 
  private:
-  Suggester(const domain::Jurisdiction& j) : j_(j) {}
+  // A loaded model and what each of its labels maps to in the taxonomy.
+  struct Model {
+    std::shared_ptr<const text::Classifier> classifier;
+    std::unordered_map<std::string, const domain::Category*> categories;  // null: unmapped
+    TimePoint loaded_at{}, file_modified_at{};
+  };
+  Result<std::shared_ptr<const Model>> LoadModel() const;
+
+  Suggester(const domain::Jurisdiction& j, const Clock& clock) : j_(j), clock_(clock) {}
   const domain::Jurisdiction& j_;
+  const Clock& clock_;
   std::shared_ptr<const text::Normalizer> normalizer_;
   std::shared_ptr<const text::Segmenter> segmenter_;
   std::shared_ptr<const text::Gazetteer> gazetteer_;
-  std::shared_ptr<const text::Classifier> classifier_;
-  std::string classifier_note_;
+  std::string classifier_path_;
+  std::atomic<std::shared_ptr<const Model>> model_;
+  std::mutex reload_mu_;  // one reload at a time
   std::unique_ptr<text::Boundaries> boundaries_;
   std::unique_ptr<text::DuplicateIndex> dups_;
   int window_days_ = 90;
