@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "base/time.h"
 #include "http_client.h"
 #include "text/classifier.h"
 
@@ -415,6 +416,113 @@ TEST_F(SuggestHttpTest, ClassifierIsReloadedWithoutARestart) {
   EXPECT_EQ(agent->Get("/api/v1/classifier").json().at("labels").as_array().size(), 5u);
   s = agent->Post("/api/v1/suggest", R"({"text":"望京西园路灯不亮，晚上很黑"})");
   EXPECT_EQ(Str(s.json().at("categories").as_array()[0], "code"), "0103") << s.body;
+}
+
+// What intake suggested against what the hotline decided, over the orders it confirmed.
+TEST_F(SuggestHttpTest, AgreementOfSuggestionsWithTheHotlinesDecisions) {
+  Start(true, true);
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto analyst = As("analyst1");
+  // Today in Beijing lies between yesterday and tomorrow in UTC.
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::string range =
+      "/api/v1/suggestions/agreement?from=" + FormatDate(today - std::chrono::days(1)) +
+      "&to=" + FormatDate(today + std::chrono::days(1));
+  // The demo's own orders are there already: the figures below are differences.
+  Response before = analyst->Get(range);
+  ASSERT_EQ(before.status, 200) << before.body;
+  const json::value b = before.json();
+
+  auto create = [&](const std::string& body) {
+    Response r = agent->Post("/api/v1/orders", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return "/api/v1/orders/" + std::to_string(r.json().at("id").as_int64());
+  };
+  // Everything as suggested, dispatched to the suggested unit.
+  const std::string heat = create(R"({"channel":"phone","category":"010104",
+      "request_type":"consult","content":"朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请问什么时候能修好？",
+      "location":{"address":"朝阳区望京西园三区12号楼","district_code":"110105"}})");
+  ASSERT_EQ(agent->Post(heat + "/send-to-dispatch", "").status, 200);
+  ASSERT_EQ(dispatcher->Post(heat + "/dispatch", R"({"lead_unit":"bj.heat"})").status, 200);
+  // Another category, type and district than suggested, answered on the spot.
+  const std::string other = create(R"({"channel":"phone","category":"0103",
+      "request_type":"complaint","content":"朝阳区望京西园三区12号楼暖气一直不热，室温只有十五度，请问什么时候能修好？",
+      "location":{"address":"朝阳区望京西园三区12号楼","district_code":"110108"}})");
+  ASSERT_EQ(agent->Post(other + "/answer", R"({"text":"已转供热单位"})").status, 200);
+  // Urgent where no cue fired; no place in the text.
+  const std::string bus = create(R"({"channel":"phone","category":"0301",
+      "request_type":"complaint","urgency":"urgent","content":"公交车不按站停车，司机态度差，我要投诉"})");
+  ASSERT_EQ(agent->Post(bus + "/answer", R"({"text":"已记录"})").status, 200);
+  // Refused and still waiting: not decisions the suggestion can be held to.
+  const std::string refused = create(R"({"channel":"phone","content":"公交线路取消，出行不便"})");
+  ASSERT_EQ(agent->Post(refused + "/reject", R"({"reason":"重复","proper_channel":"无"})").status,
+            200);
+  create(R"({"channel":"phone","content":"楼下饭店夜里噪音太大"})");
+
+  Response after = analyst->Get(range);
+  ASSERT_EQ(after.status, 200) << after.body;
+  const json::value a = after.json();
+  auto delta = [&](const char* field, const char* count) {
+    return a.at(field).at(count).as_int64() - b.at(field).at(count).as_int64();
+  };
+  EXPECT_EQ(a.at("orders").as_int64() - b.at("orders").as_int64(), 3);
+  EXPECT_EQ(delta("category", "suggested"), 3);
+  EXPECT_EQ(delta("category", "agreed"), 2);
+  EXPECT_EQ(delta("request_type", "suggested"), 3);
+  EXPECT_EQ(delta("request_type", "agreed"), 2);
+  EXPECT_EQ(delta("urgency", "suggested"), 3);
+  EXPECT_EQ(delta("urgency", "agreed"), 2);
+  EXPECT_EQ(delta("district", "suggested"), 2);
+  EXPECT_EQ(delta("district", "agreed"), 1);
+  EXPECT_EQ(delta("lead_unit", "suggested"), 1);
+  EXPECT_EQ(delta("lead_unit", "agreed"), 1);
+  int64_t by_confidence = 0;
+  for (const json::value* r : {&a, &b}) {
+    for (const auto& bucket : r->at("category_by_confidence").as_array())
+      by_confidence += (r == &a ? 1 : -1) * bucket.at("suggested").as_int64();
+  }
+  EXPECT_EQ(by_confidence, 3);
+  // Per suggested category: 供暖 was chosen once and replaced by 市政设施 once.
+  auto heat_row = [](const json::value& r) {
+    for (const auto& row : r.at("by_category").as_array())
+      if (Str(row, "code") == "010104") return row;
+    return json::value(json::object{{"suggested", 0}, {"agreed", 0}});
+  };
+  const json::value ha = heat_row(a), hb = heat_row(b);
+  EXPECT_EQ(Str(ha, "name"), "供暖");
+  EXPECT_EQ(ha.at("suggested").as_int64() - hb.at("suggested").as_int64(), 2);
+  EXPECT_EQ(ha.at("agreed").as_int64() - hb.at("agreed").as_int64(), 1);
+  bool instead = false;
+  for (const auto& i : ha.at("chosen_instead").as_array())
+    instead = instead || (Str(i, "code") == "0103" && Str(i, "name") == "市政设施");
+  EXPECT_TRUE(instead) << after.body;
+
+  // A model of level-1 classes (by name) suggests 城乡建设 where the agent picks 供暖 below it.
+  std::vector<text::LabelledText> coarse;
+  for (const auto& row : kHeatNoiseBus)
+    coarse.push_back({row.text, row.label == "0301" ? "交通运输" : "城乡建设"});
+  SaveModel(options_.suggester.classifier_path, coarse);
+  ASSERT_EQ(As("admin")->Post("/api/v1/classifier/reload", "").status, 200);
+  const std::string below = create(R"({"channel":"phone","category":"010104",
+      "content":"家里暖气片冰凉，室温只有十五度"})");
+  ASSERT_EQ(agent->Post(below + "/answer", R"({"text":"已转供热单位"})").status, 200);
+  const json::value c = analyst->Get(range).json();
+  EXPECT_EQ(
+      c.at("category").at("suggested").as_int64() - a.at("category").at("suggested").as_int64(), 1);
+  EXPECT_EQ(c.at("category").at("agreed").as_int64(), a.at("category").at("agreed").as_int64());
+  EXPECT_EQ(c.at("category").at("below").as_int64() - a.at("category").at("below").as_int64(), 1);
+
+  // Bad input and the wrong role change nothing and say why.
+  EXPECT_EQ(agent->Get(range).status, 403);
+  EXPECT_EQ(analyst->Get("/api/v1/suggestions/agreement?from=2026-01-01").status, 400);
+  EXPECT_EQ(analyst->Get("/api/v1/suggestions/agreement?from=2026-02-01&to=2026-01-01").status,
+            400);
+  EXPECT_EQ(analyst->Get("/api/v1/suggestions/agreement?from=2024-01-01&to=2026-01-01").status,
+            400);
+  EXPECT_EQ(analyst->Get(range + "&unit=bj.heat").status, 400);
+  EXPECT_EQ(analyst->Get("/api/v1/suggestions/agreement?from=2026-13-01&to=2026-01-01").status,
+            400);
 }
 
 TEST_F(SuggestHttpTest, WithoutAModelFileThereIsNothingToReload) {

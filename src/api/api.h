@@ -120,6 +120,7 @@ class Api {
   Result<HttpResponse> Clusters(Call& c);
   Result<HttpResponse> GetClassifier();
   Result<HttpResponse> ReloadClassifier(Call& c);
+  Result<HttpResponse> SuggestionAgreement(Call& c);
   Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);
   Result<HttpResponse> GetKnowledge(Call& c);
   Result<HttpResponse> DeleteKnowledge(Call& c);

@@ -13,6 +13,8 @@ void Api::AddTextRoutes() {
   Add("GET", "/api/v1/clusters", false, [this](Call& c) { return Clusters(c); });
   Add("GET", "/api/v1/classifier", false, [this](Call&) { return GetClassifier(); });
   Add("POST", "/api/v1/classifier/reload", false, [this](Call& c) { return ReloadClassifier(c); });
+  Add("GET", "/api/v1/suggestions/agreement", false,
+      [this](Call& c) { return SuggestionAgreement(c); });
   Add("POST", "/api/v1/knowledge", false, [this](Call& c) { return SaveKnowledge(c, 0); });
   Add("GET", "/api/v1/knowledge", false, [this](Call& c) { return SearchKnowledge(c); });
   Add("GET", "/api/v1/knowledge/{id}", false, [this](Call& c) { return GetKnowledge(c); });
@@ -232,6 +234,62 @@ Result<HttpResponse> Api::ReloadClassifier(Call& c) {
     return Forbidden("only administrators may reload the category model");
   JIESU_ASSIGN_OR_RETURN(service::ClassifierInfo info, suggester_->ReloadClassifier());
   return JsonResponse(200, ClassifierJson(info, j));
+}
+
+Result<HttpResponse> Api::SuggestionAgreement(Call& c) {
+  std::optional<Date> from, to;
+  for (const auto& [k, v] : c.req.query) {
+    if (k != "from" && k != "to") return InvalidArgument("unknown query parameter '" + k + "'", k);
+    auto d = ParseDate(v);
+    if (!d.ok()) return InvalidArgument(k + " must be a date as YYYY-MM-DD", k);
+    (k == "from" ? from : to) = *d;
+  }
+  if (!from || !to) return InvalidArgument("from and to are required", from ? "to" : "from");
+  JIESU_ASSIGN_OR_RETURN(service::AgreementReport r,
+                         analytics_.SuggestionAgreement(c.actor, *from, *to));
+  const auto& j = orders_.jurisdiction();
+  auto counts = [](const service::Agreement& a) {
+    return json::object{{"suggested", a.suggested},
+                        {"agreed", a.agreed},
+                        {"rate", a.suggested > 0 ? json::value(static_cast<double>(a.agreed) /
+                                                               static_cast<double>(a.suggested))
+                                                 : json::value(nullptr)}};
+  };
+  auto name = [&](const std::string& code) {
+    const domain::Category* cat = j.taxonomy.Find(code);
+    return cat != nullptr ? cat->name : "";
+  };
+  json::object category = counts(r.category);
+  category["below"] = r.category_below;
+  json::array by_confidence;
+  for (size_t i = 0; i < r.category_by_confidence.size(); ++i) {
+    json::object b = counts(r.category_by_confidence[i]);
+    b["confidence_from"] = static_cast<double>(i) / 5;
+    b["confidence_to"] = static_cast<double>(i + 1) / 5;
+    by_confidence.push_back(std::move(b));
+  }
+  json::array by_category;
+  for (const auto& b : r.by_category) {
+    json::object o = counts(b.n);
+    o["code"] = b.code;
+    o["name"] = name(b.code);
+    o["below"] = b.below;
+    json::array instead;
+    for (const auto& [code, n] : b.chosen_instead)
+      instead.push_back(json::object{{"code", code}, {"name", name(code)}, {"orders", n}});
+    o["chosen_instead"] = std::move(instead);
+    by_category.push_back(std::move(o));
+  }
+  return JsonResponse(200, json::object{{"from", FormatDate(*from)},
+                                        {"to", FormatDate(*to)},
+                                        {"orders", r.orders},
+                                        {"category", std::move(category)},
+                                        {"request_type", counts(r.request_type)},
+                                        {"urgency", counts(r.urgency)},
+                                        {"district", counts(r.district)},
+                                        {"lead_unit", counts(r.lead_unit)},
+                                        {"category_by_confidence", std::move(by_confidence)},
+                                        {"by_category", std::move(by_category)}});
 }
 
 Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {

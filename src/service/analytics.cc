@@ -1,6 +1,94 @@
 #include "service/analytics.h"
 
+#include <algorithm>
+#include <map>
+
 namespace jiesu::service {
+
+namespace {
+
+// The cue rules' values (text/cues.h) as the order's fields.
+std::optional<domain::RequestType> TypeOfHint(const std::string& hint) {
+  static const std::map<std::string, domain::RequestType, std::less<>> kTypes = {
+      {"咨询", domain::RequestType::kConsult},    {"求助", domain::RequestType::kHelp},
+      {"投诉", domain::RequestType::kComplaint},  {"举报", domain::RequestType::kReport},
+      {"建议", domain::RequestType::kSuggestion}, {"表扬", domain::RequestType::kPraise}};
+  auto it = kTypes.find(hint);
+  if (it == kTypes.end()) return std::nullopt;
+  return it->second;
+}
+
+domain::Urgency UrgencyOfHint(const std::string& hint) {
+  return hint == "特急"   ? domain::Urgency::kCritical
+         : hint == "紧急" ? domain::Urgency::kUrgent
+                          : domain::Urgency::kNormal;
+}
+
+void Count(Agreement& a, bool agreed) {
+  ++a.suggested;
+  a.agreed += agreed ? 1 : 0;
+}
+
+}  // namespace
+
+Result<AgreementReport> Analytics::SuggestionAgreement(const domain::Actor& actor, Date from,
+                                                       Date to) {
+  if (!j_.roles.Allows(actor.role, domain::Action::kAnalyze)) {
+    return Forbidden("role " + actor.role + " may not read the suggestions' agreement (analyze)");
+  }
+  if (to < from) return InvalidArgument("to is before from", "to");
+  if ((to - from).count() >= 366) return InvalidArgument("at most 366 days", "to");
+  AgreementReport out;
+  struct PerCategory {
+    Agreement n;
+    int64_t below = 0;
+    std::map<std::string, int64_t> instead;
+  };
+  std::map<std::string, PerCategory> per;
+  JIESU_RETURN_IF_ERROR(store_.ScanSuggestionOutcomes(
+      StartOfLocalDay(from, j_.utc_offset_minutes),
+      StartOfLocalDay(to + std::chrono::days(1), j_.utc_offset_minutes),
+      [&](const storage::SuggestionOutcome& o) {
+        using domain::OrderState;
+        if (o.state == OrderState::kReceived || o.state == OrderState::kRejected ||
+            o.state == OrderState::kMerged) {
+          return;
+        }
+        ++out.orders;
+        const domain::Suggested& s = o.suggested;
+        if (!s.category.empty() && !o.category.empty()) {
+          const bool same = o.category == s.category;
+          // Codes take two digits per level, so a category below another starts with its code.
+          const bool below = !same && o.category.rfind(s.category, 0) == 0;
+          Count(out.category, same);
+          out.category_below += below ? 1 : 0;
+          const auto bucket = static_cast<size_t>(std::clamp(s.category_confidence * 5, 0.0, 4.0));
+          Count(out.category_by_confidence[bucket], same);
+          PerCategory& pc = per[s.category];
+          Count(pc.n, same);
+          pc.below += below ? 1 : 0;
+          if (!same) ++pc.instead[o.category];
+        }
+        if (auto type = TypeOfHint(s.request_type))
+          Count(out.request_type, *type == o.request_type);
+        Count(out.urgency, UrgencyOfHint(s.urgency) == o.urgency);
+        if (!s.district_code.empty() && !o.district_code.empty())
+          Count(out.district, s.district_code == o.district_code);
+        if (!s.lead_unit.empty() && !o.lead_unit.empty())
+          Count(out.lead_unit, s.lead_unit == o.lead_unit);
+      }));
+  for (auto& [code, pc] : per) {
+    AgreementReport::ByCategory b{code, pc.n, pc.below, {pc.instead.begin(), pc.instead.end()}};
+    std::sort(b.chosen_instead.begin(), b.chosen_instead.end(), [](const auto& x, const auto& y) {
+      return x.second != y.second ? x.second > y.second : x.first < y.first;
+    });
+    if (b.chosen_instead.size() > 3) b.chosen_instead.resize(3);
+    out.by_category.push_back(std::move(b));
+  }
+  std::stable_sort(out.by_category.begin(), out.by_category.end(),
+                   [](const auto& x, const auto& y) { return x.n.suggested > y.n.suggested; });
+  return out;
+}
 
 Result<std::vector<storage::RollupGroup>> Analytics::Query(const domain::Actor& actor,
                                                            AnalyticsQuery q) {

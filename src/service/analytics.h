@@ -3,7 +3,9 @@
 // Unit-scoped roles see their own unit's figures only. Thread-safe.
 #pragma once
 
+#include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analytics/forecast.h"
@@ -55,6 +57,36 @@ struct ForecastResult {
   std::optional<double> backtest_mae, backtest_naive_mae, backtest_mase;
 };
 
+// How often what text understanding suggested at intake was what the hotline decided, over
+// the orders created in a period whose handling the hotline confirmed (answered, dispatched or
+// later; not waiting, refused or merged). `suggested` counts the orders where the suggestion
+// had a value and the order one to compare it with; `agreed` those where they were the same.
+struct Agreement {
+  int64_t suggested = 0;
+  int64_t agreed = 0;
+};
+
+struct AgreementReport {
+  int64_t orders = 0;  // confirmed orders whose intake stored a suggestion
+  Agreement category;  // the model's top category against the order's category now
+  // Orders whose category lies below the suggested one (a model trained on coarser classes
+  // than the agents choose from); counted in category.suggested, not in agreed.
+  int64_t category_below = 0;
+  Agreement request_type;  // the cue rules' type, when one fired
+  Agreement urgency;       // no cue counts as 一般 (normal)
+  Agreement district;
+  Agreement lead_unit;  // the catalogue's lead unit against the order's latest lead leg
+  // The category figures by the model's confidence: [0, 0.2), [0.2, 0.4), … [0.8, 1].
+  std::array<Agreement, 5> category_by_confidence{};
+  struct ByCategory {
+    std::string code;  // the suggested category
+    Agreement n;
+    int64_t below = 0;
+    std::vector<std::pair<std::string, int64_t>> chosen_instead;  // at most 3, most first
+  };
+  std::vector<ByCategory> by_category;  // most suggested first
+};
+
 class Analytics {
  public:
   Analytics(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock)
@@ -63,6 +95,9 @@ class Analytics {
   Result<std::vector<storage::RollupGroup>> Query(const domain::Actor& actor, AnalyticsQuery q);
   // The same model as `make eval-forecast` (analytics/forecast.h), fitted on the rollups.
   Result<ForecastResult> Forecast(const domain::Actor& actor, const ForecastQuery& q);
+  // Orders created on the local days from..to (inclusive, at most 366 days); roles with
+  // analyze.
+  Result<AgreementReport> SuggestionAgreement(const domain::Actor& actor, Date from, Date to);
 
  private:
   storage::Store& store_;

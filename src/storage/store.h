@@ -80,6 +80,18 @@ struct OrderSummary {
   std::vector<std::string> units;      // units with a leg on the order
 };
 
+// An order's stored suggestion beside the order as it is now (see ScanSuggestionOutcomes).
+struct SuggestionOutcome {
+  int64_t order_id = 0;
+  domain::OrderState state = domain::OrderState::kReceived;
+  domain::Suggested suggested;
+  std::string category;  // the order's category, request type, urgency and district now
+  domain::RequestType request_type = domain::RequestType::kOther;
+  domain::Urgency urgency = domain::Urgency::kNormal;
+  std::string district_code;
+  std::string lead_unit;  // the unit of the order's latest lead leg; empty when it has none
+};
+
 struct OrderFilter {
   std::vector<domain::OrderState> states;
   std::string unit;               // has a leg for this unit
@@ -362,6 +374,11 @@ class Store {
                               const std::function<void(const domain::LegFact&)>& fn) = 0;
   virtual Status ScanVisitFacts(const std::string& unit_id, TimePoint from, TimePoint to,
                                 const std::function<void(const domain::VisitFact&)>& fn) = 0;
+
+  // --- What text understanding suggested at intake (the `suggested` of each order's received
+  // event) beside what the order says now, for orders created in [from, to) with one, by id.
+  virtual Status ScanSuggestionOutcomes(
+      TimePoint from, TimePoint to, const std::function<void(const SuggestionOutcome&)>& fn) = 0;
 
   // --- Claims and score audit.
   virtual Result<Claim> CreateClaim(Claim claim) = 0;

@@ -1,6 +1,8 @@
-// SqliteStore: deadline timers, notices, evaluation facts, claims and the score audit.
+// SqliteStore: deadline timers, notices, evaluation facts, claims, the score audit, and the
+// suggestions intake stored beside what became of the orders.
 #include <limits>
 
+#include "storage/event_codec.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace jiesu::storage::sqlite {
@@ -21,6 +23,12 @@ FROM score_legs WHERE unit_id = ?1 AND dispatched_at >= ?2 AND dispatched_at < ?
 constexpr Query kScanVisitFacts{"scan_visit_facts", R"sql(
 SELECT unit_id, at, order_id, contacted, solved, satisfaction, first_satisfaction, reopen_count
 FROM score_visits WHERE unit_id = ?1 AND at >= ?2 AND at < ?3)sql"};
+constexpr Query kSuggestionOutcomes{"suggestion_outcomes", R"sql(
+SELECT o.id, o.state, o.category, o.request_type, o.urgency, o.district, e.body,
+       (SELECT l.unit_id FROM legs l WHERE l.order_id = o.id AND l.role = 'lead'
+        ORDER BY l.no DESC LIMIT 1)
+FROM orders o JOIN events e ON e.order_id = o.id AND e.seq = 1
+WHERE o.created_at >= ?1 AND o.created_at < ?2 ORDER BY o.id)sql"};
 constexpr Query kInsertClaim{"insert_claim", R"sql(
 INSERT INTO claims (kind, order_id, unit_id, period, reason, evidence, state, created_by,
                     created_at)
@@ -84,8 +92,8 @@ Result<std::vector<DueTimer>> SqliteStore::DueTimers(TimePoint now, int limit) {
   }
 }
 
-Result<std::vector<Notice>> SqliteStore::ListNotices(const std::string& unit_id,
-                                                     int64_t before_id, int limit) {
+Result<std::vector<Notice>> SqliteStore::ListNotices(const std::string& unit_id, int64_t before_id,
+                                                     int limit) {
   if (limit < 1 || limit > 500) return InvalidArgument("limit must be between 1 and 500", "limit");
   const int64_t below = before_id > 0 ? before_id : std::numeric_limits<int64_t>::max();
   auto r = AcquireReader();
@@ -136,6 +144,30 @@ Status SqliteStore::ScanLegFacts(const std::string& unit_id, TimePoint from, Tim
     f.contacted_at = OptTime(*st, 10);
     f.replied_at = OptTime(*st, 11);
     fn(f);
+  }
+}
+
+Status SqliteStore::ScanSuggestionOutcomes(
+    TimePoint from, TimePoint to, const std::function<void(const SuggestionOutcome&)>& fn) {
+  auto r = AcquireReader();
+  JIESU_ASSIGN_OR_RETURN(auto st, r->Prepare(kSuggestionOutcomes));
+  st->Bind(1, ToUnixMillis(from)).Bind(2, ToUnixMillis(to));
+  SuggestionOutcome o;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Ok();
+    o.order_id = st->Int(0);
+    // The received event, read by the one codec that writes it.
+    JIESU_ASSIGN_OR_RETURN(domain::Event received, DecodeEvent(o.order_id, 1, st->Text(6)));
+    if (!received.draft || !received.draft->suggested.present) continue;
+    o.suggested = std::move(received.draft->suggested);
+    o.state = domain::ParseOrderState(st->Text(1)).value_or(domain::OrderState::kReceived);
+    o.category = st->Text(2);
+    o.request_type = domain::ParseRequestType(st->Text(3)).value_or(domain::RequestType::kOther);
+    o.urgency = domain::ParseUrgency(st->Text(4)).value_or(domain::Urgency::kNormal);
+    o.district_code = st->Text(5);
+    o.lead_unit = st->Text(7);
+    fn(o);
   }
 }
 
@@ -198,7 +230,8 @@ Result<Claim> SqliteStore::GetClaim(int64_t id) {
 }
 
 Result<std::vector<Claim>> SqliteStore::ListClaims(const ClaimFilter& f) {
-  if (f.limit < 1 || f.limit > 500) return InvalidArgument("limit must be between 1 and 500", "limit");
+  if (f.limit < 1 || f.limit > 500)
+    return InvalidArgument("limit must be between 1 and 500", "limit");
   std::string sql = kClaimColumns;
   sql += "WHERE id < ?1";
   if (f.state) sql += " AND state = ?2";

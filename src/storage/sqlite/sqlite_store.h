@@ -85,6 +85,8 @@ class SqliteStore final : public Store {
                       const std::function<void(const domain::LegFact&)>& fn) override;
   Status ScanVisitFacts(const std::string& unit_id, TimePoint from, TimePoint to,
                         const std::function<void(const domain::VisitFact&)>& fn) override;
+  Status ScanSuggestionOutcomes(TimePoint from, TimePoint to,
+                                const std::function<void(const SuggestionOutcome&)>& fn) override;
   Result<Claim> CreateClaim(Claim claim) override;
   Result<Claim> GetClaim(int64_t id) override;
   Result<std::vector<Claim>> ListClaims(const ClaimFilter& filter) override;
