@@ -4,7 +4,8 @@
 # jiesu ships no model: a city trains one on its own history (docs/TEXT.md). When the Teddy Cup
 # 2020 messages are beside the clone (../shared/data or JIESU_DATA_DIR) and the jurisdiction's
 # taxonomy has their level-1 classes (城乡建设 …, as config/demo-beijing does), this trains
-# MODEL from all their labelled rows (once; again when the jiesu binary is newer) and prints
+# MODEL from all their labelled rows, their class names as the taxonomy's level-1 codes (once;
+# again when the jiesu binary is newer) and prints
 # `--classifier MODEL` for `jiesu serve`. Otherwise it prints nothing, and the suggestions say
 # that there is no model. Notes go to stderr.
 set -euo pipefail
@@ -33,6 +34,6 @@ if [ ! -f "$model" ] || [ "$jiesu" -nt "$model" ]; then
   echo "demo: training the category model $model from the Teddy Cup messages (7 level-1" \
        "classes of another city's 2020 messages; about 15 s)" >&2
   "$jiesu" train-classifier --out "$model" --text title+detail,text_segmented,detail \
-    --label label_l1 "${files[@]}" >&2
+    --label label_l1 --config "$config" --level 1 "${files[@]}" >&2
 fi
 echo "--classifier $model"

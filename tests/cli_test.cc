@@ -163,6 +163,37 @@ TEST_F(CliTest, ServeStartsOnAFreePortAndStopsOnSigterm) {
   EXPECT_EQ(Stop(pid), 0);
 }
 
+// With --config, names and codes of one category train one class; --level rolls codes up.
+TEST_F(CliTest, LabelsBecomeTheTaxonomysCodes) {
+  const fs::path rows = dir_ / "rows.csv";
+  std::ofstream(rows) << "text,category\n"
+                         "暖气不热，室温十五度,供暖\n家里暖气片冰凉,010104\n暖气管道漏水不热,供暖\n"
+                         "公交车不按站停车,公共交通\n公交线路取消出行不便,0301\n"
+                         "出租车拒载绕路,出租车与网约车\n";
+  const fs::path model = dir_ / "model.bin";
+  const std::string train = "train-classifier --min-df 1 --out " + model.string() + " ";
+  CliRun leaf = Jiesu(train + "--config " + Config() + " " + rows.string());
+  ASSERT_EQ(leaf.code, 0) << leaf.out;
+  EXPECT_NE(leaf.out.find("3 labels"), std::string::npos) << leaf.out;
+  CliRun coarse = Jiesu(train + "--config " + Config() + " --level 1 " + rows.string());
+  ASSERT_EQ(coarse.code, 0) << coarse.out;
+  EXPECT_NE(coarse.out.find("2 labels"), std::string::npos) << coarse.out;
+  CliRun eval = Jiesu("eval-classifier --model " + model.string() + " --config " + Config() +
+                      " --level 1 " + rows.string());
+  ASSERT_EQ(eval.code, 0) << eval.out;
+  EXPECT_NE(eval.out.find("macro_f1=1.0000"), std::string::npos) << eval.out;
+
+  // A label that is no category is refused, and the model file stays as it was.
+  const auto before = fs::last_write_time(model);
+  std::ofstream(rows, std::ios::app) << "邻居家的狗总是叫,宠物\n";
+  CliRun unknown = Jiesu(train + "--config " + Config() + " " + rows.string());
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.out.find("'宠物' (1 rows)"), std::string::npos) << unknown.out;
+  EXPECT_EQ(fs::last_write_time(model), before);
+  EXPECT_EQ(Jiesu(train + "--level 1 " + rows.string()).code, 2);
+  EXPECT_EQ(Jiesu(train + "--config " + Config() + " --level 0 " + rows.string()).code, 2);
+}
+
 // SIGHUP reads the --classifier file again: a damaged one is refused and the model in use stays.
 TEST_F(CliTest, SighupReloadsTheClassifier) {
   const fs::path rows = dir_ / "rows.csv";
@@ -347,10 +378,14 @@ TEST_F(CliTest, DemoModelIsTrainedOnceWhereTheDataAndTaxonomyAllowIt) {
   ASSERT_EQ(first.code, 0) << first.out;
   EXPECT_NE(first.out.find("trained on 7 rows"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("--classifier " + model.string()), std::string::npos) << first.out;
+  // Its labels are the taxonomy's level-1 codes (城乡建设 → 01), as --config --level 1 reads
+  // the names.
   CliRun eval =
-      Jiesu("eval-classifier --model " + model.string() + " --text detail --label label_l1 " +
-            (tc / "fj2_raw_details_subset_4449.csv").string());
+      Jiesu("eval-classifier --model " + model.string() +
+            " --text detail --label label_l1 --config " + std::string(JIESU_SOURCE_DIR) +
+            "/config/demo-beijing --level 1 " + (tc / "fj2_raw_details_subset_4449.csv").string());
   EXPECT_EQ(eval.code, 0) << eval.out;
+  EXPECT_NE(eval.out.find("accuracy=1.0000"), std::string::npos) << eval.out;
   const auto trained = fs::last_write_time(model);
   CliRun again = run(data.string(), "demo-beijing");  // kept: the binary is older
   EXPECT_EQ(again.code, 0);

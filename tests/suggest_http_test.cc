@@ -512,6 +512,8 @@ TEST_F(SuggestHttpTest, AgreementOfSuggestionsWithTheHotlinesDecisions) {
       c.at("category").at("suggested").as_int64() - a.at("category").at("suggested").as_int64(), 1);
   EXPECT_EQ(c.at("category").at("agreed").as_int64(), a.at("category").at("agreed").as_int64());
   EXPECT_EQ(c.at("category").at("below").as_int64() - a.at("category").at("below").as_int64(), 1);
+  EXPECT_GT(c.at("category").at("rate_with_below").as_double(),
+            c.at("category").at("rate").as_double());
 
   // Bad input and the wrong role change nothing and say why.
   EXPECT_EQ(agent->Get(range).status, 403);

@@ -261,6 +261,12 @@ Result<HttpResponse> Api::SuggestionAgreement(Call& c) {
   };
   json::object category = counts(r.category);
   category["below"] = r.category_below;
+  // Right at the model's own level: the same category or one below it.
+  category["rate_with_below"] =
+      r.category.suggested > 0
+          ? json::value(static_cast<double>(r.category.agreed + r.category_below) /
+                        static_cast<double>(r.category.suggested))
+          : json::value(nullptr);
   json::array by_confidence;
   for (size_t i = 0; i < r.category_by_confidence.size(); ++i) {
     json::object b = counts(r.category_by_confidence[i]);

@@ -42,7 +42,10 @@ commands:
                   --config DIR --db PATH
   train-classifier  train the category classifier from labelled CSV rows
                   --out MODEL [--text COLS (default text; 'a+b' joins, ',' alternatives)]
-                  [--label COL (default category)] [--where COL=V] [--where-not COL=V]
+                  [--label COLS (default category; ',' alternatives)]
+                  [--where COL=V] [--where-not COL=V]
+                  [--config DIR [--level N]]  labels (codes or names) become the taxonomy's
+                                      codes, cut to level N: names and codes train one class
                   [--holdout FILE [--holdout-text COLS] [--holdout-where COL=V]
                    [--holdout-where-not COL=V] [--leak-threshold 0.7]]
                   [--c 4] [--min-df 2] [--ngrams 2] FILE...
@@ -50,8 +53,8 @@ commands:
                   (id,text,category,state,suggested,agreed) for train-classifier
                   --config DIR --db PATH --out FILE [--from RFC3339] [--to RFC3339]
   eval-classifier  accuracy, macro-F1, per-class figures and confusion matrix on labelled rows
-                  --model MODEL [--text COLS] [--label COL] [--where COL=V] [--where-not COL=V]
-                  FILE...
+                  --model MODEL [--text COLS] [--label COLS] [--where COL=V] [--where-not COL=V]
+                  [--config DIR [--level N]] FILE...
   report monthly  write the month's unit scores and rankings as .xlsx and CSV
                   --config DIR --db PATH --period YYYY-MM [--out DIR (default .)]
   report hotspots  write the month's 民声热点 report (top and rising problems, districts,

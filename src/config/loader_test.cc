@@ -51,6 +51,11 @@ TEST(LoaderTest, DemoBeijingLoads) {
   int level1 = 0;
   for (const auto& c : j->taxonomy.all()) level1 += c.code.size() == 2;
   EXPECT_EQ(level1, 15);
+  // A classifier's labels: codes, or names (the most general category of that name).
+  EXPECT_EQ(j->taxonomy.Resolve("010104")->name, "供暖");
+  EXPECT_EQ(j->taxonomy.Resolve("城乡建设")->code, "01");
+  EXPECT_EQ(j->taxonomy.Resolve("公共交通")->code, "0301");
+  EXPECT_EQ(j->taxonomy.Resolve("宠物"), nullptr);
   ASSERT_NE(j->units.Find("110105001"), nullptr);
   EXPECT_EQ(j->units.Find("110105001")->parent_id, "110105");
   EXPECT_TRUE(j->roles.Allows("dispatcher", domain::Action::kDispatch));

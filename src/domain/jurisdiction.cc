@@ -48,6 +48,16 @@ const Category* Taxonomy::Find(const std::string& code) const {
   return it == by_code_.end() ? nullptr : &categories_[it->second];
 }
 
+const Category* Taxonomy::Resolve(const std::string& code_or_name) const {
+  if (const Category* c = Find(code_or_name)) return c;
+  const Category* found = nullptr;
+  for (const Category& c : categories_) {
+    if (c.name == code_or_name && (found == nullptr || c.code.size() < found->code.size()))
+      found = &c;
+  }
+  return found;
+}
+
 Result<DispatchSuggestion> DispatchCatalogue::Suggest(const std::string& category,
                                                       const std::string& area_code,
                                                       const UnitDirectory& units) const {

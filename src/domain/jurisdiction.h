@@ -61,6 +61,9 @@ class Taxonomy {
   Taxonomy() = default;
   Taxonomy(std::string version, std::vector<Category> categories);
   const Category* Find(const std::string& code) const;
+  // A category named by its code or, failing that, by its name (the shortest code with that
+  // name: the most general): how a classifier's labels are read. Null when neither.
+  const Category* Resolve(const std::string& code_or_name) const;
   const std::string& version() const { return version_; }
   const std::vector<Category>& all() const { return categories_; }
 

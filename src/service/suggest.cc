@@ -77,13 +77,7 @@ Result<std::shared_ptr<const Suggester::Model>> Suggester::LoadModel() const {
   JIESU_ASSIGN_OR_RETURN(m->classifier, text::Classifier::Load(normalizer_, classifier_path_));
   bool any = false;
   for (const std::string& label : m->classifier->labels()) {
-    const domain::Category* found = j_.taxonomy.Find(label);
-    if (found == nullptr) {
-      // A model trained on names: the shortest code with that name.
-      for (const auto& c : j_.taxonomy.all()) {
-        if (c.name == label && (found == nullptr || c.code.size() < found->code.size())) found = &c;
-      }
-    }
+    const domain::Category* found = j_.taxonomy.Resolve(label);
     m->categories.emplace(label, found);
     any = any || found != nullptr;
   }
