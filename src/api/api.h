@@ -118,7 +118,7 @@ class Api {
   void AddTextRoutes();
   Result<HttpResponse> Suggest(Call& c);
   Result<HttpResponse> Clusters(Call& c);
-  Result<HttpResponse> GetClassifier();
+  Result<HttpResponse> GetClassifier(Call& c);
   Result<HttpResponse> ReloadClassifier(Call& c);
   Result<HttpResponse> SuggestionAgreement(Call& c);
   Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);

@@ -11,7 +11,7 @@ namespace json = boost::json;
 void Api::AddTextRoutes() {
   Add("POST", "/api/v1/suggest", false, [this](Call& c) { return Suggest(c); });
   Add("GET", "/api/v1/clusters", false, [this](Call& c) { return Clusters(c); });
-  Add("GET", "/api/v1/classifier", false, [this](Call&) { return GetClassifier(); });
+  Add("GET", "/api/v1/classifier", false, [this](Call& c) { return GetClassifier(c); });
   Add("POST", "/api/v1/classifier/reload", false, [this](Call& c) { return ReloadClassifier(c); });
   Add("GET", "/api/v1/suggestions/agreement", false,
       [this](Call& c) { return SuggestionAgreement(c); });
@@ -220,10 +220,15 @@ Result<HttpResponse> Api::Clusters(Call& c) {
 
 namespace jiesu::api {
 
-// Every signed-in role may see which model suggests the categories.
-Result<HttpResponse> Api::GetClassifier() {
+// Every signed-in role may see which model suggests the categories; only administrators see
+// where on the server its file is.
+Result<HttpResponse> Api::GetClassifier(Call& c) {
   JIESU_RETURN_IF_ERROR(TextOn(suggester_));
-  return JsonResponse(200, ClassifierJson(suggester_->classifier_info(), orders_.jurisdiction()));
+  const auto& j = orders_.jurisdiction();
+  service::ClassifierInfo info = suggester_->classifier_info();
+  const domain::RoleDef* role = j.roles.Find(c.actor.role);
+  if (role == nullptr || !role->manage_users) info.path.clear();
+  return JsonResponse(200, ClassifierJson(info, j));
 }
 
 Result<HttpResponse> Api::ReloadClassifier(Call& c) {
