@@ -38,11 +38,11 @@ class Client {
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
-    for (const auto& [k, v] : headers) req.set(k, v);
     if (!body.empty() || method == "POST") {
       req.set(http::field::content_type, "application/json");
       req.body() = body;
     }
+    for (const auto& [k, v] : headers) req.set(k, v);  // may replace the content type
     req.prepare_payload();
     http::write(stream_, req);
     boost::beast::flat_buffer buffer;

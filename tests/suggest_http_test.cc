@@ -295,6 +295,75 @@ TEST_F(SuggestHttpTest, KnowledgeBaseIsKeptSearchedAndSuggested) {
 }
 
 // `jiesu serve --demo` seeds a few knowledge points once; the README's draft finds them.
+// A knowledge base kept elsewhere comes in whole (JSON or CSV), or not at all.
+TEST_F(SuggestHttpTest, KnowledgeIsImportedWholeOrNotAtAll) {
+  Start(true, false);
+  auto dispatcher = As("dispatcher1");  // manage_knowledge in the demo roles
+  auto agent = As("agent1");
+  const std::map<std::string, std::string> csv = {{"Content-Type", "text/csv; charset=utf-8"}};
+  // How many points an agent's search finds for `q`.
+  auto found = [&](const std::string& q) {
+    Response r = agent->Get("/api/v1/knowledge?q=" + q);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().at("points").as_array().size();
+  };
+
+  Response json_import = dispatcher->Post("/api/v1/knowledge/import", R"({"points":[
+      {"question":"暖气不热怎么报修？","answer":"室温低于18℃可向供热单位报修。","owner_unit":"bj.heat"},
+      {"question":"公交卡丢了怎么补办？","answer":"携带身份证到服务网点补办。"}]})");
+  ASSERT_EQ(json_import.status, 200) << json_import.body;
+  EXPECT_EQ(json_import.json().at("created").as_int64(), 2);
+  const int64_t heat = json_import.json().at("ids").as_array().at(0).as_int64();
+  EXPECT_EQ(found("%E6%9A%96%E6%B0%94"), 1u);  // 暖气
+
+  // A spreadsheet's rows: a quoted answer with a comma, a draft, a validity from a date, and
+  // the first point replaced by its id.
+  Response csv_import =
+      dispatcher->Post("/api/v1/knowledge/import",
+                       "id,question,answer,status,valid_from\n" + std::to_string(heat) +
+                           ",暖气不热怎么报修？,\"拨打供热热线，24小时内上门\",,\n"
+                           ",燃气费怎么缴纳？,营业厅或网上缴纳,draft,\n"
+                           ",路灯不亮找谁？,城管热线受理,published,2026-01-01\n",
+                       csv);
+  ASSERT_EQ(csv_import.status, 200) << csv_import.body;
+  EXPECT_EQ(csv_import.json().at("created").as_int64(), 2);
+  EXPECT_EQ(csv_import.json().at("updated").as_int64(), 1);
+  Response heat_now = agent->Get("/api/v1/knowledge/" + std::to_string(heat));
+  EXPECT_EQ(Str(heat_now.json(), "answer"), "拨打供热热线，24小时内上门");
+  EXPECT_EQ(found("%E7%87%83%E6%B0%94"), 0u);  // 燃气: a draft, not for agents
+  EXPECT_EQ(found("%E8%B7%AF%E7%81%AF"), 1u);  // 路灯
+
+  // One bad row refuses the whole import and names its line or index; nothing is saved.
+  Response bad_unit = dispatcher->Post(
+      "/api/v1/knowledge/import",
+      "question,answer,owner_unit\n井盖丢了找谁？,城管热线受理,\n下水道堵了找谁？,物业,nowhere\n",
+      csv);
+  EXPECT_EQ(bad_unit.status, 400) << bad_unit.body;
+  EXPECT_NE(bad_unit.body.find("line 3: unknown unit"), std::string::npos) << bad_unit.body;
+  Response bad_json = dispatcher->Post(
+      "/api/v1/knowledge/import",
+      R"({"points":[{"question":"井盖丢了找谁？","answer":"城管热线受理"},{"question":"没有答案"}]})");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_NE(bad_json.body.find("points[1].answer"), std::string::npos) << bad_json.body;
+  Response missing = dispatcher->Post(
+      "/api/v1/knowledge/import",
+      R"({"points":[{"question":"井盖丢了找谁？","answer":"城管热线受理"},{"id":999999,"question":"x","answer":"y"}]})");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(found("%E4%BA%95%E7%9B%96"), 0u);  // 井盖
+  EXPECT_EQ(
+      dispatcher->Post("/api/v1/knowledge/import", "question,answer,colour\na,b,c\n", csv).status,
+      400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge/import", "question,answer\n\"a,b\n", csv).status,
+            400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge/import", "question,answer\n", csv).status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge/import", R"({"points":[]})").status, 400);
+  EXPECT_EQ(dispatcher->Post("/api/v1/knowledge/import", R"({"point":[]})").status, 400);
+  EXPECT_EQ(agent->Post("/api/v1/knowledge/import", R"({"points":[{"question":"a","answer":"b"}]})")
+                .status,
+            403);
+  EXPECT_EQ(found("%E4%BA%95%E7%9B%96"), 0u);
+}
+
 TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {
   Start(true, false);
   std::ostringstream log;

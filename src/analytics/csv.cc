@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -35,13 +36,10 @@ void OnRecord(int, void* st) {
   s->row_start = s->line + 1;
 }
 
-}  // namespace
-
-Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>& fn) {
-  // gzopen reads plain files transparently too.
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
-  if (!in) return Unavailable(path + ": cannot be read");
-  gzbuffer(in.get(), 1 << 17);
+// Parses what `read` yields (chunks of up to `size` bytes; 0 at the end, -1 on an error it
+// describes in `error`), naming `name` in errors.
+Status Parse(const std::string& name, const std::function<int(char*, size_t, std::string&)>& read,
+             const std::function<bool(const CsvRow&)>& fn) {
   csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
     return Internal("csv_init failed");
@@ -51,10 +49,10 @@ Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>
   std::vector<char> buf(1 << 16);
   Status result;
   while (!s.stopped) {
-    const int n = gzread(in.get(), buf.data(), static_cast<unsigned>(buf.size()));
+    std::string error;
+    const int n = read(buf.data(), buf.size(), error);
     if (n < 0) {
-      int err = 0;
-      result = Unavailable(path + ": " + gzerror(in.get(), &err));
+      result = Unavailable(name + ": " + error);
       break;
     }
     if (n == 0) break;
@@ -65,7 +63,7 @@ Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>
       const void* nl = std::memchr(data, '\n', left);
       const size_t chunk = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1 : left;
       if (csv_parse(&p, data, chunk, OnField, OnRecord, &s) != chunk) {
-        result = InvalidArgument(path + ":" + std::to_string(s.line) + ": malformed CSV (" +
+        result = InvalidArgument(name + ":" + std::to_string(s.line) + ": malformed CSV (" +
                                  csv_strerror(csv_error(&p)) + ")");
         break;
       }
@@ -75,13 +73,45 @@ Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>
     }
     if (!result.ok()) break;
   }
-  if (result.ok() && !s.stopped &&
-      csv_fini(&p, OnField, OnRecord, &s) != 0) {
-    result = InvalidArgument(path + ":" + std::to_string(s.line) + ": malformed CSV (" +
+  if (result.ok() && !s.stopped && csv_fini(&p, OnField, OnRecord, &s) != 0) {
+    result = InvalidArgument(name + ":" + std::to_string(s.line) + ": malformed CSV (" +
                              csv_strerror(csv_error(&p)) + ")");
   }
   csv_free(&p);
   return result;
+}
+
+}  // namespace
+
+Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>& fn) {
+  // gzopen reads plain files transparently too.
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(path.c_str(), "rb"), gzclose);
+  if (!in) return Unavailable(path + ": cannot be read");
+  gzbuffer(in.get(), 1 << 17);
+  return Parse(
+      path,
+      [&](char* buf, size_t size, std::string& error) {
+        const int n = gzread(in.get(), buf, static_cast<unsigned>(size));
+        if (n < 0) {
+          int err = 0;
+          error = gzerror(in.get(), &err);
+        }
+        return n;
+      },
+      fn);
+}
+
+Status ParseCsv(std::string_view text, const std::string& name,
+                const std::function<bool(const CsvRow&)>& fn) {
+  return Parse(
+      name,
+      [&](char* buf, size_t size, std::string&) {
+        const size_t n = std::min(size, text.size());
+        std::memcpy(buf, text.data(), n);
+        text.remove_prefix(n);
+        return static_cast<int>(n);
+      },
+      fn);
 }
 
 }  // namespace jiesu::analytics

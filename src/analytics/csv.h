@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -21,5 +22,8 @@ struct CsvRow {
 // `fn` returns false to stop early. Errors: kInvalidArgument for a malformed file (naming the
 // line), kUnavailable when it cannot be read.
 Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>& fn);
+// The same for CSV text already in memory (a request body); errors name it `name`.
+Status ParseCsv(std::string_view text, const std::string& name,
+                const std::function<bool(const CsvRow&)>& fn);
 
 }  // namespace jiesu::analytics

@@ -59,13 +59,26 @@ TEST_F(CsvTest, QuotedFieldsEmbeddedNewlinesAndLineNumbers) {
   }
 }
 
+TEST_F(CsvTest, TextInMemoryReadsAsAFileDoes) {
+  std::vector<CsvRow> rows;
+  ASSERT_TRUE(ParseCsv(kText, "body", [&](const CsvRow& r) {
+                rows.push_back(r);
+                return true;
+              }).ok());
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[3].fields[2], "two\nlines");
+  EXPECT_EQ(rows[4].line, 6);
+  auto bad = ParseCsv("a,b\n1,\"open\n", "body", [](const CsvRow&) { return true; });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("body:", 0), 0u) << bad.error().message;
+}
+
 TEST_F(CsvTest, StopsEarlyAndReportsMalformedInputWithItsLine) {
   int seen = 0;
   ASSERT_TRUE(ReadCsv(Write("b.csv", kText), [&](const CsvRow&) { return ++seen < 2; }).ok());
   EXPECT_EQ(seen, 2);
-  auto bad = ReadCsv(Write("c.csv", "a,b\n1,2\n3,\"unterminated\n"), [](const CsvRow&) {
-    return true;
-  });
+  auto bad =
+      ReadCsv(Write("c.csv", "a,b\n1,2\n3,\"unterminated\n"), [](const CsvRow&) { return true; });
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(bad.error().message.find("malformed CSV"), std::string::npos);

@@ -121,6 +121,7 @@ class Api {
   Result<HttpResponse> GetClassifier(Call& c);
   Result<HttpResponse> ReloadClassifier(Call& c);
   Result<HttpResponse> SuggestionAgreement(Call& c);
+  Result<HttpResponse> ImportKnowledge(Call& c);
   Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);
   Result<HttpResponse> GetKnowledge(Call& c);
   Result<HttpResponse> DeleteKnowledge(Call& c);

@@ -1,4 +1,5 @@
 // POST /api/v1/suggest and GET /api/v1/clusters: text understanding for agents and analysts.
+#include "analytics/csv.h"
 #include "api/api.h"
 #include "api/json_input.h"
 #include "api/views.h"
@@ -17,6 +18,7 @@ void Api::AddTextRoutes() {
       [this](Call& c) { return SuggestionAgreement(c); });
   Add("POST", "/api/v1/knowledge", false, [this](Call& c) { return SaveKnowledge(c, 0); });
   Add("GET", "/api/v1/knowledge", false, [this](Call& c) { return SearchKnowledge(c); });
+  Add("POST", "/api/v1/knowledge/import", false, [this](Call& c) { return ImportKnowledge(c); });
   Add("GET", "/api/v1/knowledge/{id}", false, [this](Call& c) { return GetKnowledge(c); });
   Add("PUT", "/api/v1/knowledge/{id}", false, [this](Call& c) -> Result<HttpResponse> {
     JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
@@ -69,6 +71,97 @@ json::object ClassifierJson(const service::ClassifierInfo& info, const domain::J
       {"loaded_at", time(info.loaded_at)},
       {"file_modified_at", time(info.file_modified_at)},
   };
+}
+
+// A knowledge point's fields as POST/PUT /api/v1/knowledge and the import take them.
+storage::KnowledgePoint ReadKnowledgePoint(JsonReader& r) {
+  storage::KnowledgePoint p;
+  p.question = r.String("question", true);
+  p.answer = r.String("answer", true);
+  p.basis = r.String("basis");
+  p.owner_unit = r.String("owner_unit");
+  p.status = r.String("status", false, "published");
+  p.valid_from = r.Time("valid_from");
+  p.valid_to = r.Time("valid_to");
+  return p;
+}
+
+// The points of a CSV body: a header naming some of id, question, answer, basis, owner_unit,
+// status, valid_from and valid_to (dates as YYYY-MM-DD, local midnight, or RFC 3339), then a
+// row per point. `lines` gets each point's line, for errors.
+Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string& body,
+                                                              const domain::Jurisdiction& j,
+                                                              std::vector<int64_t>& lines) {
+  static const std::vector<std::string> kColumns = {
+      "id", "question", "answer", "basis", "owner_unit", "status", "valid_from", "valid_to"};
+  std::vector<int> column;  // per CSV field: its index in kColumns
+  std::vector<storage::KnowledgePoint> out;
+  Status problem;
+  auto fail = [&](int64_t line, const std::string& msg, const std::string& field) {
+    problem = InvalidArgument("line " + std::to_string(line) + ": " + msg, field);
+    return false;
+  };
+  JIESU_RETURN_IF_ERROR(analytics::ParseCsv(body, "body", [&](const analytics::CsvRow& row) {
+    if (column.empty()) {
+      bool question = false, answer = false;
+      for (const std::string& name : row.fields) {
+        auto it = std::find(kColumns.begin(), kColumns.end(), name);
+        if (it == kColumns.end()) return fail(row.line, "unknown column '" + name + "'", name);
+        const int k = static_cast<int>(it - kColumns.begin());
+        if (std::find(column.begin(), column.end(), k) != column.end())
+          return fail(row.line, "column '" + name + "' appears twice", name);
+        column.push_back(k);
+        question = question || name == "question";
+        answer = answer || name == "answer";
+      }
+      if (!question || !answer)
+        return fail(row.line, "question and answer columns are required", "");
+      return true;
+    }
+    if (row.fields.size() != column.size()) {
+      return fail(row.line,
+                  std::to_string(row.fields.size()) + " fields where the header has " +
+                      std::to_string(column.size()),
+                  "");
+    }
+    storage::KnowledgePoint p;
+    p.status = "published";
+    for (size_t i = 0; i < column.size(); ++i) {
+      const std::string& v = row.fields[i];
+      const std::string& name = kColumns[static_cast<size_t>(column[i])];
+      if (!IsValidUtf8(v)) return fail(row.line, name + " is not valid UTF-8", name);
+      if (name == "id") {
+        if (v.empty()) continue;
+        auto id = PositiveId(v, "id");
+        if (!id.ok()) return fail(row.line, "id must be a positive integer", name);
+        p.id = *id;
+      } else if (name == "valid_from" || name == "valid_to") {
+        if (v.empty()) continue;
+        std::optional<TimePoint> t;
+        if (auto d = ParseDate(v); d.ok()) {
+          t = StartOfLocalDay(*d, j.utc_offset_minutes);
+        } else if (auto rfc = ParseRfc3339(v); rfc.ok()) {
+          t = *rfc;
+        } else {
+          return fail(row.line, name + " must be a date (YYYY-MM-DD) or an RFC 3339 time", name);
+        }
+        (name == "valid_from" ? p.valid_from : p.valid_to) = t;
+      } else if (name == "status") {
+        if (!v.empty()) p.status = v;
+      } else {
+        (name == "question" ? p.question
+         : name == "answer" ? p.answer
+         : name == "basis"  ? p.basis
+                            : p.owner_unit) = v;
+      }
+    }
+    out.push_back(std::move(p));
+    lines.push_back(row.line);
+    return true;
+  }));
+  if (!problem.ok()) return problem.error();
+  if (column.empty()) return InvalidArgument("the CSV body is empty: it needs a header row");
+  return out;
 }
 
 json::array Strings(const std::vector<std::string>& v) {
@@ -307,15 +400,8 @@ Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
   if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
   JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
   JsonReader r(body);
-  storage::KnowledgePoint p;
+  storage::KnowledgePoint p = ReadKnowledgePoint(r);
   p.id = id;
-  p.question = r.String("question", true);
-  p.answer = r.String("answer", true);
-  p.basis = r.String("basis");
-  p.owner_unit = r.String("owner_unit");
-  p.status = r.String("status", false, "published");
-  p.valid_from = r.Time("valid_from");
-  p.valid_to = r.Time("valid_to");
   JIESU_RETURN_IF_ERROR(r.Finish());
   JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, knowledge_->Save(c.actor, p));
   HttpResponse res =
@@ -323,6 +409,59 @@ Result<HttpResponse> Api::SaveKnowledge(Call& c, int64_t id) {
   if (id == 0)
     res.headers.emplace_back("Location", "/api/v1/knowledge/" + std::to_string(saved.id));
   return res;
+}
+
+Result<HttpResponse> Api::ImportKnowledge(Call& c) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  const auto& j = orders_.jurisdiction();
+  std::vector<storage::KnowledgePoint> points;
+  std::vector<int64_t> lines;  // for a CSV body: each point's line
+  if (c.req.content_type.rfind("text/csv", 0) == 0) {
+    JIESU_ASSIGN_OR_RETURN(points, KnowledgeFromCsv(c.req.body, j, lines));
+  } else {
+    JIESU_ASSIGN_OR_RETURN(json::object body, ParseObject(c.req.body));
+    JsonReader r(body);
+    const json::value* list = body.if_contains("points");
+    if (list == nullptr || !list->is_array())
+      return InvalidArgument("points must be an array of knowledge points", "points");
+    r.Known("points");
+    JIESU_RETURN_IF_ERROR(r.Finish());
+    for (size_t i = 0; i < list->as_array().size(); ++i) {
+      const std::string at = "points[" + std::to_string(i) + "]";
+      const json::value& v = list->as_array()[i];
+      if (!v.is_object()) return InvalidArgument(at + " must be an object", at);
+      JsonReader pr(v.as_object(), at + ".");
+      storage::KnowledgePoint p = ReadKnowledgePoint(pr);
+      if (auto id = pr.Int("id")) {
+        if (*id < 1) return InvalidArgument(at + ".id must be positive", at + ".id");
+        p.id = *id;
+      }
+      JIESU_RETURN_IF_ERROR(pr.Finish());
+      points.push_back(std::move(p));
+    }
+  }
+  if (points.empty()) return InvalidArgument("there are no points to import", "points");
+  const auto created = std::count_if(points.begin(), points.end(),
+                                     [](const storage::KnowledgePoint& p) { return p.id == 0; });
+  auto saved = knowledge_->SaveAll(c.actor, std::move(points));
+  if (!saved.ok()) {
+    Error e = saved.error();
+    // A CSV's rows are named by their lines: "points[3]: …" → "line 5: …".
+    if (!lines.empty() && e.field.rfind("points[", 0) == 0) {
+      const size_t i = std::stoul(e.field.substr(7));
+      const size_t colon = e.message.find(": ");
+      e.message = "line " + std::to_string(lines.at(i)) + ": " +
+                  (colon == std::string::npos ? e.message : e.message.substr(colon + 2));
+      e.field = e.field.substr(e.field.find('.') + 1);
+    }
+    return e;
+  }
+  json::array ids;
+  for (const auto& p : *saved) ids.emplace_back(p.id);
+  return JsonResponse(200, json::object{{"saved", saved->size()},
+                                        {"created", created},
+                                        {"updated", static_cast<int64_t>(saved->size()) - created},
+                                        {"ids", std::move(ids)}});
 }
 
 Result<HttpResponse> Api::GetKnowledge(Call& c) {

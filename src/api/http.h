@@ -15,6 +15,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string authorization;
   std::string idempotency_key;
+  std::string content_type;  // as sent, e.g. "text/csv; charset=utf-8"
   std::string body;
 };
 

@@ -35,6 +35,7 @@ Result<HttpRequest> Convert(http::request<http::string_body>& req) {
   for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
   r.authorization = std::string(req[http::field::authorization]);
   r.idempotency_key = std::string(req["Idempotency-Key"]);
+  r.content_type = std::string(req[http::field::content_type]);
   r.body = std::move(req.body());
   return r;
 }

@@ -153,11 +153,7 @@ Knowledge::Query Knowledge::QueryTerms(const std::vector<std::string>& words) co
   return q;
 }
 
-Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
-                                                storage::KnowledgePoint p) {
-  if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
-    return Forbidden("role " + actor.role + " may not change the knowledge base");
-  }
+Status Knowledge::Validate(const storage::KnowledgePoint& p) const {
   const size_t limit = static_cast<size_t>(j_.policy.max_content_chars);
   for (auto [field, value] : {std::pair<const char*, const std::string*>{"question", &p.question},
                               {"answer", &p.answer}}) {
@@ -181,21 +177,61 @@ Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
   if (p.valid_from && p.valid_to && *p.valid_to <= *p.valid_from) {
     return InvalidArgument("valid_to must be after valid_from", "valid_to");
   }
-  p.updated_at = clock_.Now();
-  auto indexed = Indexed(p);
+  return Ok();
+}
+
+Status Knowledge::MayChange(const domain::Actor& actor) const {
+  if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
+    return Forbidden("role " + actor.role + " may not change the knowledge base");
+  }
+  return Ok();
+}
+
+Result<storage::KnowledgePoint> Knowledge::Save(const domain::Actor& actor,
+                                                storage::KnowledgePoint p) {
+  JIESU_RETURN_IF_ERROR(MayChange(actor));
+  JIESU_RETURN_IF_ERROR(Validate(p));
+  std::vector<storage::KnowledgePoint> one;
+  one.push_back(std::move(p));
+  JIESU_ASSIGN_OR_RETURN(auto saved, Commit(std::move(one)));
+  return std::move(saved.front());
+}
+
+Result<std::vector<storage::KnowledgePoint>> Knowledge::SaveAll(
+    const domain::Actor& actor, std::vector<storage::KnowledgePoint> points) {
+  JIESU_RETURN_IF_ERROR(MayChange(actor));
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (Status s = Validate(points[i]); !s.ok()) {
+      Error e = s.error();
+      const std::string at = "points[" + std::to_string(i) + "]";
+      e.message = at + ": " + e.message;
+      e.field = at + "." + e.field;
+      return e;
+    }
+  }
+  return Commit(std::move(points));
+}
+
+Result<std::vector<storage::KnowledgePoint>> Knowledge::Commit(
+    std::vector<storage::KnowledgePoint> points) {
+  const TimePoint now = clock_.Now();
+  std::vector<text::KnowledgeIndex::Point> indexed;
+  indexed.reserve(points.size());
+  for (auto& p : points) {
+    p.updated_at = now;
+    indexed.push_back(Indexed(p));
+  }
   std::lock_guard write(write_mu_);
-  JIESU_ASSIGN_OR_RETURN(storage::KnowledgePoint saved, store_.SaveKnowledge(p));
+  JIESU_ASSIGN_OR_RETURN(auto saved, store_.SaveKnowledgePoints(std::move(points)));
   std::unique_lock lock(mu_);
-  index_.Put(saved.id, std::move(indexed));
+  for (size_t i = 0; i < saved.size(); ++i) index_.Put(saved[i].id, std::move(indexed[i]));
   return saved;
 }
 
 Result<storage::KnowledgePoint> Knowledge::Get(int64_t id) { return store_.GetKnowledge(id); }
 
 Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {
-  if (!j_.roles.Allows(actor.role, domain::Action::kManageKnowledge)) {
-    return Forbidden("role " + actor.role + " may not change the knowledge base");
-  }
+  JIESU_RETURN_IF_ERROR(MayChange(actor));
   std::lock_guard write(write_mu_);
   JIESU_RETURN_IF_ERROR(store_.DeleteKnowledge(id));
   std::unique_lock lock(mu_);

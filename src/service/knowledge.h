@@ -37,6 +37,11 @@ class Knowledge {
   // Create (point.id == 0) or replace. Errors: kForbidden without manage_knowledge,
   // kInvalidArgument naming the field, kNotFound for a missing id.
   Result<storage::KnowledgePoint> Save(const domain::Actor& actor, storage::KnowledgePoint point);
+  // The same for many points (a knowledge base brought in from elsewhere): all are checked
+  // first, then saved in one transaction; on any error none is, and the error names the point
+  // ("points[3].answer").
+  Result<std::vector<storage::KnowledgePoint>> SaveAll(const domain::Actor& actor,
+                                                       std::vector<storage::KnowledgePoint> points);
   Result<storage::KnowledgePoint> Get(int64_t id);
   Status Delete(const domain::Actor& actor, int64_t id);
   // Best first. `current_only`: published and valid now (what agents see).
@@ -60,6 +65,10 @@ class Knowledge {
 
  private:
   text::KnowledgeIndex::Point Indexed(const storage::KnowledgePoint& p) const;
+  Status MayChange(const domain::Actor& actor) const;
+  Status Validate(const storage::KnowledgePoint& p) const;
+  // Stores checked points in one transaction, then indexes them.
+  Result<std::vector<storage::KnowledgePoint>> Commit(std::vector<storage::KnowledgePoint> points);
   // How many points hold `words` (a word, or a phrase: its rarest word).
   int Frequency(const std::vector<std::string>& words) const;
 

@@ -407,7 +407,15 @@ class Store {
   // Knowledge base (searched by the service's in-memory index, built from ListKnowledge).
   // Saving with id 0 creates the point; otherwise replaces it (kNotFound when it does not
   // exist).
-  virtual Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point) = 0;
+  Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point) {
+    std::vector<KnowledgePoint> one;
+    one.push_back(std::move(point));
+    JIESU_ASSIGN_OR_RETURN(auto saved, SaveKnowledgePoints(std::move(one)));
+    return std::move(saved.front());
+  }
+  // The same for many points, in one transaction: all are saved or, on an error, none.
+  virtual Result<std::vector<KnowledgePoint>> SaveKnowledgePoints(
+      std::vector<KnowledgePoint> points) = 0;
   virtual Result<KnowledgePoint> GetKnowledge(int64_t id) = 0;
   // Points with ids above `after_id`, by id, at most `limit` (every status).
   virtual Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) = 0;

@@ -49,40 +49,44 @@ Result<KnowledgePoint> LoadPoint(Connection& c, int64_t id) {
 
 }  // namespace
 
-Result<KnowledgePoint> SqliteStore::SaveKnowledge(KnowledgePoint p) {
+Result<std::vector<KnowledgePoint>> SqliteStore::SaveKnowledgePoints(
+    std::vector<KnowledgePoint> points) {
   Status st = Write([&](Connection& c) -> Status {
-    if (p.id == 0) {
-      JIESU_ASSIGN_OR_RETURN(auto ins, c.Prepare(kInsertKnowledge));
-      ins->Bind(1, p.question)
-          .Bind(2, p.answer)
-          .Bind(3, p.basis)
-          .Bind(4, p.owner_unit)
-          .Bind(5, Millis(p.valid_from))
-          .Bind(6, Millis(p.valid_to))
-          .Bind(7, p.status)
-          .Bind(8, ToUnixMillis(p.updated_at));
-      JIESU_RETURN_IF_ERROR(ins->Run());
-      p.id = sqlite3_last_insert_rowid(c.raw());
-      p.created_at = p.updated_at;
-    } else {
-      JIESU_ASSIGN_OR_RETURN(KnowledgePoint old, LoadPoint(c, p.id));
-      p.created_at = old.created_at;
-      JIESU_ASSIGN_OR_RETURN(auto up, c.Prepare(kUpdateKnowledge));
-      up->Bind(1, p.id)
-          .Bind(2, p.question)
-          .Bind(3, p.answer)
-          .Bind(4, p.basis)
-          .Bind(5, p.owner_unit)
-          .Bind(6, Millis(p.valid_from))
-          .Bind(7, Millis(p.valid_to))
-          .Bind(8, p.status)
-          .Bind(9, ToUnixMillis(p.updated_at));
-      JIESU_RETURN_IF_ERROR(up->Run());
+    for (KnowledgePoint& p : points) {
+      // Prepared statements are cached by the connection and reset when released.
+      if (p.id == 0) {
+        JIESU_ASSIGN_OR_RETURN(auto ins, c.Prepare(kInsertKnowledge));
+        ins->Bind(1, p.question)
+            .Bind(2, p.answer)
+            .Bind(3, p.basis)
+            .Bind(4, p.owner_unit)
+            .Bind(5, Millis(p.valid_from))
+            .Bind(6, Millis(p.valid_to))
+            .Bind(7, p.status)
+            .Bind(8, ToUnixMillis(p.updated_at));
+        JIESU_RETURN_IF_ERROR(ins->Run());
+        p.id = sqlite3_last_insert_rowid(c.raw());
+        p.created_at = p.updated_at;
+      } else {
+        JIESU_ASSIGN_OR_RETURN(KnowledgePoint old, LoadPoint(c, p.id));
+        p.created_at = old.created_at;
+        JIESU_ASSIGN_OR_RETURN(auto up, c.Prepare(kUpdateKnowledge));
+        up->Bind(1, p.id)
+            .Bind(2, p.question)
+            .Bind(3, p.answer)
+            .Bind(4, p.basis)
+            .Bind(5, p.owner_unit)
+            .Bind(6, Millis(p.valid_from))
+            .Bind(7, Millis(p.valid_to))
+            .Bind(8, p.status)
+            .Bind(9, ToUnixMillis(p.updated_at));
+        JIESU_RETURN_IF_ERROR(up->Run());
+      }
     }
     return Ok();
   });
   if (!st.ok()) return st.error();
-  return p;
+  return points;
 }
 
 Result<KnowledgePoint> SqliteStore::GetKnowledge(int64_t id) {

@@ -104,7 +104,8 @@ class SqliteStore final : public Store {
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;
-  Result<KnowledgePoint> SaveKnowledge(KnowledgePoint point) override;
+  Result<std::vector<KnowledgePoint>> SaveKnowledgePoints(
+      std::vector<KnowledgePoint> points) override;
   Result<KnowledgePoint> GetKnowledge(int64_t id) override;
   Result<std::vector<KnowledgePoint>> ListKnowledge(int64_t after_id, int limit) override;
   Status DeleteKnowledge(int64_t id) override;

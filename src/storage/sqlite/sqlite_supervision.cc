@@ -126,7 +126,8 @@ Result<std::vector<SupervisionEvent>> SqliteStore::GetSupervisionEvents(int64_t 
 }
 
 Result<std::vector<Supervision>> SqliteStore::ListSupervisions(const SupervisionFilter& f) {
-  if (f.limit < 1 || f.limit > 500) return InvalidArgument("limit must be between 1 and 500", "limit");
+  if (f.limit < 1 || f.limit > 500)
+    return InvalidArgument("limit must be between 1 and 500", "limit");
   std::string sql = "SELECT s.id FROM supervisions s";
   if (!f.unit_id.empty()) {
     sql += " JOIN supervision_units u ON u.supervision_id = s.id AND u.unit_id = ?1";
