@@ -85,8 +85,8 @@ class Client {
 inline std::unique_ptr<Client> LoggedIn(unsigned short port, const std::string& user,
                                         const std::string& password = "jiesu-demo") {
   auto c = std::make_unique<Client>(port);
-  Response r = c->Post("/api/v1/auth/login",
-                       boost::json::serialize(boost::json::object{{"username", user}, {"password", password}}));
+  Response r = c->Post("/api/v1/auth/login", boost::json::serialize(boost::json::object{
+                                                 {"username", user}, {"password", password}}));
   if (r.status == 200) c->set_token(std::string(r.json().at("token").as_string()));
   return c;
 }

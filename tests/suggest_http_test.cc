@@ -310,7 +310,7 @@ TEST_F(SuggestHttpTest, KnowledgeIsImportedWholeOrNotAtAll) {
 
   Response json_import = dispatcher->Post("/api/v1/knowledge/import", R"({"points":[
       {"question":"暖气不热怎么报修？","answer":"室温低于18℃可向供热单位报修。","owner_unit":"bj.heat"},
-      {"question":"公交卡丢了怎么补办？","answer":"携带身份证到服务网点补办。"}]})");
+      {"question":"公交卡丢了怎么补办？","answer":"携带身份证到\"服务网点\"补办, 或网上办理。"}]})");
   ASSERT_EQ(json_import.status, 200) << json_import.body;
   EXPECT_EQ(json_import.json().at("created").as_int64(), 2);
   const int64_t heat = json_import.json().at("ids").as_array().at(0).as_int64();
@@ -362,6 +362,22 @@ TEST_F(SuggestHttpTest, KnowledgeIsImportedWholeOrNotAtAll) {
                 .status,
             403);
   EXPECT_EQ(found("%E4%BA%95%E7%9B%96"), 0u);
+
+  // The export is the import's format: edited in a spreadsheet, it comes back as updates.
+  Response exported = dispatcher->Get("/api/v1/knowledge/export");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(exported.headers["Content-Type"], "text/csv; charset=utf-8");
+  EXPECT_EQ(exported.body.rfind("\xEF\xBB\xBFid,question,answer,basis,owner_unit,status,", 0), 0u);
+  EXPECT_NE(exported.body.find(",拨打供热热线，24小时内上门,"), std::string::npos);
+  EXPECT_NE(exported.body.find(",\"携带身份证到\"\"服务网点\"\"补办, 或网上办理。\","),
+            std::string::npos);
+  EXPECT_NE(exported.body.find(",draft,"), std::string::npos);  // drafts too
+  EXPECT_NE(exported.body.find("2026-01-01T00:00:00+08:00"), std::string::npos) << exported.body;
+  Response again = dispatcher->Post("/api/v1/knowledge/import", exported.body, csv);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("created").as_int64(), 0);
+  EXPECT_EQ(again.json().at("updated").as_int64(), 4);
+  EXPECT_EQ(agent->Get("/api/v1/knowledge/export").status, 403);
 }
 
 TEST_F(SuggestHttpTest, DemoKnowledgeIsSeededOnceAndAnswersDrafts) {

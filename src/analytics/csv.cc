@@ -101,6 +101,13 @@ Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>
       fn);
 }
 
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 Status ParseCsv(std::string_view text, const std::string& name,
                 const std::function<bool(const CsvRow&)>& fn) {
   return Parse(

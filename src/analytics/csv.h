@@ -22,6 +22,9 @@ struct CsvRow {
 // `fn` returns false to stop early. Errors: kInvalidArgument for a malformed file (naming the
 // line), kUnavailable when it cannot be read.
 Status ReadCsv(const std::string& path, const std::function<bool(const CsvRow&)>& fn);
+// `s` as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break.
+std::string CsvField(std::string_view s);
+
 // The same for CSV text already in memory (a request body); errors name it `name`.
 Status ParseCsv(std::string_view text, const std::string& name,
                 const std::function<bool(const CsvRow&)>& fn);

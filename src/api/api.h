@@ -122,6 +122,7 @@ class Api {
   Result<HttpResponse> ReloadClassifier(Call& c);
   Result<HttpResponse> SuggestionAgreement(Call& c);
   Result<HttpResponse> ImportKnowledge(Call& c);
+  Result<HttpResponse> ExportKnowledge(Call& c);
   Result<HttpResponse> SaveKnowledge(Call& c, int64_t id);
   Result<HttpResponse> GetKnowledge(Call& c);
   Result<HttpResponse> DeleteKnowledge(Call& c);

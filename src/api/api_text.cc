@@ -19,6 +19,7 @@ void Api::AddTextRoutes() {
   Add("POST", "/api/v1/knowledge", false, [this](Call& c) { return SaveKnowledge(c, 0); });
   Add("GET", "/api/v1/knowledge", false, [this](Call& c) { return SearchKnowledge(c); });
   Add("POST", "/api/v1/knowledge/import", false, [this](Call& c) { return ImportKnowledge(c); });
+  Add("GET", "/api/v1/knowledge/export", false, [this](Call& c) { return ExportKnowledge(c); });
   Add("GET", "/api/v1/knowledge/{id}", false, [this](Call& c) { return GetKnowledge(c); });
   Add("PUT", "/api/v1/knowledge/{id}", false, [this](Call& c) -> Result<HttpResponse> {
     JIESU_ASSIGN_OR_RETURN(int64_t id, PositiveId(c.params.at("id"), "id"));
@@ -86,15 +87,17 @@ storage::KnowledgePoint ReadKnowledgePoint(JsonReader& r) {
   return p;
 }
 
+// The columns of a knowledge base as CSV (the export writes them all, an import names some).
+const std::vector<std::string> kKnowledgeColumns = {
+    "id", "question", "answer", "basis", "owner_unit", "status", "valid_from", "valid_to"};
+
 // The points of a CSV body: a header naming some of id, question, answer, basis, owner_unit,
 // status, valid_from and valid_to (dates as YYYY-MM-DD, local midnight, or RFC 3339), then a
 // row per point. `lines` gets each point's line, for errors.
 Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string& body,
                                                               const domain::Jurisdiction& j,
                                                               std::vector<int64_t>& lines) {
-  static const std::vector<std::string> kColumns = {
-      "id", "question", "answer", "basis", "owner_unit", "status", "valid_from", "valid_to"};
-  std::vector<int> column;  // per CSV field: its index in kColumns
+  std::vector<int> column;  // per CSV field: its index in kKnowledgeColumns
   std::vector<storage::KnowledgePoint> out;
   Status problem;
   auto fail = [&](int64_t line, const std::string& msg, const std::string& field) {
@@ -104,10 +107,13 @@ Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string&
   JIESU_RETURN_IF_ERROR(analytics::ParseCsv(body, "body", [&](const analytics::CsvRow& row) {
     if (column.empty()) {
       bool question = false, answer = false;
-      for (const std::string& name : row.fields) {
-        auto it = std::find(kColumns.begin(), kColumns.end(), name);
-        if (it == kColumns.end()) return fail(row.line, "unknown column '" + name + "'", name);
-        const int k = static_cast<int>(it - kColumns.begin());
+      for (std::string name : row.fields) {
+        // A spreadsheet's UTF-8 mark (the export writes one for Excel).
+        if (column.empty() && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);
+        auto it = std::find(kKnowledgeColumns.begin(), kKnowledgeColumns.end(), name);
+        if (it == kKnowledgeColumns.end())
+          return fail(row.line, "unknown column '" + name + "'", name);
+        const int k = static_cast<int>(it - kKnowledgeColumns.begin());
         if (std::find(column.begin(), column.end(), k) != column.end())
           return fail(row.line, "column '" + name + "' appears twice", name);
         column.push_back(k);
@@ -128,7 +134,7 @@ Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string&
     p.status = "published";
     for (size_t i = 0; i < column.size(); ++i) {
       const std::string& v = row.fields[i];
-      const std::string& name = kColumns[static_cast<size_t>(column[i])];
+      const std::string& name = kKnowledgeColumns[static_cast<size_t>(column[i])];
       if (!IsValidUtf8(v)) return fail(row.line, name + " is not valid UTF-8", name);
       if (name == "id") {
         if (v.empty()) continue;
@@ -462,6 +468,32 @@ Result<HttpResponse> Api::ImportKnowledge(Call& c) {
                                         {"created", created},
                                         {"updated", static_cast<int64_t>(saved->size()) - created},
                                         {"ids", std::move(ids)}});
+}
+
+Result<HttpResponse> Api::ExportKnowledge(Call& c) {
+  if (knowledge_ == nullptr) return Unavailable("text understanding is off on this server");
+  JIESU_ASSIGN_OR_RETURN(auto points, knowledge_->All(c.actor));
+  const auto& j = orders_.jurisdiction();
+  std::string csv = "\xEF\xBB\xBF";  // BOM: Excel then reads the file as UTF-8
+  for (size_t i = 0; i < kKnowledgeColumns.size(); ++i)
+    csv += (i ? "," : "") + kKnowledgeColumns[i];
+  csv += "\r\n";
+  auto time = [&](const std::optional<TimePoint>& t) { return t ? Time(*t, j) : std::string(); };
+  for (const auto& p : points) {
+    for (const std::string& field :
+         {std::to_string(p.id), p.question, p.answer, p.basis, p.owner_unit, p.status,
+          time(p.valid_from), time(p.valid_to)}) {
+      csv += analytics::CsvField(field);
+      csv += ',';
+    }
+    csv.back() = '\r';
+    csv += '\n';
+  }
+  HttpResponse res;
+  res.body = std::move(csv);
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"knowledge.csv\"");
+  return res;
 }
 
 Result<HttpResponse> Api::GetKnowledge(Call& c) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "analytics/csv.h"
 #include "app/app.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -247,20 +248,6 @@ int EvalClassifier(const std::vector<std::string>& args) {
   return 0;
 }
 
-}  // namespace jiesu::cli
-
-namespace jiesu::cli {
-namespace {
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
-
 // jiesu export-training: the categories the hotline confirmed or corrected, as training rows
 // for train-classifier (text, category), with what the model had suggested at intake.
 int ExportTraining(const std::vector<std::string>& args) {
@@ -319,7 +306,7 @@ int ExportTraining(const std::vector<std::string>& args) {
         agree = model == s.category ? "1" : "0";
       }
       std::fprintf(file, "%lld,%s,%s,%s,%s,%s\n", static_cast<long long>(s.id),
-                   CsvField(text).c_str(), s.category.c_str(),
+                   analytics::CsvField(text).c_str(), s.category.c_str(),
                    std::string(domain::Name(s.state)).c_str(), model.c_str(), agree.c_str());
       ++rows;
     }

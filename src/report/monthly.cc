@@ -7,6 +7,8 @@
 #include <fstream>
 #include <vector>
 
+#include "analytics/csv.h"
+
 namespace jiesu::report {
 namespace {
 
@@ -56,13 +58,6 @@ std::string UnitName(const domain::Jurisdiction& j, const std::string& id) {
   return u != nullptr ? u->name : id;
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string Number(std::optional<double> v) {
   if (!v) return "";
   char buf[32];
@@ -84,8 +79,8 @@ std::string MonthlyCsv(const service::MonthScores& m, const domain::Jurisdiction
   out += ",超时办结(件),回访量,派单量\n";
   for (const auto* s : Ordered(m)) {
     out += m.period.month + "," + ClassLabel(s->unit_class) + "," +
-           (s->rank > 0 ? std::to_string(s->rank) : "") + "," + CsvField(s->unit_id) + "," +
-           CsvField(UnitName(j, s->unit_id)) + "," + Number(s->composite);
+           (s->rank > 0 ? std::to_string(s->rank) : "") + "," + analytics::CsvField(s->unit_id) +
+           "," + analytics::CsvField(UnitName(j, s->unit_id)) + "," + Number(s->composite);
     for (const auto& c : kRates) out += "," + Number((*s)[c.metric].Percent());
     out += "," + std::to_string(static_cast<int64_t>((*s)[Metric::kLateReply].numerator));
     out += "," + std::to_string((*s)[Metric::kResolution].denominator);
@@ -146,8 +141,8 @@ Result<MonthlyFiles> WriteMonthly(const service::MonthScores& m, const domain::J
       worksheet_write_number(ws, row, col++, (*s)[Metric::kLateReply].numerator, nullptr);
       worksheet_write_number(ws, row, col++,
                              static_cast<double>((*s)[Metric::kResolution].denominator), nullptr);
-      worksheet_write_number(ws, row, col++,
-                             static_cast<double>((*s)[Metric::kReturn].denominator), nullptr);
+      worksheet_write_number(ws, row, col++, static_cast<double>((*s)[Metric::kReturn].denominator),
+                             nullptr);
       ++row;
     }
   }

@@ -230,6 +230,17 @@ Result<std::vector<storage::KnowledgePoint>> Knowledge::Commit(
 
 Result<storage::KnowledgePoint> Knowledge::Get(int64_t id) { return store_.GetKnowledge(id); }
 
+Result<std::vector<storage::KnowledgePoint>> Knowledge::All(const domain::Actor& actor) {
+  JIESU_RETURN_IF_ERROR(MayChange(actor));
+  std::vector<storage::KnowledgePoint> out;
+  while (true) {
+    JIESU_ASSIGN_OR_RETURN(auto page, store_.ListKnowledge(out.empty() ? 0 : out.back().id, 500));
+    const bool last = page.size() < 500;
+    for (auto& p : page) out.push_back(std::move(p));
+    if (last) return out;
+  }
+}
+
 Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {
   JIESU_RETURN_IF_ERROR(MayChange(actor));
   std::lock_guard write(write_mu_);

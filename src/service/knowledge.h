@@ -43,6 +43,8 @@ class Knowledge {
   Result<std::vector<storage::KnowledgePoint>> SaveAll(const domain::Actor& actor,
                                                        std::vector<storage::KnowledgePoint> points);
   Result<storage::KnowledgePoint> Get(int64_t id);
+  // Every point, drafts and retired ones too, by id (roles with manage_knowledge).
+  Result<std::vector<storage::KnowledgePoint>> All(const domain::Actor& actor);
   Status Delete(const domain::Actor& actor, int64_t id);
   // Best first. `current_only`: published and valid now (what agents see).
   Result<std::vector<KnowledgeHit>> Search(const std::string& text, bool current_only, int limit);
