@@ -51,19 +51,23 @@ Result<KnowledgePoint> LoadPoint(Connection& c, int64_t id) {
 
 Result<std::vector<KnowledgePoint>> SqliteStore::SaveKnowledgePoints(
     std::vector<KnowledgePoint> points) {
+  // The point's fields as parameters first+1 … first+8 of either statement.
+  auto bind = [](Statement& st, int first, const KnowledgePoint& p) {
+    st.Bind(first + 1, p.question)
+        .Bind(first + 2, p.answer)
+        .Bind(first + 3, p.basis)
+        .Bind(first + 4, p.owner_unit)
+        .Bind(first + 5, Millis(p.valid_from))
+        .Bind(first + 6, Millis(p.valid_to))
+        .Bind(first + 7, p.status)
+        .Bind(first + 8, ToUnixMillis(p.updated_at));
+  };
   Status st = Write([&](Connection& c) -> Status {
     for (KnowledgePoint& p : points) {
       // Prepared statements are cached by the connection and reset when released.
       if (p.id == 0) {
         JIESU_ASSIGN_OR_RETURN(auto ins, c.Prepare(kInsertKnowledge));
-        ins->Bind(1, p.question)
-            .Bind(2, p.answer)
-            .Bind(3, p.basis)
-            .Bind(4, p.owner_unit)
-            .Bind(5, Millis(p.valid_from))
-            .Bind(6, Millis(p.valid_to))
-            .Bind(7, p.status)
-            .Bind(8, ToUnixMillis(p.updated_at));
+        bind(*ins, 0, p);
         JIESU_RETURN_IF_ERROR(ins->Run());
         p.id = sqlite3_last_insert_rowid(c.raw());
         p.created_at = p.updated_at;
@@ -71,15 +75,8 @@ Result<std::vector<KnowledgePoint>> SqliteStore::SaveKnowledgePoints(
         JIESU_ASSIGN_OR_RETURN(KnowledgePoint old, LoadPoint(c, p.id));
         p.created_at = old.created_at;
         JIESU_ASSIGN_OR_RETURN(auto up, c.Prepare(kUpdateKnowledge));
-        up->Bind(1, p.id)
-            .Bind(2, p.question)
-            .Bind(3, p.answer)
-            .Bind(4, p.basis)
-            .Bind(5, p.owner_unit)
-            .Bind(6, Millis(p.valid_from))
-            .Bind(7, Millis(p.valid_to))
-            .Bind(8, p.status)
-            .Bind(9, ToUnixMillis(p.updated_at));
+        up->Bind(1, p.id);
+        bind(*up, 1, p);
         JIESU_RETURN_IF_ERROR(up->Run());
       }
     }
