@@ -433,8 +433,7 @@ Result<HttpResponse> Api::Me(Call& c) {
 }
 
 Result<HttpResponse> Api::CreateUser(Call& c) {
-  const domain::RoleDef* role = orders_.jurisdiction().roles.Find(c.actor.role);
-  if (role == nullptr || !role->manage_users)
+  if (!orders_.jurisdiction().roles.ManagesUsers(c.actor.role))
     return Forbidden("only administrators may create users");
   JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
   JsonReader r(o);

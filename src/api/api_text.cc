@@ -325,16 +325,14 @@ Result<HttpResponse> Api::GetClassifier(Call& c) {
   JIESU_RETURN_IF_ERROR(TextOn(suggester_));
   const auto& j = orders_.jurisdiction();
   service::ClassifierInfo info = suggester_->classifier_info();
-  const domain::RoleDef* role = j.roles.Find(c.actor.role);
-  if (role == nullptr || !role->manage_users) info.path.clear();
+  if (!j.roles.ManagesUsers(c.actor.role)) info.path.clear();
   return JsonResponse(200, ClassifierJson(info, j));
 }
 
 Result<HttpResponse> Api::ReloadClassifier(Call& c) {
   JIESU_RETURN_IF_ERROR(TextOn(suggester_));
   const auto& j = orders_.jurisdiction();
-  const domain::RoleDef* role = j.roles.Find(c.actor.role);
-  if (role == nullptr || !role->manage_users)
+  if (!j.roles.ManagesUsers(c.actor.role))
     return Forbidden("only administrators may reload the category model");
   JIESU_ASSIGN_OR_RETURN(service::ClassifierInfo info, suggester_->ReloadClassifier());
   return JsonResponse(200, ClassifierJson(info, j));

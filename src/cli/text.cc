@@ -284,12 +284,8 @@ int ExportTraining(const std::vector<std::string>& args) {
       return Fail("export-training", page.error(), 1);
     }
     for (const auto& s : page->orders) {
-      // Confirmed by the hotline: answered, dispatched or beyond; not what is still waiting,
-      // was refused, or was merged into another order.
-      if (s.category.empty() || s.state == domain::OrderState::kReceived ||
-          s.state == domain::OrderState::kRejected || s.state == domain::OrderState::kMerged) {
-        continue;
-      }
+      // Confirmed by the hotline: answered, dispatched or beyond.
+      if (s.category.empty() || !domain::HotlineDecided(s.state)) continue;
       auto order = store.GetOrder(s.id);
       if (!order.ok()) continue;
       const std::string& model = order->draft.suggested.category;
@@ -301,8 +297,8 @@ int ExportTraining(const std::vector<std::string>& args) {
         ++suggested;
         agreed += model == s.category;
         // A model of coarser classes (level 1, as the demo's) is right when the category lies
-        // below its suggestion: codes take two digits per level.
-        below += model != s.category && s.category.rfind(model, 0) == 0;
+        // below its suggestion.
+        below += domain::Taxonomy::IsBelow(s.category, model);
         agree = model == s.category ? "1" : "0";
       }
       std::fprintf(file, "%lld,%s,%s,%s,%s,%s\n", static_cast<long long>(s.id),

@@ -170,6 +170,10 @@ bool IsTerminal(OrderState s) {
          s == OrderState::kClosed || s == OrderState::kMerged;
 }
 
+bool HotlineDecided(OrderState s) {
+  return s != OrderState::kReceived && s != OrderState::kRejected && s != OrderState::kMerged;
+}
+
 bool IsActive(LegState s) {
   return s != LegState::kReplied && s != LegState::kReturned && s != LegState::kCancelled;
 }

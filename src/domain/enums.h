@@ -122,6 +122,9 @@ JIESU_DECLARE_ENUM_NAMES(Action)
 
 // True for the states an order can never leave.
 bool IsTerminal(OrderState s);
+// True once the hotline has decided what an order is (answered, dispatched or later): not while
+// it waits at intake, nor when it was refused or merged into another.
+bool HotlineDecided(OrderState s);
 // True for leg states in which the unit still owes work.
 bool IsActive(LegState s);
 

@@ -149,6 +149,11 @@ bool Roles::Allows(const std::string& role, Action action) const {
   return r != nullptr && r->actions.count(action) > 0;
 }
 
+bool Roles::ManagesUsers(const std::string& role) const {
+  const RoleDef* r = Find(role);
+  return r != nullptr && r->manage_users;
+}
+
 CallerView CallerViewFor(const Jurisdiction& j, const std::string& role, bool confidential) {
   const RoleDef* r = j.roles.Find(role);
   if (r != nullptr && r->hotline) return CallerView::kFull;

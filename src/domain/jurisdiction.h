@@ -64,6 +64,10 @@ class Taxonomy {
   // A category named by its code or, failing that, by its name (the shortest code with that
   // name: the most general): how a classifier's labels are read. Null when neither.
   const Category* Resolve(const std::string& code_or_name) const;
+  // True when `code` lies below `ancestor` (codes take two digits per level).
+  static bool IsBelow(const std::string& code, const std::string& ancestor) {
+    return code.size() > ancestor.size() && code.rfind(ancestor, 0) == 0;
+  }
   const std::string& version() const { return version_; }
   const std::vector<Category>& all() const { return categories_; }
 
@@ -168,6 +172,8 @@ class Roles {
   explicit Roles(std::vector<RoleDef> roles);
   const RoleDef* Find(const std::string& name) const;
   bool Allows(const std::string& role, Action action) const;
+  // Administrators: create accounts, replace the category model, see server paths.
+  bool ManagesUsers(const std::string& role) const;
   const std::vector<RoleDef>& all() const { return roles_; }
 
  private:

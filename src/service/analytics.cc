@@ -49,17 +49,12 @@ Result<AgreementReport> Analytics::SuggestionAgreement(const domain::Actor& acto
       StartOfLocalDay(from, j_.utc_offset_minutes),
       StartOfLocalDay(to + std::chrono::days(1), j_.utc_offset_minutes),
       [&](const storage::SuggestionOutcome& o) {
-        using domain::OrderState;
-        if (o.state == OrderState::kReceived || o.state == OrderState::kRejected ||
-            o.state == OrderState::kMerged) {
-          return;
-        }
+        if (!domain::HotlineDecided(o.state)) return;
         ++out.orders;
         const domain::Suggested& s = o.suggested;
         if (!s.category.empty() && !o.category.empty()) {
           const bool same = o.category == s.category;
-          // Codes take two digits per level, so a category below another starts with its code.
-          const bool below = !same && o.category.rfind(s.category, 0) == 0;
+          const bool below = domain::Taxonomy::IsBelow(o.category, s.category);
           Count(out.category, same);
           out.category_below += below ? 1 : 0;
           const auto bucket = static_cast<size_t>(std::clamp(s.category_confidence * 5, 0.0, 4.0));

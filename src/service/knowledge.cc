@@ -93,19 +93,23 @@ int Knowledge::Frequency(const std::vector<std::string>& words) const {
   return std::max(rarest, 0);
 }
 
-Status Knowledge::Warm() {
-  std::lock_guard write(write_mu_);
+Status Knowledge::ForEachStored(const std::function<void(storage::KnowledgePoint&)>& fn) {
   int64_t after = 0;
   while (true) {
     JIESU_ASSIGN_OR_RETURN(auto page, store_.ListKnowledge(after, 500));
-    for (const auto& p : page) {
-      auto indexed = Indexed(p);
-      std::unique_lock lock(mu_);
-      index_.Put(p.id, std::move(indexed));
-    }
+    for (auto& p : page) fn(p);
     if (page.size() < 500) return {};
     after = page.back().id;
   }
+}
+
+Status Knowledge::Warm() {
+  std::lock_guard write(write_mu_);
+  return ForEachStored([&](storage::KnowledgePoint& p) {
+    auto indexed = Indexed(p);
+    std::unique_lock lock(mu_);
+    index_.Put(p.id, std::move(indexed));
+  });
 }
 
 Knowledge::Query Knowledge::QueryTerms(const std::vector<std::string>& words) const {
@@ -233,12 +237,9 @@ Result<storage::KnowledgePoint> Knowledge::Get(int64_t id) { return store_.GetKn
 Result<std::vector<storage::KnowledgePoint>> Knowledge::All(const domain::Actor& actor) {
   JIESU_RETURN_IF_ERROR(MayChange(actor));
   std::vector<storage::KnowledgePoint> out;
-  while (true) {
-    JIESU_ASSIGN_OR_RETURN(auto page, store_.ListKnowledge(out.empty() ? 0 : out.back().id, 500));
-    const bool last = page.size() < 500;
-    for (auto& p : page) out.push_back(std::move(p));
-    if (last) return out;
-  }
+  JIESU_RETURN_IF_ERROR(
+      ForEachStored([&](storage::KnowledgePoint& p) { out.push_back(std::move(p)); }));
+  return out;
 }
 
 Status Knowledge::Delete(const domain::Actor& actor, int64_t id) {

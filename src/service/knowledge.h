@@ -6,6 +6,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -68,6 +69,8 @@ class Knowledge {
  private:
   text::KnowledgeIndex::Point Indexed(const storage::KnowledgePoint& p) const;
   Status MayChange(const domain::Actor& actor) const;
+  // Every stored point, by id, a page at a time.
+  Status ForEachStored(const std::function<void(storage::KnowledgePoint&)>& fn);
   Status Validate(const storage::KnowledgePoint& p) const;
   // Stores checked points in one transaction, then indexes them.
   Result<std::vector<storage::KnowledgePoint>> Commit(std::vector<storage::KnowledgePoint> points);
