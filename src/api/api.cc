@@ -7,6 +7,7 @@
 #include <charconv>
 #include <exception>
 
+#include "api/browser_session.h"
 #include "api/json_input.h"
 #include "api/views.h"
 #include "base/utf8.h"
@@ -262,6 +263,8 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
+  Add("POST", "/api/v1/auth/session", true, [this](Call& c) { return CreateSession(c); });
+  Add("DELETE", "/api/v1/auth/session", false, [this](Call& c) { return EndSession(c); });
   Add("POST", "/api/v1/users", false, [this](Call& c) { return CreateUser(c); });
   Add("GET", "/api/v1/units", false, [this](Call& c) { return Units(c); });
   Add("GET", "/api/v1/taxonomy", false, [this](Call& c) { return Taxonomy(c); });
@@ -349,9 +352,17 @@ void Api::HandleAsync(const HttpRequest& req, Post post, std::function<void(Http
 }
 
 Result<domain::Actor> Api::Authenticate(const HttpRequest& req) {
-  std::string token;
-  if (req.authorization.rfind("Bearer ", 0) == 0) token = req.authorization.substr(7);
-  return auth_.Authenticate(token);
+  if (!req.authorization.empty() || req.cookie.empty()) {
+    std::string token;
+    if (req.authorization.rfind("Bearer ", 0) == 0) token = req.authorization.substr(7);
+    return auth_.Authenticate(token);
+  }
+  const std::string token = SessionCookieValue(req.cookie);
+  JIESU_ASSIGN_OR_RETURN(domain::Actor actor, auth_.Authenticate(token));
+  if (IsWrite(req.method) && !CsrfTokenMatches(req.csrf_token, token)) {
+    return Forbidden("a change made from the browser needs its X-CSRF-Token header");
+  }
+  return actor;
 }
 
 Result<Api::Matched> Api::Match(const HttpRequest& req, bool authenticate) {
@@ -413,6 +424,32 @@ Result<HttpResponse> Api::Login(Call& c) {
                                         {"user", UserJson(login.user)}});
 }
 
+Result<HttpResponse> Api::CreateSession(Call& c) {
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
+  JsonReader r(o);
+  std::string username = r.String("username", true);
+  std::string password = r.String("password", true);
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  JIESU_ASSIGN_OR_RETURN(service::LoginResult login, auth_.Login(username, password));
+  HttpResponse resp =
+      JsonResponse(200, json::object{{"csrf_token", CsrfTokenFor(login.token)},
+                                     {"expires_at", Time(login.expires_at, orders_.jurisdiction())},
+                                     {"user", UserJson(login.user)}});
+  resp.headers.emplace_back("Set-Cookie", SessionCookieHeader(login.token));
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  return resp;
+}
+
+Result<HttpResponse> Api::EndSession(Call& c) {
+  const std::string token = c.req.authorization.rfind("Bearer ", 0) == 0
+                                ? c.req.authorization.substr(7)
+                                : SessionCookieValue(c.req.cookie);
+  JIESU_RETURN_IF_ERROR(auth_.Logout(token));
+  HttpResponse resp = JsonResponse(200, json::object{{"status", "logged out"}});
+  resp.headers.emplace_back("Set-Cookie", ClearedSessionCookieHeader());
+  return resp;
+}
+
 Result<HttpResponse> Api::Logout(Call& c) {
   JIESU_RETURN_IF_ERROR(auth_.Logout(c.req.authorization.substr(7)));
   return JsonResponse(200, json::object{{"status", "logged out"}});
@@ -424,12 +461,14 @@ Result<HttpResponse> Api::Me(Call& c) {
   if (role != nullptr) {
     for (Action a : role->actions) actions.emplace_back(domain::Name(a));
   }
-  return JsonResponse(200, json::object{{"id", c.actor.user_id},
-                                        {"username", c.actor.username},
-                                        {"role", c.actor.role},
-                                        {"role_label", role ? role->label : ""},
-                                        {"unit", c.actor.unit_id},
-                                        {"actions", std::move(actions)}});
+  json::object me{{"id", c.actor.user_id},   {"username", c.actor.username},
+                  {"role", c.actor.role},    {"role_label", role ? role->label : ""},
+                  {"unit", c.actor.unit_id}, {"actions", std::move(actions)}};
+  if (c.req.authorization.empty()) {
+    // Signed in from the browser: the page gets back the CSRF token it needs to write.
+    me["csrf_token"] = CsrfTokenFor(SessionCookieValue(c.req.cookie));
+  }
+  return JsonResponse(200, me);
 }
 
 Result<HttpResponse> Api::CreateUser(Call& c) {

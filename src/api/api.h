@@ -83,6 +83,9 @@ class Api {
 
   Result<HttpResponse> Login(Call& c);
   Result<HttpResponse> Logout(Call& c);
+  // Browser log-in by cookie (browser_session.h).
+  Result<HttpResponse> CreateSession(Call& c);
+  Result<HttpResponse> EndSession(Call& c);
   Result<HttpResponse> Me(Call& c);
   Result<HttpResponse> CreateUser(Call& c);
   Result<HttpResponse> Units(Call& c);

@@ -9,9 +9,11 @@
 #include <latch>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "api/static_files.h"
 #include "base/thread_name.h"
 
 namespace jiesu::api {
@@ -36,6 +38,9 @@ Result<HttpRequest> Convert(http::request<http::string_body>& req) {
   r.authorization = std::string(req[http::field::authorization]);
   r.idempotency_key = std::string(req["Idempotency-Key"]);
   r.content_type = std::string(req[http::field::content_type]);
+  r.cookie = std::string(req[http::field::cookie]);
+  r.csrf_token = std::string(req["X-CSRF-Token"]);
+  r.accept_encoding = std::string(req[http::field::accept_encoding]);
   r.body = std::move(req.body());
   return r;
 }
@@ -70,8 +75,9 @@ struct HttpServer::Impl {
   // The status line and headers as one string, written with the body in one gather write.
   // Beast's serializer walked a generic buffer sequence for every response, ~4% of the intake
   // bench's CPU; the headers here are few and all ours (no 1xx, 204 or 304 is ever sent).
+  // A response to HEAD has the headers of the GET and no body.
   asio::awaitable<void> Write(beast::tcp_stream& stream, unsigned version, bool keep_alive,
-                              HttpResponse r) {
+                              HttpResponse r, bool head_only = false) {
     std::string head = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     head += std::to_string(r.status);
     head += ' ';
@@ -91,6 +97,7 @@ struct HttpServer::Impl {
     head += "Content-Length: ";
     head += std::to_string(r.body.size());
     head += "\r\n\r\n";
+    if (head_only) r.body.clear();
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(r.body)};
     co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
   }
@@ -157,15 +164,22 @@ struct HttpServer::Impl {
       auto req = parser.release();
       const bool keep_alive = req.keep_alive();
       const unsigned version = req.version();
+      const bool head_only = req.method() == http::verb::head;
       HttpResponse resp;
       auto converted = Convert(req);
+      std::optional<HttpResponse> file;
+      if (converted.ok() && web) file = web->Serve(*converted);
       if (!converted.ok()) {
         resp = ErrorResponse(converted.error());
+      } else if (file) {
+        resp = std::move(*file);
+        AddSecurityHeaders(resp);
       } else {
         resp = co_await Respond(std::make_shared<const HttpRequest>(std::move(*converted)));
       }
+      if (!file) resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-      co_await Write(stream, version, keep_alive, std::move(resp));
+      co_await Write(stream, version, keep_alive, std::move(resp), head_only);
       if (!keep_alive) break;
     }
     beast::error_code ignored;
@@ -174,6 +188,7 @@ struct HttpServer::Impl {
 
   Api& api;
   ServerOptions options;
+  std::unique_ptr<StaticFiles> web;  // the front end's files, when options.web_dir is set
   int io_threads;
   asio::io_context ioc;
   asio::thread_pool handlers;
@@ -203,6 +218,9 @@ Result<uint16_t> HttpServer::Start() {
       });
     }
     named->wait();
+  }
+  if (!impl_->options.web_dir.empty()) {
+    JIESU_ASSIGN_OR_RETURN(impl_->web, StaticFiles::Load(impl_->options.web_dir));
   }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);

@@ -29,6 +29,8 @@ struct ServerOptions {
   int handler_threads = 64;  // for the handlers that may block (all but intake)
   size_t body_limit = 1 << 20;
   int idle_timeout_seconds = 60;
+  // The built web front end (web/dist) to serve at every path outside /api/; empty: none.
+  std::string web_dir;
 };
 
 class HttpServer {
@@ -38,7 +40,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts serving; returns the bound port. kUnavailable if the address is taken.
+  // Binds and starts serving; returns the bound port. kUnavailable if the address is taken;
+  // kInvalidArgument if `web_dir` is set but holds no built front end.
   Result<uint16_t> Start();
   // Stops accepting, closes connections and joins the threads. Idempotent.
   void Stop();

@@ -29,6 +29,7 @@ commands:
                   --boundaries FILE   GeoJSON district boundaries (property adcode) that
                                       map coordinates to districts
                   --no-text           no suggestions, duplicate index or clusters
+                  --web DIR           also serve the built web pages (web/dist) at /
   migrate       apply pending schema migrations
                   --db PATH (required)
   check-config  validate a configuration directory and report every problem

@@ -58,7 +58,7 @@ int Serve(const std::vector<std::string>& args) {
   auto flags =
       Flags::Parse(args,
                    {"config", "db", "listen", "io-threads", "handler-threads", "body-limit",
-                    "token-ttl-minutes", "classifier", "divisions", "boundaries"},
+                    "token-ttl-minutes", "classifier", "divisions", "boundaries", "web"},
                    {"demo", "no-text"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
@@ -83,6 +83,7 @@ int Serve(const std::vector<std::string>& args) {
   o.server.io_threads = *io;
   o.server.handler_threads = *handlers;
   o.server.body_limit = static_cast<size_t>(*body);
+  o.server.web_dir = flags->Get("web");
   o.auth.token_ttl = std::chrono::minutes(*ttl);
   o.text = !flags->Has("no-text");
   o.suggester.classifier_path = flags->Get("classifier");
@@ -110,6 +111,10 @@ int Serve(const std::vector<std::string>& args) {
   std::printf("jiesu: %s — serving the API on http://%s:%u (database %s)\n",
               (*app)->jurisdiction().name.c_str(), o.server.address.c_str(),
               static_cast<unsigned>(*port), o.db_path.c_str());
+  if (!o.server.web_dir.empty()) {
+    std::printf("jiesu: the web pages: open http://%s:%u/ in a browser\n", o.server.address.c_str(),
+                static_cast<unsigned>(*port));
+  }
   std::printf("jiesu: try  curl -s http://%s:%u/healthz\n", o.server.address.c_str(),
               static_cast<unsigned>(*port));
   std::fflush(stdout);
