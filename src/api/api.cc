@@ -93,6 +93,8 @@ std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
+}  // namespace
+
 std::string Sha256Hex(const std::string& s) {
   unsigned char h[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
@@ -100,6 +102,8 @@ std::string Sha256Hex(const std::string& s) {
   sodium_bin2hex(out.data(), out.size() + 1, h, sizeof h);
   return out;
 }
+
+namespace {
 
 template <class E>
 std::optional<E> ReadEnum(JsonReader& r, const std::string& key,
@@ -250,7 +254,7 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
          service::Supervisions& supervisions, service::Analytics& analytics,
          service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester,
-         service::Knowledge* knowledge)
+         service::Knowledge* knowledge, service::Citizen* citizen)
     : auth_(auth),
       orders_(orders),
       evaluator_(evaluator),
@@ -259,7 +263,8 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
       warnings_(&warnings),
       topics_(&topics),
       suggester_(suggester),
-      knowledge_(knowledge) {
+      knowledge_(knowledge),
+      citizen_(citizen) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -281,6 +286,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   AddEvaluationRoutes();
   AddSupervisionRoutes();
   AddTextRoutes();
+  AddPublicRoutes();
   AddGovernanceRoutes();
   Add("GET", "/api/v1/analytics", false, [this](Call& c) { return AnalyticsQuery(c); });
   Add("GET", "/healthz", true, [](Call&) -> Result<HttpResponse> {

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "api/http.h"
+#include "api/rate_limit.h"
 #include "base/result.h"
 #include "service/analytics.h"
 #include "service/auth.h"
+#include "service/citizen.h"
 #include "service/evaluation.h"
 #include "service/knowledge.h"
 #include "service/orders.h"
@@ -29,7 +31,7 @@ class Api {
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
       service::Supervisions& supervisions, service::Analytics& analytics,
       service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester = nullptr,
-      service::Knowledge* knowledge = nullptr);
+      service::Knowledge* knowledge = nullptr, service::Citizen* citizen = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -147,6 +149,14 @@ class Api {
   Result<HttpResponse> Forecast(Call& c);
   Result<HttpResponse> HotspotReport(Call& c);
 
+  // The public citizen page and the area tree (api_public.cc).
+  void AddPublicRoutes();
+  Result<HttpResponse> Areas(Call& c);
+  Result<HttpResponse> PublicChallenge(Call& c);
+  Result<HttpResponse> PublicSubmit(Call& c);
+  Result<HttpResponse> PublicTrack(Call& c);
+  Result<HttpResponse> PublicNearby(Call& c);
+
   service::Auth& auth_;
   service::Orders& orders_;
   service::Evaluator& evaluator_;
@@ -156,6 +166,10 @@ class Api {
   service::Topics* topics_;
   service::Suggester* suggester_;
   service::Knowledge* knowledge_;
+  service::Citizen* citizen_;
+  // Per address: submissions (10 an hour) and the other public calls (120 a minute).
+  RateLimiter public_submits_{10, std::chrono::hours(1)};
+  RateLimiter public_reads_{120, std::chrono::minutes(1)};
   std::vector<Route> routes_;
 };
 
@@ -166,6 +180,8 @@ HttpResponse ErrorResponse(const Error& e);
 // Helpers shared by the handler files.
 HttpResponse JsonResponse(int status, const boost::json::value& v);
 Result<int64_t> PositiveId(const std::string& s, const char* what);
+// SHA-256 of `s` in hex: the request hash that tells a retry from another body.
+std::string Sha256Hex(const std::string& s);
 // Governance objects as JSON (api_governance.cc); `events` are the external events shown beside
 // a warning.
 boost::json::object WarningJson(const storage::Warning& w,

@@ -15,10 +15,11 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string authorization;
   std::string idempotency_key;
-  std::string content_type;  // as sent, e.g. "text/csv; charset=utf-8"
+  std::string content_type;     // as sent, e.g. "text/csv; charset=utf-8"
   std::string cookie;           // the Cookie header, as sent
   std::string csrf_token;       // X-CSRF-Token: required on writes authenticated by cookie
   std::string accept_encoding;  // for the front end's precompressed files
+  std::string remote_address;   // the peer's IP address, for per-address rate limits
   std::string body;
 };
 

@@ -131,6 +131,9 @@ struct HttpServer::Impl {
     // algorithm holds the second write until the client's delayed ACK (tens of ms).
     boost::system::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);
+    boost::system::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    const std::string remote_address = peer_ec ? "" : peer.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     // Beast reads at most the buffer's free capacity (at least 512 bytes) per receive. Left to
     // grow on demand, the buffer settles just under the size of a typical request, and every
@@ -167,6 +170,7 @@ struct HttpServer::Impl {
       const bool head_only = req.method() == http::verb::head;
       HttpResponse resp;
       auto converted = Convert(req);
+      if (converted.ok()) converted->remote_address = remote_address;
       std::optional<HttpResponse> file;
       if (converted.ok() && web) file = web->Serve(*converted);
       if (!converted.ok()) {

@@ -88,9 +88,12 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
                                                        app->suggester_.get(), options.warnings);
   app->topics_ = std::make_unique<service::Topics>(*app->store_, *app->jurisdiction_, app->clock_,
                                                    *app->evaluator_, *app->warnings_);
-  app->api_ = std::make_unique<api::Api>(
-      *app->auth_, *app->orders_, *app->evaluator_, *app->supervisions_, *app->analytics_,
-      *app->warnings_, *app->topics_, app->suggester_.get(), app->knowledge_.get());
+  app->citizen_ = std::make_unique<service::Citizen>(*app->orders_, *app->hasher_, app->clock_,
+                                                     app->suggester_.get());
+  app->api_ =
+      std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_, *app->supervisions_,
+                                 *app->analytics_, *app->warnings_, *app->topics_,
+                                 app->suggester_.get(), app->knowledge_.get(), app->citizen_.get());
   app->options_ = std::move(options);
   return app;
 }

@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "domain/jurisdiction.h"
 #include "service/auth.h"
+#include "service/citizen.h"
 #include "service/evaluation.h"
 #include "service/knowledge.h"
 #include "service/orders.h"
@@ -90,6 +91,7 @@ class App {
   std::unique_ptr<service::Auth> auth_;
   std::unique_ptr<service::Suggester> suggester_;  // before orders_, which uses it
   std::unique_ptr<service::Knowledge> knowledge_;
+  std::unique_ptr<service::Citizen> citizen_;
   std::unique_ptr<service::Orders> orders_;
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -398,6 +399,7 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         role.hotline = x.Bool("hotline").value_or(false);
         role.unit_scoped = x.Bool("unit_scoped").value_or(false);
         role.manage_users = x.Bool("manage_users").value_or(false);
+        role.is_public = x.Bool("public").value_or(false);
         role.view_audit = x.Bool("view_audit").value_or(false);
         for (const auto& a : x.Strings("actions")) {
           if (auto act = domain::ParseAction(a)) {
@@ -408,6 +410,16 @@ Result<domain::Jurisdiction> LoadJurisdiction(const fs::path& dir) {
         }
         if (role.hotline && role.unit_scoped)
           x.Error("unit_scoped", "a role cannot be both hotline and unit-scoped");
+        if (role.is_public &&
+            (role.hotline || role.unit_scoped || role.manage_users || role.view_audit)) {
+          x.Error("public",
+                  "the public page's role cannot be hotline, unit-scoped, manage users "
+                  "or view the audit");
+        }
+        if (role.is_public && std::any_of(roles.begin(), roles.end(),
+                                          [](const domain::RoleDef& d) { return d.is_public; })) {
+          x.Error("public", "only one role may be the public page's");
+        }
         if (role.name.empty()) return;
         if (names.count(role.name)) {
           x.Error("name", "duplicate role " + role.name);

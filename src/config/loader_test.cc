@@ -122,6 +122,28 @@ TEST(LoaderTest, SyntaxErrorsAndMissingFilesAreReported) {
   EXPECT_NE(j.error().message.find("dispatch.yaml: cannot be read"), std::string::npos);
 }
 
+TEST(LoaderTest, ThePublicRoleIsOneAndSeesNoCaller) {
+  auto demo = LoadJurisdiction(DemoDir());
+  ASSERT_TRUE(demo.ok()) << demo.error().ToString();
+  ASSERT_NE(demo->roles.PublicRole(), nullptr);
+  EXPECT_EQ(demo->roles.PublicRole()->name, "citizen");
+  BrokenConfig c;
+  c.Write("roles.yaml",
+          "roles:\n"
+          "  - {name: admin, label: A, manage_users: true, actions: [view_scores]}\n"
+          "  - {name: web, label: W, public: true, hotline: true, actions: [intake]}\n"
+          "  - {name: app, label: P, public: true, actions: [intake]}\n");
+  auto j = LoadJurisdiction(c.cfg());
+  ASSERT_FALSE(j.ok());
+  const std::string& m = j.error().message;
+  EXPECT_NE(m.find("roles.yaml:3: roles[1].public: the public page's role cannot be hotline"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("roles.yaml:4: roles[2].public: only one role may be the public page's"),
+            std::string::npos)
+      << m;
+}
+
 TEST(LoaderTest, TimeLimitRulesAreChecked) {
   BrokenConfig c;
   c.Write("time_limits.yaml",

@@ -149,6 +149,13 @@ bool Roles::Allows(const std::string& role, Action action) const {
   return r != nullptr && r->actions.count(action) > 0;
 }
 
+const RoleDef* Roles::PublicRole() const {
+  for (const RoleDef& r : roles_) {
+    if (r.is_public) return &r;
+  }
+  return nullptr;
+}
+
 bool Roles::ManagesUsers(const std::string& role) const {
   const RoleDef* r = Find(role);
   return r != nullptr && r->manage_users;

@@ -164,6 +164,9 @@ struct RoleDef {
   bool manage_users = false;
   bool view_audit = false;  // may read who viewed callers' identities
   std::set<Action> actions;
+  // The role of requests made on the public page (no log-in): no account may have it, and a
+  // jurisdiction without such a role has no public page.
+  bool is_public = false;
 };
 
 class Roles {
@@ -174,6 +177,8 @@ class Roles {
   bool Allows(const std::string& role, Action action) const;
   // Administrators: create accounts, replace the category model, see server paths.
   bool ManagesUsers(const std::string& role) const;
+  // The public role (RoleDef::is_public), or null when the jurisdiction has none.
+  const RoleDef* PublicRole() const;
   const std::vector<RoleDef>& all() const { return roles_; }
 
  private:

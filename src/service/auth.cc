@@ -41,6 +41,10 @@ Result<storage::User> Auth::AddUser(const NewUser& u) {
   }
   const domain::RoleDef* role = j_.roles.Find(u.role);
   if (role == nullptr) return InvalidArgument("unknown role '" + u.role + "'", "role");
+  if (role->is_public) {
+    return InvalidArgument("role '" + u.role + "' is the public page's: no account may have it",
+                           "role");
+  }
   if (role->unit_scoped && u.unit_id.empty()) {
     return InvalidArgument("role '" + u.role + "' needs a unit", "unit");
   }
@@ -166,6 +170,20 @@ Status Auth::Logout(const std::string& token) {
     cache_.erase(h);
   }
   return store_.DeleteSession(h);
+}
+
+std::string CallerHasher::Mac(std::string_view purpose, std::string_view data) const {
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, reinterpret_cast<const unsigned char*>(key_.data()), key_.size(),
+                          32);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(purpose.data()),
+                            purpose.size());
+  const unsigned char separator = 0;
+  crypto_generichash_update(&st, &separator, 1);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  unsigned char h[32];
+  crypto_generichash_final(&st, h, sizeof h);
+  return Hex(h, sizeof h);
 }
 
 std::string CallerHasher::Hash(const std::string& phone) const {

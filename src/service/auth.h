@@ -9,6 +9,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/result.h"
@@ -98,6 +99,9 @@ class CallerHasher {
   // REQUIRES: key.size() == 32
   explicit CallerHasher(std::string key) : key_(std::move(key)) {}
   std::string Hash(const std::string& phone) const;
+  // A keyed MAC of `data` for another use of the same secret, kept apart by `purpose` (32
+  // bytes, hex). Used for the citizens' access keys and the public page's challenges.
+  std::string Mac(std::string_view purpose, std::string_view data) const;
 
  private:
   std::string key_;
