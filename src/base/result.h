@@ -2,7 +2,8 @@
 //
 // Expected failures (bad input, missing rows, refused transitions, a store that is down) are
 // values, never exceptions. The small set of codes below is the project's one error
-// vocabulary; the HTTP layer maps each code to a status in one place (api/errors.cc).
+// vocabulary; the HTTP layer maps each code to a status in one place (`api::HttpStatusFor` in
+// src/api/api.cc).
 #pragma once
 
 #include <cassert>
