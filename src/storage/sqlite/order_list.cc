@@ -91,68 +91,64 @@ enum class TextMode {
   kIndexed,  // candidates from the trigram index, confirmed by LIKE
 };
 
-// The SQL of one list query: every filter of `f`, ids in [floor, ceiling), newest first, at
-// most `rows` rows.
-ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling,
-                         int rows) {
-  ListQuery q;
-  const std::string columns =
-      "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
-      "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
-      "o.reply_due FROM ";
-  // The category or district list that the listed orders are read from (migration 14), and the
-  // value looked for in it; a category is preferred when both are given.
-  std::string list, list_value;
-  auto use_list = [&](const char* table, const std::string& value) {
-    if (!list.empty()) return;
-    list = table;
-    list_value = value;
-  };
-  if (!f.states.empty()) {
-    std::string in = "o.state IN (";
-    for (size_t i = 0; i < f.states.size(); ++i) {
-      in += i ? ", ?" : "?";
-      q.params.emplace_back(std::string(domain::Name(f.states[i])));
-    }
-    q.Add(in + ")");
+// The category or district list that the listed orders are read from (migration 14), and the
+// value looked for in it; a category is preferred when both are given.
+struct ListChoice {
+  std::string table, value;
+
+  void Use(const char* t, const std::string& v) {
+    if (!table.empty()) return;
+    table = t;
+    value = v;
   }
-  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
-  // Filters are written so that SQLite walks an (x, id) index in id order and stops at the
-  // page size: equality on a column indexed with id. Other conditions are marked with '+'
-  // so the planner does not pick an index that would need every match sorted.
-  if (!f.category_prefix.empty()) {
-    const std::string& p = f.category_prefix;
-    if (f.category_is_leaf && p.size() >= 4) {
-      // Leaves under one second-level class are few: walk that class, test the code.
-      q.Add("o.cat2 = ?", p.substr(0, 4));
-      q.Add("+o.category = ?", p);
-      use_list("list_cat2", p.substr(0, 4));
-    } else if (p.size() == 2) {
-      q.Add("o.cat1 = ?", p);
-      use_list("list_cat1", p);
-    } else if (p.size() == 4) {
-      q.Add("o.cat2 = ?", p);
-      use_list("list_cat2", p);
-    } else {
-      q.Add("o.category >= ?", p);
-      q.Add("o.category < ?", p + "\x7f");
-    }
+};
+
+constexpr const char* kListColumns =
+    "SELECT o.id, o.code, o.state, o.channel, o.urgency, o.request_type, o.category, o.district, "
+    "o.street, o.title, substr(o.content, 1, 120), o.confidential, o.created_at, o.updated_at, "
+    "o.reply_due FROM ";
+
+// Filters are written so that SQLite walks an (x, id) index in id order and stops at the page
+// size: equality on a column indexed with id. Other conditions are marked with '+' so the
+// planner does not pick an index that would need every match sorted.
+void AddCategoryFilter(const OrderFilter& f, ListQuery& q, ListChoice& list) {
+  if (f.category_prefix.empty()) return;
+  const std::string& p = f.category_prefix;
+  if (f.category_is_leaf && p.size() >= 4) {
+    // Leaves under one second-level class are few: walk that class, test the code.
+    q.Add("o.cat2 = ?", p.substr(0, 4));
+    q.Add("+o.category = ?", p);
+    list.Use("list_cat2", p.substr(0, 4));
+  } else if (p.size() == 2) {
+    q.Add("o.cat1 = ?", p);
+    list.Use("list_cat1", p);
+  } else if (p.size() == 4) {
+    q.Add("o.cat2 = ?", p);
+    list.Use("list_cat2", p);
+  } else {
+    q.Add("o.category >= ?", p);
+    q.Add("o.category < ?", p + "\x7f");
   }
-  // Streets are not indexed on their own (a street index costs a page write per order at
-  // intake): a street filter walks its district's list, which holds ~20 streets.
+}
+
+// Streets are not indexed on their own (a street index costs a page write per order at
+// intake): a street filter walks its district's list, which holds ~20 streets.
+void AddAreaFilter(const OrderFilter& f, ListQuery& q, ListChoice& list) {
   if (!f.district_code.empty()) {
     q.Add("o.district = ?", f.district_code);
-    use_list("list_district", f.district_code);
+    list.Use("list_district", f.district_code);
   }
   if (!f.street_code.empty()) {
     if (f.district_code.empty()) {
       q.Add("o.district = ?", f.street_code.substr(0, 6));
-      use_list("list_district", f.street_code.substr(0, 6));
+      list.Use("list_district", f.street_code.substr(0, 6));
     }
     q.Add("+o.street = ?", f.street_code);
   }
-  if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
-  if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
+}
+
+// The creation window and the reply deadline.
+void AddTimeFilters(const OrderFilter& f, ListQuery& q) {
   // A bounded window of at most a month is read through the created_at index; an open or
   // long one is met while walking ids newest first (ids grow with creation time).
   const bool narrow_window = f.created_from && f.created_to &&
@@ -167,49 +163,49 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
       q.Add("(o.reply_due IS NULL OR o.reply_due >= ?)", ToUnixMillis(f.now));
     }
   }
-  if (!f.text.empty()) {
-    const std::string like = "%" + EscapeLike(f.text) + "%";
-    if (mode == TextMode::kIndexed) {
-      // The index (detail=none) narrows the candidates to orders holding every trigram of
-      // the text; orders above the watermark are not indexed yet and are all candidates.
-      q.Add(
-          "o.id IN (SELECT rowid FROM idx.orders_fts WHERE orders_fts MATCH ? UNION ALL "
-          "SELECT id FROM orders WHERE id > (SELECT value FROM idx.index_meta WHERE key = "
-          "'watermark'))",
-          TrigramQuery(f.text));
-    }
-    // LIKE confirms the substring in every mode.
+}
+
+void AddTextFilter(const OrderFilter& f, TextMode mode, ListQuery& q) {
+  if (f.text.empty()) return;
+  const std::string like = "%" + EscapeLike(f.text) + "%";
+  if (mode == TextMode::kIndexed) {
+    // The index (detail=none) narrows the candidates to orders holding every trigram of
+    // the text; orders above the watermark are not indexed yet and are all candidates.
     q.Add(
-        "(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE "
-        "'\\')");
-    for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
+        "o.id IN (SELECT rowid FROM idx.orders_fts WHERE orders_fts MATCH ? UNION ALL "
+        "SELECT id FROM orders WHERE id > (SELECT value FROM idx.index_meta WHERE key = "
+        "'watermark'))",
+        TrigramQuery(f.text));
   }
-  if (!f.caller_hash.empty()) {
-    // The caller's indexed orders, and every order above the watermark; the hash confirms.
-    q.Add(
-        "o.id IN (SELECT rowid FROM idx.caller_tokens WHERE caller_tokens MATCH "
-        "hex(substr(?, 1, 16)) UNION ALL SELECT id FROM orders WHERE id > (SELECT value FROM "
-        "idx.index_meta WHERE key = 'watermark'))",
-        f.caller_hash);
-    q.Add("+o.caller_hash = ?", f.caller_hash);
-  }
-  if (floor > 0) q.Add("o.id >= ?", floor);
-  if (ceiling > 0) q.Add("o.id < ?", ceiling);
-  const std::string scan = columns + "orders o WHERE 1 = 1";
-  if (list.empty()) {
-    q.sql = scan + q.sql + " ORDER BY o.id DESC LIMIT ?";
-    q.params.emplace_back(int64_t{rows});
-    return q;
-  }
-  // The lists hold the listed orders only (migrations 12 and 14): the newest, unlisted ones are
-  // read by a scan above listed_through, the others by walking the list newest first, and every
-  // id of the first part is above every id of the second. Every filter is also tested on the
-  // order's row.
-  const std::string where = q.sql;
-  const auto filters = q.params;
-  std::string walk = columns + list + " l CROSS JOIN orders o ON o.id = l.id WHERE l.value = ?" +
+  // LIKE confirms the substring in every mode.
+  q.Add(
+      "(o.title LIKE ? ESCAPE '\\' OR o.content LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE "
+      "'\\')");
+  for (int i = 0; i < 3; ++i) q.params.emplace_back(like);
+}
+
+void AddCallerFilter(const OrderFilter& f, ListQuery& q) {
+  if (f.caller_hash.empty()) return;
+  // The caller's indexed orders, and every order above the watermark; the hash confirms.
+  q.Add(
+      "o.id IN (SELECT rowid FROM idx.caller_tokens WHERE caller_tokens MATCH "
+      "hex(substr(?, 1, 16)) UNION ALL SELECT id FROM orders WHERE id > (SELECT value FROM "
+      "idx.index_meta WHERE key = 'watermark'))",
+      f.caller_hash);
+  q.Add("+o.caller_hash = ?", f.caller_hash);
+}
+
+// `q`'s filters (every one tested on the order's row) over the newest orders and `list`. The
+// lists hold the listed orders only (migrations 12 and 14): the newest, unlisted ones are read
+// by a scan above listed_through, the others by walking the list newest first, and every id of
+// the first part is above every id of the second.
+ListQuery ThroughList(const ListQuery& filters, const ListChoice& list, int64_t floor,
+                      int64_t ceiling, int rows) {
+  const std::string scan = std::string(kListColumns) + "orders o WHERE 1 = 1";
+  std::string walk = kListColumns + list.table +
+                     " l CROSS JOIN orders o ON o.id = l.id WHERE l.value = ?" +
                      " AND l.id <= (SELECT value FROM store_meta WHERE key = 'listed_through')";
-  decltype(q.params) walk_params{list_value};
+  decltype(filters.params) walk_params{list.value};
   if (floor > 0) {
     walk += " AND l.id >= ?";
     walk_params.emplace_back(floor);
@@ -218,14 +214,47 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
     walk += " AND l.id < ?";
     walk_params.emplace_back(ceiling);
   }
-  q.sql = "SELECT * FROM (" + scan + where +
+  ListQuery q;
+  q.sql = "SELECT * FROM (" + scan + filters.sql +
           " AND o.id > (SELECT value FROM store_meta WHERE key = 'listed_through')"
           " ORDER BY o.id DESC LIMIT ?) UNION ALL SELECT * FROM (" +
-          walk + where + " ORDER BY l.id DESC LIMIT ?) ORDER BY 1 DESC LIMIT ?";
+          walk + filters.sql + " ORDER BY l.id DESC LIMIT ?) ORDER BY 1 DESC LIMIT ?";
+  q.params = filters.params;
   q.params.emplace_back(int64_t{rows});
   q.params.insert(q.params.end(), walk_params.begin(), walk_params.end());
-  q.params.insert(q.params.end(), filters.begin(), filters.end());
+  q.params.insert(q.params.end(), filters.params.begin(), filters.params.end());
   q.params.emplace_back(int64_t{rows});
+  q.params.emplace_back(int64_t{rows});
+  return q;
+}
+
+// The SQL of one list query: every filter of `f`, ids in [floor, ceiling), newest first, at
+// most `rows` rows.
+ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int64_t ceiling,
+                         int rows) {
+  ListQuery q;
+  ListChoice list;
+  if (!f.states.empty()) {
+    std::string in = "o.state IN (";
+    for (size_t i = 0; i < f.states.size(); ++i) {
+      in += i ? ", ?" : "?";
+      q.params.emplace_back(std::string(domain::Name(f.states[i])));
+    }
+    q.Add(in + ")");
+  }
+  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  AddCategoryFilter(f, q, list);
+  AddAreaFilter(f, q, list);
+  if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));
+  if (f.urgency) q.Add("o.urgency = ?", std::string(domain::Name(*f.urgency)));
+  AddTimeFilters(f, q);
+  AddTextFilter(f, mode, q);
+  AddCallerFilter(f, q);
+  if (floor > 0) q.Add("o.id >= ?", floor);
+  if (ceiling > 0) q.Add("o.id < ?", ceiling);
+  if (!list.table.empty()) return ThroughList(q, list, floor, ceiling, rows);
+  q.sql =
+      std::string(kListColumns) + "orders o WHERE 1 = 1" + q.sql + " ORDER BY o.id DESC LIMIT ?";
   q.params.emplace_back(int64_t{rows});
   return q;
 }

@@ -217,132 +217,134 @@ void SqliteStore::WriterLoop() {
   Connection& c = *writer_conn_;
   auto next_listing = std::chrono::steady_clock::now() + kListInterval;
   std::vector<Job> batch;
-  std::vector<Status> results;
-  while (true) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) break;  // stopping, nothing left to write
-      const size_t n =
-          std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      if (!sync_error_.empty()) {
-        // The disk lost a flush: what is in the page cache can no longer be trusted to reach
-        // it, so nothing more is written (as PostgreSQL stops on a failed fsync).
-        Committed refused;
-        for (auto& job : batch) {
-          refused.done.push_back(std::move(job.done));
-          refused.results.push_back(Unavailable("the store stopped writing: " + sync_error_));
-        }
-        unsynced_.push_back(std::move(refused));
-        batch.clear();
-        sync_cv_.notify_one();
-        continue;
-      }
-    }
-    results.assign(batch.size(), Ok());
-    Status begun = RunQuery(c, kBegin);
-    bool batch_failed = !begun.ok();
-    Status batch_error =
-        begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
-    for (size_t i = 0; i < batch.size() && !batch_failed; ++i) {
-      const bool savepoint = batch[i].undo == Undo::kSavepoint;
-      if (savepoint) {
-        Status sp = RunQuery(c, kSavepoint);
-        if (!sp.ok()) {
-          batch_failed = true;
-          batch_error = sp;
-          break;
-        }
-      }
-      const sqlite3_int64 changes_before = sqlite3_total_changes64(c.raw());
-      job_rollups_.clear();
-      Status r;
-      try {
-        r = batch[i].fn(c);
-      } catch (const std::exception& e) {
-        r = Internal(std::string("write failed: ") + e.what());
-      }
-      if (!savepoint) {
-        if (!r.ok() && sqlite3_total_changes64(c.raw()) != changes_before) {
-          batch_failed = true;  // changed something, then failed: only the batch undoes it
-          batch_error = Unavailable("write batch failed: " + r.error().message);
-          break;
-        }
-        if (r.ok()) batch_rollups_ += std::move(job_rollups_);
-        results[i] = std::move(r);
-        continue;
-      }
-      if (!r.ok()) {
-        Status undo = RunQuery(c, kRollbackTo);
-        if (!undo.ok()) {
-          batch_failed = true;
-          batch_error = undo;
-          break;
-        }
-      }
-      Status rel = RunQuery(c, kRelease);
-      if (!rel.ok()) {
-        batch_failed = true;
-        batch_error = rel;
-        break;
-      }
-      if (r.ok()) batch_rollups_ += std::move(job_rollups_);
-      results[i] = std::move(r);
-    }
-    if (!batch_failed) {
-      Status committed = RunQuery(c, kCommit);
-      if (!committed.ok()) {
-        batch_failed = true;
-        batch_error = Unavailable("commit failed: " + committed.error().message);
-      }
-    }
-    if (batch_failed) {
-      (void)RunQuery(c, kRollback);
-      for (auto& r : results)
-        r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
-    }
-    // Before the batch is acknowledged, so that a reader after it sees its rollup changes.
-    SettleRollups(!batch_failed);
-    Committed committed{{}, std::move(results), !batch_failed};
-    bool writing = true;
-    for (auto& job : batch) committed.done.push_back(std::move(job.done));
-    batch.clear();
-    {
-      std::lock_guard lock(mu_);
-      if (!batch_failed) {
-        stats_.commits += 1;
-        stats_.writes += committed.done.size();
-      }
-      unsynced_.push_back(std::move(committed));
-      writing = sync_error_.empty();  // after a failed flush, not even derived writes
-    }
-    sync_cv_.notify_one();
+  while (TakeBatch(batch)) {
+    if (batch.empty()) continue;  // refused: a flush has failed
+    const bool writing = HandToSyncer(RunBatch(c, batch));
     if (writing && std::chrono::steady_clock::now() >= next_listing) {
-      // A transaction of its own, after the batch is handed to the syncer, so that no write
-      // waits for it to be acknowledged. Derived data: the next flush carries it, and if it is
-      // lost the orders are listed again.
-      bool more = false;
-      if (RunQuery(c, kBegin).ok()) {
-        auto listed = ListNewOrders(c, kListBatch);
-        const bool flushed = listed.ok() && FlushRollups(c).ok();
-        const bool ended = flushed && RunQuery(c, kCommit).ok();
-        if (ended) {
-          more = *listed;
-        } else {
-          (void)RunQuery(c, kRollback);
-        }
-        SettleRollups(ended);
-      }
       // The rest after the next batch; once caught up, at the next interval.
-      next_listing = more ? std::chrono::steady_clock::now()
-                          : std::chrono::steady_clock::now() + kListInterval;
+      next_listing = ListBetweenBatches(c) ? std::chrono::steady_clock::now()
+                                           : std::chrono::steady_clock::now() + kListInterval;
     }
     RestartWalIfLarge(c);
   }
+  FlushRollupsOnClose(c);
+}
+
+bool SqliteStore::TakeBatch(std::vector<Job>& batch) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  if (queue_.empty()) return false;  // stopping, nothing left to write
+  const size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  if (!sync_error_.empty()) {
+    // The disk lost a flush: what is in the page cache can no longer be trusted to reach
+    // it, so nothing more is written (as PostgreSQL stops on a failed fsync).
+    Committed refused;
+    for (auto& job : batch) {
+      refused.done.push_back(std::move(job.done));
+      refused.results.push_back(Unavailable("the store stopped writing: " + sync_error_));
+    }
+    unsynced_.push_back(std::move(refused));
+    batch.clear();
+    sync_cv_.notify_one();
+  }
+  return true;
+}
+
+SqliteStore::Committed SqliteStore::RunBatch(Connection& c, std::vector<Job>& batch) {
+  std::vector<Status> results(batch.size(), Ok());
+  Status begun = RunQuery(c, kBegin);
+  bool batch_failed = !begun.ok();
+  Status batch_error =
+      begun.ok() ? Status() : Unavailable("cannot begin: " + begun.error().message);
+  for (size_t i = 0; i < batch.size() && !batch_failed; ++i) {
+    Status job = RunJob(c, batch[i], results[i]);
+    if (!job.ok()) {
+      batch_failed = true;
+      batch_error = job;
+    }
+  }
+  if (!batch_failed) {
+    Status committed = RunQuery(c, kCommit);
+    if (!committed.ok()) {
+      batch_failed = true;
+      batch_error = Unavailable("commit failed: " + committed.error().message);
+    }
+  }
+  if (batch_failed) {
+    (void)RunQuery(c, kRollback);
+    for (auto& r : results) r = batch_error.ok() ? Unavailable("write batch failed") : batch_error;
+  }
+  // Before the batch is acknowledged, so that a reader after it sees its rollup changes.
+  SettleRollups(!batch_failed);
+  Committed committed{{}, std::move(results), !batch_failed};
+  for (auto& job : batch) committed.done.push_back(std::move(job.done));
+  batch.clear();
+  return committed;
+}
+
+Status SqliteStore::RunJob(Connection& c, Job& job, Status& result) {
+  const bool savepoint = job.undo == Undo::kSavepoint;
+  if (savepoint) JIESU_RETURN_IF_ERROR(RunQuery(c, kSavepoint));
+  const sqlite3_int64 changes_before = sqlite3_total_changes64(c.raw());
+  job_rollups_.clear();
+  Status r;
+  try {
+    r = job.fn(c);
+  } catch (const std::exception& e) {
+    r = Internal(std::string("write failed: ") + e.what());
+  }
+  if (!savepoint) {
+    if (!r.ok() && sqlite3_total_changes64(c.raw()) != changes_before) {
+      // Changed something, then failed: only the batch undoes it.
+      return Unavailable("write batch failed: " + r.error().message);
+    }
+  } else {
+    if (!r.ok()) JIESU_RETURN_IF_ERROR(RunQuery(c, kRollbackTo));
+    JIESU_RETURN_IF_ERROR(RunQuery(c, kRelease));
+  }
+  if (r.ok()) batch_rollups_ += std::move(job_rollups_);
+  result = std::move(r);
+  return Ok();
+}
+
+bool SqliteStore::HandToSyncer(Committed committed) {
+  bool writing = true;
+  {
+    std::lock_guard lock(mu_);
+    if (committed.wrote) {
+      stats_.commits += 1;
+      stats_.writes += committed.done.size();
+    }
+    unsynced_.push_back(std::move(committed));
+    writing = sync_error_.empty();  // after a failed flush, not even derived writes
+  }
+  sync_cv_.notify_one();
+  return writing;
+}
+
+bool SqliteStore::ListBetweenBatches(Connection& c) {
+  // A transaction of its own, after the batch is handed to the syncer, so that no write
+  // waits for it to be acknowledged. Derived data: the next flush carries it, and if it is
+  // lost the orders are listed again.
+  if (!RunQuery(c, kBegin).ok()) return false;
+  bool more = false;
+  auto listed = ListNewOrders(c, kListBatch);
+  const bool flushed = listed.ok() && FlushRollups(c).ok();
+  const bool ended = flushed && RunQuery(c, kCommit).ok();
+  if (ended) {
+    more = *listed;
+  } else {
+    (void)RunQuery(c, kRollback);
+  }
+  SettleRollups(ended);
+  return more;
+}
+
+void SqliteStore::FlushRollupsOnClose(Connection& c) {
   // A clean close leaves the next open nothing to catch up on (derived data: not flushed, the
   // close's checkpoint carries it).
   bool healthy = false;
