@@ -77,4 +77,21 @@ Result<sqlite3_stmt*> Connection::PrepareUncached(const std::string& sql) {
   return stmt;
 }
 
+Status RunQuery(Connection& c, const Query& q) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
+  return st->Run();
+}
+
+Result<int64_t> SelectInt(Connection& c, const Query& q) {
+  JIESU_ASSIGN_OR_RETURN(auto st, c.Prepare(q));
+  JIESU_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
+std::string SqlString(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
 }  // namespace jiesu::storage::sqlite

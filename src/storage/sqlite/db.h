@@ -114,4 +114,13 @@ struct StmtDeleter {
 };
 using OwnedStmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
+// Runs `q`, which takes no parameters and returns no rows (BEGIN, COMMIT …).
+Status RunQuery(Connection& c, const Query& q);
+
+// The single integer that `q` selects (0 when no row): a watermark, the newest order id.
+Result<int64_t> SelectInt(Connection& c, const Query& q);
+
+// A string literal for SQL that takes no parameters (ATTACH of a path).
+std::string SqlString(const std::string& s);
+
 }  // namespace jiesu::storage::sqlite

@@ -199,7 +199,27 @@ class SqliteStore final : public Store {
   // Queues `fn` for the writer; `done` is called on the syncer thread when its batch is
   // durably committed (or failed), or at once when the store is shutting down.
   void WriteAsync(WriteFn fn, Undo undo, std::function<void(Status)> done);
+  // The writer thread: takes a batch, runs it in one transaction, hands it to the syncer, and
+  // between batches lists new orders and rewinds the WAL.
   void WriterLoop();
+  // Waits for writes and moves up to max_batch of them into `batch`; false once the store is
+  // stopping and none is left. After a failed flush it refuses them instead (answered through
+  // the syncer) and leaves `batch` empty.
+  bool TakeBatch(std::vector<Job>& batch);
+  // Runs `batch` in one transaction and commits it, or undoes it whole when a job cannot be
+  // undone alone; empties `batch` into what the syncer answers.
+  Committed RunBatch(Connection& c, std::vector<Job>& batch);
+  // Runs one job of the open transaction (in a savepoint unless its Undo says otherwise) and
+  // sets `result` to its outcome. Fails when the whole batch must be undone: a savepoint step
+  // failed, or a job without one failed after changing something.
+  Status RunJob(Connection& c, Job& job, Status& result);
+  // Queues a batch for the syncer; false after a failed flush (nothing more is written).
+  bool HandToSyncer(Committed committed);
+  // Lists up to kListBatch new orders (and flushes the gathered rollups) in a transaction of
+  // its own; returns whether more orders are left to list.
+  bool ListBetweenBatches(Connection& c);
+  // At a clean close, writes the gathered rollups that no flush has written yet.
+  void FlushRollupsOnClose(Connection& c);
   // Flushes the WAL for the batches the writer has committed since the last flush (one
   // fdatasync for all of them), then answers them in commit order.
   void SyncLoop();
