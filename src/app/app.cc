@@ -5,9 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "app/demo_history.h"
 #include "config/loader.h"
+#include "importer/importer.h"
+#include "service/knowledge.h"
 
 namespace jiesu::app {
 
@@ -148,43 +151,32 @@ constexpr DemoUser kDemoUsers[] = {
 };
 constexpr const char* kDemoPassword = "jiesu-demo";
 
-struct DemoKnowledge {
-  const char* question;
-  const char* answer;
-  const char* basis;
-  const char* owner_unit;
-  const char* valid_from;  // RFC 3339, or "" for always
-};
+// The demo's data files, beside the jurisdiction they are written for (config/demo-beijing):
+// orders through an import mapping, knowledge points as the knowledge base's CSV.
+fs::path DemoDir(const std::string& config_dir) { return fs::path(config_dir) / "demo"; }
 
-// General answers an agent can give on the spot, each from a public rule or service; the demo
-// shows what a city's own knowledge base would hold.
-constexpr DemoKnowledge kDemoKnowledge[] = {
-    {"本市供暖期是什么时候？室内温度应达到多少度？",
-     "本市供暖期为每年11月15日至次年3月15日，遇异常天气可提前或延长。供暖期内，供热单位应保证居民"
-     "卧室、起居室（厅）温度不低于18℃。",
-     "《北京市供热采暖管理办法》", "bj.cgw", ""},
-    {"家里暖气不热、室温不达标怎么办？",
-     "先查看户内暖气阀门是否打开、暖气片是否需要放气；仍不热的，向所属供热单位报修，供热单位应上门"
-     "检测处理。报修后仍未解决的，可再次来电，由热线派单督办。",
-     "《北京市供热采暖管理办法》", "bj.heat", ""},
-    {"夜间工地施工噪音扰民怎么办？",
-     "夜间（22时至次日6时）在噪声敏感建筑物集中区域禁止进行产生噪声的建筑施工作业；抢修、抢险作业"
-     "和因生产工艺要求或其他特殊需要必须连续施工的除外，但须取得有关部门的证明，并在施工现场公示或"
-     "告知附近居民。可告知施工地点和时间，由热线派单核查。",
-     "《中华人民共和国噪声污染防治法》", "bj.sthjj", "2022-06-05T00:00:00+08:00"},
-    {"单位拖欠工资怎么办？",
-     "可向用人单位所在区的人力资源和社会保障局劳动保障监察机构投诉举报，也可向劳动人事争议仲裁委员"
-     "会申请仲裁。请保留劳动合同、工资条、考勤记录、聊天记录等证据。",
-     "《劳动保障监察条例》；《保障农民工工资支付条例》", "bj.rsj", ""},
-    {"如何查询个人社保缴费记录？",
-     "可拨打12333人力资源和社会保障咨询服务电话，或登录北京市人力资源和社会保障局网站查询个人社保"
-     "权益记录。",
-     "", "bj.rsj", ""},
-    {"家中闻到燃气味怎么办？",
-     "立即关闭燃气总阀，打开门窗通风；不要开关电器、不要使用明火、不要在室内拨打电话；撤到室外安全"
-     "处后拨打燃气公司抢修电话或119。",
-     "", "bj.gas", ""},
-};
+// The cases of `csv` as `jiesu import` reads them through demo/orders.yaml; the first bad row
+// fails them all (the demo's files are ours).
+Result<std::vector<domain::ImportedCase>> ReadDemoCases(const fs::path& dir, const char* csv,
+                                                        const domain::Jurisdiction& j) {
+  JIESU_ASSIGN_OR_RETURN(importer::Mapping mapping,
+                         importer::LoadMapping((dir / "orders.yaml").string(), j));
+  const std::string input = (dir / csv).string();
+  std::vector<domain::ImportedCase> cases;
+  Status bad;
+  JIESU_RETURN_IF_ERROR(importer::ReadCases(
+      mapping, input,
+      [&](const analytics::CsvRow& row, const std::string&, Result<domain::ImportedCase> c) {
+        if (!c.ok()) {
+          bad = InvalidArgument(input + ":" + std::to_string(row.line) + ": " + c.error().message);
+          return false;
+        }
+        cases.push_back(std::move(*c));
+        return true;
+      }));
+  JIESU_RETURN_IF_ERROR(bad);
+  return cases;
+}
 
 }  // namespace
 
@@ -209,9 +201,8 @@ Status App::SeedDemo(std::ostream& out, bool history) {
   JIESU_ASSIGN_OR_RETURN(storage::OrderPage page, store_->ListOrders(storage::OrderFilter{}));
   if (!page.orders.empty()) return Ok();
   // The demo orders and history are written for config/demo-beijing's units and categories.
-  if (!all_users || jurisdiction_->taxonomy.Find("010104") == nullptr ||
-      jurisdiction_->taxonomy.Find("0103") == nullptr ||
-      jurisdiction_->taxonomy.Find("0201") == nullptr) {
+  const fs::path dir = DemoDir(options_.config_dir);
+  if (!all_users || !fs::exists(dir / "orders.csv")) {
     out << "Demo orders: none (they are written for config/demo-beijing).\n";
     return Ok();
   }
@@ -223,69 +214,68 @@ Status App::SeedDemo(std::ostream& out, bool history) {
     char month[16];
     std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(last.year()),
                   static_cast<unsigned>(last.month()));
+    JIESU_ASSIGN_OR_RETURN(auto leads, ReadDemoCases(dir, "history.csv", *jurisdiction_));
     JIESU_ASSIGN_OR_RETURN(DemoHistoryStats h, SeedDemoMonth(*store_, *jurisdiction_, *hasher_,
-                                                             month, 240, now, 12345));
+                                                             leads, month, 240, now, 12345));
     out << "Demo history for " << month << ": " << h.orders << " orders (" << h.visited
         << " visited, " << h.late_replies << " replied late, " << h.reopened << " reopened, "
         << h.returned << " returned); see GET /api/v1/scores?period=" << month << "\n";
   }
 
-  auto actor = [&](const char* name) -> Result<domain::Actor> {
+  JIESU_ASSIGN_OR_RETURN(auto cases, ReadDemoCases(dir, "orders.csv", *jurisdiction_));
+  auto actor = [&](const std::string& name) -> Result<domain::Actor> {
     JIESU_ASSIGN_OR_RETURN(storage::User u, store_->FindUserByName(name));
     return domain::Actor{u.id, u.username, u.role, u.unit_id};
   };
+  // The demo account of `unit`'s handler.
+  auto handler = [&](const std::string& unit) -> Result<domain::Actor> {
+    for (const auto& u : kDemoUsers) {
+      if (u.unit == unit) return actor(u.username);
+    }
+    return InvalidArgument("the demo has no account for unit " + unit);
+  };
   JIESU_ASSIGN_OR_RETURN(domain::Actor agent, actor("agent1"));
   JIESU_ASSIGN_OR_RETURN(domain::Actor dispatcher, actor("dispatcher1"));
-  JIESU_ASSIGN_OR_RETURN(domain::Actor heat, actor("heat1"));
-  auto draft = [](const char* content, const char* category, const char* street,
-                  domain::Urgency u) {
-    domain::OrderDraft d;
-    d.channel = domain::Channel::kPhone;
-    d.request_type = domain::RequestType::kComplaint;
-    d.urgency = u;
-    d.content = content;
-    d.category = category;
-    d.location.street_code = street;
-    d.caller = {"张先生", "13812345678", false, ""};
-    return d;
+  auto act = [&](const domain::Actor& who, int64_t id, domain::Action a) {
+    domain::Command c;
+    c.action = a;
+    return orders_->Act(who, id, c).status();
   };
-  auto d1 = draft("建外街道某小区3号楼暖气不热，室内温度只有14度，家中有老人。", "010104",
-                  "110105001", domain::Urgency::kNormal);
-  d1.location.address = "朝阳区建外街道某小区3号楼2单元";
-  JIESU_ASSIGN_OR_RETURN(storage::Created o1, orders_->Intake(agent, d1, "", ""));
-  domain::Command send;
-  send.action = domain::Action::kSendToDispatch;
-  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o1.order.id, send));
-  domain::Command dispatch;
-  dispatch.action = domain::Action::kDispatch;
-  dispatch.lead_unit = "bj.heat";
-  dispatch.co_units = {"110105"};
-  JIESU_RETURN_IF_ERROR(orders_->Act(dispatcher, o1.order.id, dispatch));
-  domain::Command sign;
-  sign.action = domain::Action::kSign;
-  sign.leg = 1;
-  JIESU_RETURN_IF_ERROR(orders_->Act(heat, o1.order.id, sign));
-
-  auto d2 = draft("小区门口道路井盖缺失，夜间有行人坠落危险。", "0103", "110105001",
-                  domain::Urgency::kCritical);
-  JIESU_ASSIGN_OR_RETURN(storage::Created o2, orders_->Intake(agent, d2, "", ""));
-  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o2.order.id, send));
-
-  auto d3 = draft("咨询今年供暖季的开始时间。", "010104", "110105001", domain::Urgency::kNormal);
-  d3.request_type = domain::RequestType::kConsult;
-  JIESU_ASSIGN_OR_RETURN(storage::Created o3, orders_->Intake(agent, d3, "", ""));
-  domain::Command answer;
-  answer.action = domain::Action::kAnswer;
-  answer.text = "本市供暖季为每年11月15日至次年3月15日，遇极端天气可提前或延后。";
-  JIESU_RETURN_IF_ERROR(orders_->Act(agent, o3.order.id, answer));
-
-  auto d4 = draft("夜间工地施工噪音扰民，持续到凌晨两点。", "0201", "110105001",
-                  domain::Urgency::kNormal);
-  d4.confidential = true;
-  JIESU_RETURN_IF_ERROR(orders_->Intake(agent, d4, "", ""));
-  out << "Demo orders: 4 created (one in progress at 北京市热力集团, one critical awaiting "
-         "dispatch, one "
-         "answered directly, one confidential just received).\n";
+  // The orders in file order, each taken a step less far than the one before, so that the
+  // consoles have one in each stage: the first is dispatched to its unit (its district
+  // helping) and signed there, the second waits for dispatch, the third is answered on the
+  // spot with its reply text, the others are just received. Imports carry no caller; the
+  // demo's all come from one, whose history then shows them together.
+  for (size_t i = 0; i < cases.size(); ++i) {
+    domain::OrderDraft d = cases[i].draft;
+    d.caller = {"张先生", "13812345678", false, ""};
+    JIESU_ASSIGN_OR_RETURN(storage::Created o, orders_->Intake(agent, d, "", ""));
+    const int64_t id = o.order.id;
+    if (i == 0) {
+      JIESU_RETURN_IF_ERROR(act(agent, id, domain::Action::kSendToDispatch));
+      domain::Command dispatch;
+      dispatch.action = domain::Action::kDispatch;
+      dispatch.lead_unit = cases[i].unit;
+      dispatch.co_units = {o.order.draft.location.district_code};
+      JIESU_RETURN_IF_ERROR(orders_->Act(dispatcher, id, dispatch).status());
+      JIESU_ASSIGN_OR_RETURN(domain::Actor unit, handler(cases[i].unit));
+      domain::Command sign;
+      sign.action = domain::Action::kSign;
+      sign.leg = 1;
+      JIESU_RETURN_IF_ERROR(orders_->Act(unit, id, sign).status());
+    } else if (i == 1) {
+      JIESU_RETURN_IF_ERROR(act(agent, id, domain::Action::kSendToDispatch));
+    } else if (i == 2) {
+      domain::Command answer;
+      answer.action = domain::Action::kAnswer;
+      answer.text = cases[i].reply_text;
+      JIESU_RETURN_IF_ERROR(orders_->Act(agent, id, answer).status());
+    }
+  }
+  const domain::Unit* first = cases.empty() ? nullptr : jurisdiction_->units.Find(cases[0].unit);
+  out << "Demo orders: " << cases.size() << " created (one in progress at "
+      << (first ? first->name : "its unit")
+      << ", one awaiting dispatch, one answered directly, the others just received).\n";
   return Ok();
 }
 
@@ -300,23 +290,17 @@ Status App::SeedDemoKnowledge(std::ostream& out) {
     return admin.error();
   }
   const domain::Actor actor{admin->id, admin->username, admin->role, admin->unit_id};
-  int saved = 0;
-  for (const auto& k : kDemoKnowledge) {
-    // Another demo jurisdiction need not have the unit that owns the answer.
-    if (jurisdiction_->units.Find(k.owner_unit) == nullptr) continue;
-    storage::KnowledgePoint p;
-    p.question = k.question;
-    p.answer = k.answer;
-    p.basis = k.basis;
-    p.owner_unit = k.owner_unit;
-    if (k.valid_from[0] != '\0') {
-      JIESU_ASSIGN_OR_RETURN(p.valid_from, ParseRfc3339(k.valid_from));
-    }
-    JIESU_RETURN_IF_ERROR(knowledge_->Save(actor, std::move(p)));
-    ++saved;
-  }
-  if (saved == 0) return Ok();
-  out << "Demo knowledge base: " << saved
+  const fs::path csv = DemoDir(options_.config_dir) / "knowledge.csv";
+  if (!fs::exists(csv)) return Ok();
+  std::ifstream in(csv, std::ios::binary);
+  if (!in) return Unavailable("cannot read " + csv.string());
+  const std::string body((std::istreambuf_iterator<char>(in)), {});
+  // As POST /api/v1/knowledge/import reads the same CSV.
+  std::vector<int64_t> lines;
+  JIESU_ASSIGN_OR_RETURN(std::vector<storage::KnowledgePoint> points,
+                         service::KnowledgeFromCsv(body, *jurisdiction_, lines));
+  JIESU_ASSIGN_OR_RETURN(auto saved, knowledge_->SaveAll(actor, std::move(points)));
+  out << "Demo knowledge base: " << saved.size()
       << " points; the suggestion for a draft carries the best answers (POST /api/v1/suggest).\n";
   return Ok();
 }

@@ -58,12 +58,15 @@ class App {
   void Wait();
 
   // Creates the demo accounts that do not exist yet (those the jurisdiction's roles and units
-  // allow) and, on an empty database of a jurisdiction with the Beijing demo's units and
-  // categories, a few demo orders in different stages and (with `history`) last month's demo
+  // allow) and, on an empty database of a configuration with demo data files (demo/orders.csv
+  // and history.csv through demo/orders.yaml, as config/demo-beijing has) and every demo
+  // account, its demo orders in different stages and (with `history`) last month's demo
   // history, so that scores and rankings have something to show. Writes the log-ins to `out`.
+  // Errors: kInvalidArgument for a demo file that does not read.
   Status SeedDemo(std::ostream& out, bool history = false);
-  // On an empty knowledge base, a few knowledge points of the demo jurisdiction (those whose
-  // owning unit it has), saved by the demo admin. Nothing without text understanding.
+  // On an empty knowledge base, the points of the configuration's demo/knowledge.csv (the
+  // knowledge export's format), saved by the demo admin. Nothing without text understanding,
+  // an admin account or the file.
   Status SeedDemoKnowledge(std::ostream& out);
 
   const domain::Jurisdiction& jurisdiction() const { return *jurisdiction_; }

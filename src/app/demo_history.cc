@@ -17,31 +17,6 @@ using domain::Action;
 using std::chrono::hours;
 using std::chrono::minutes;
 
-struct Lead {
-  const char* unit;
-  const char* category;
-  const char* street;  // where the problems are
-  const char* text;
-};
-
-// Who gets what: districts and streets for local problems, utilities for theirs.
-constexpr Lead kLeads[] = {
-    {"110105", "0201", "110105001", "夜间工地施工噪音扰民，持续到凌晨。"},
-    {"110105", "0103", "110105002", "小区门口道路破损，雨天积水严重。"},
-    {"110108", "0303", "110108001", "路边违规停车占用消防通道。"},
-    {"110108", "0102", "110108002", "物业不作为，楼道垃圾长期无人清理。"},
-    {"110106", "0105", "110106001", "公园绿地内枯树有倒伏危险。"},
-    {"110102", "0201", "110102001", "商户外放音响噪音扰民。"},
-    {"110101", "0103", "110101001", "胡同内路灯不亮，夜间出行不便。"},
-    {"110105001", "0102", "110105001", "小区电梯频繁故障，老人上下楼困难。"},
-    {"110105002", "0105", "110105002", "垃圾桶满溢无人清运，气味难闻。"},
-    {"110105003", "0303", "110105003", "共享单车堆放堵塞人行道。"},
-    {"bj.heat", "010104", "110105001", "家中暖气不热，室温只有十四度。"},
-    {"bj.water", "010101", "110108001", "小区停水一天，未见通知。"},
-    {"bj.power", "010102", "110106001", "楼内频繁停电，影响生活。"},
-    {"bj.gas", "010103", "110102001", "楼道内有燃气味，担心泄漏。"},
-};
-
 domain::Command Cmd(Action a, int leg = 0) {
   domain::Command c;
   c.action = a;
@@ -74,15 +49,17 @@ domain::Command Visit(domain::Satisfaction s, bool attributable) {
 class DemoMonth {
  public:
   DemoMonth(storage::Store& store, const domain::Jurisdiction& j,
-            const service::CallerHasher& hasher, const service::Period& period, uint64_t seed)
+            const service::CallerHasher& hasher, const std::vector<domain::ImportedCase>& leads,
+            const service::Period& period, uint64_t seed)
       : j_(j),
+        leads_(leads),
         period_(period),
         clock_(period.from),
         orders_(store, j, clock_, hasher),
         scheduler_(store, clock_),
         rng_(seed) {
     // Each unit's habits: how reliably it is on time and how citizens rate it.
-    for (const auto& l : kLeads) {
+    for (const auto& l : leads_) {
       if (!quality_.count(l.unit)) quality_[l.unit] = Uniform(0.55, 0.98);
     }
   }
@@ -124,20 +101,16 @@ class DemoMonth {
   // Order `i`: received on a working hour of the month, sent to dispatch, dispatched; then
   // returned by its unit or handled.
   void PlanOrder(int i) {
-    const Lead& lead = kLeads[rng_() % std::size(kLeads)];
+    const domain::ImportedCase& lead = leads_[rng_() % leads_.size()];
     const double q = quality_[lead.unit];
     const auto span = std::chrono::duration_cast<Millis>(period_.to - period_.from);
     TimePoint t = period_.from + Millis(static_cast<int64_t>(Uniform(0, 0.97) * span.count()));
     t = StartOfLocalDay(LocalDate(t, j_.utc_offset_minutes), j_.utc_offset_minutes) + hours(8) +
         minutes(rng_() % 600);
     const domain::Actor unit{0, std::string("demo-") + lead.unit, "unit_handler", lead.unit};
-    steps_.push_back({t, i, [this, i, lead](int64_t) -> Status {
-                        domain::OrderDraft d;
+    steps_.push_back({t, i, [this, i, &lead](int64_t) -> Status {
+                        domain::OrderDraft d = lead.draft;
                         d.channel = i % 3 == 0 ? domain::Channel::kWeb : domain::Channel::kPhone;
-                        d.request_type = domain::RequestType::kComplaint;
-                        d.content = lead.text;
-                        d.category = lead.category;
-                        d.location.street_code = lead.street;
                         d.caller = {"市民", "1380000" + std::to_string(1000 + i), false, ""};
                         JIESU_ASSIGN_OR_RETURN(auto c, orders_.Intake(agent_, d, "", ""));
                         ids_[static_cast<size_t>(i)] = c.order.id;
@@ -159,13 +132,13 @@ class DemoMonth {
 
   // The unit says the order is not theirs: returned, and sent to the street's district, whose
   // part of the story is left open.
-  void PlanReturn(int i, const Lead& lead, const domain::Actor& unit, TimePoint t) {
+  void PlanReturn(int i, const domain::ImportedCase& lead, const domain::Actor& unit, TimePoint t) {
     domain::Command ret = Cmd(Action::kRequestReturn, 1);
     ret.reason = "经核实不属于本单位职责范围";
     steps_.push_back({t + hours(1), i, Act(unit, ret)});
     steps_.push_back({t + hours(2), i, Act(dispatcher_, Cmd(Action::kApproveReturn, 1))});
     domain::Command again = Cmd(Action::kDispatch);
-    again.lead_unit = std::string(lead.street).substr(0, 6);
+    again.lead_unit = lead.draft.location.street_code.substr(0, 6);
     steps_.push_back({t + hours(3), i, Act(dispatcher_, again)});
     ++stats_.returned;
   }
@@ -211,6 +184,7 @@ class DemoMonth {
   }
 
   const domain::Jurisdiction& j_;
+  const std::vector<domain::ImportedCase>& leads_;
   const service::Period period_;
   ManualClock clock_;
   service::Orders orders_;
@@ -229,10 +203,12 @@ class DemoMonth {
 
 Result<DemoHistoryStats> SeedDemoMonth(storage::Store& store, const domain::Jurisdiction& j,
                                        const service::CallerHasher& hasher,
+                                       const std::vector<domain::ImportedCase>& leads,
                                        const std::string& month, int count, TimePoint not_after,
                                        uint64_t seed) {
   JIESU_ASSIGN_OR_RETURN(service::Period period, service::ParsePeriod(month, j.utc_offset_minutes));
-  DemoMonth demo(store, j, hasher, period, seed);
+  if (leads.empty()) return InvalidArgument("the demo history needs at least one case");
+  DemoMonth demo(store, j, hasher, leads, period, seed);
   demo.Plan(count);
   return demo.Run(not_after);
 }

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "base/time.h"
+#include "domain/import.h"
 #include "domain/jurisdiction.h"
 #include "service/auth.h"
 #include "storage/store.h"
@@ -23,9 +25,12 @@ struct DemoHistoryStats {
   int returned = 0;
 };
 
-// Creates `count` orders received during `month` (YYYY-MM), acting no later than `not_after`.
+// Creates `count` orders received during `month` (YYYY-MM), acting no later than `not_after`;
+// each is one of `leads` (its unit, category, street and content), drawn at random. Errors:
+// kInvalidArgument when `leads` is empty.
 Result<DemoHistoryStats> SeedDemoMonth(storage::Store& store, const domain::Jurisdiction& j,
                                        const service::CallerHasher& hasher,
+                                       const std::vector<domain::ImportedCase>& leads,
                                        const std::string& month, int count, TimePoint not_after,
                                        uint64_t seed);
 

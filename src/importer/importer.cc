@@ -29,7 +29,8 @@ using Steady = std::chrono::steady_clock;
 // The column indexes the mapping names, resolved against the header.
 struct Columns {
   int key = -1, received = -1, due = -1, closed = -1, status = -1, title = -1, address = -1,
-      lat = -1, lon = -1, reply = -1, channel = -1, category = -1, area = -1, unit = -1;
+      lat = -1, lon = -1, reply = -1, channel = -1, urgency = -1, request_type = -1,
+      confidential = -1, category = -1, area = -1, unit = -1;
   std::vector<int> content;
   bool xlsx = false;  // date cells arrive as analytics::kXlsxDateTimeFormat
 };
@@ -60,6 +61,9 @@ Result<Columns> Resolve(const Mapping& m, const std::vector<std::string>& header
   c.lon = col(m.longitude, false);
   c.reply = col(m.reply_text, false);
   c.channel = m.channel ? col(m.channel->column, true) : -1;
+  c.urgency = m.urgency ? col(m.urgency->column, true) : -1;
+  c.request_type = m.request_type ? col(m.request_type->column, true) : -1;
+  c.confidential = m.confidential ? col(m.confidential->column, true) : -1;
   c.category = col(m.category.column, true);  // "" (every row the default) → -1
   c.area = m.area ? col(m.area->column, true) : -1;
   c.unit = col(m.unit.column, true);
@@ -153,9 +157,25 @@ Result<domain::ImportedCase> ToCase(const Mapping& m, const Columns& c,
     JIESU_ASSIGN_OR_RETURN(std::string ch, MapValue(*m.channel, Field(f, c.channel)));
     d.channel = *domain::ParseChannel(ch);
   }
+  if (m.urgency) {
+    JIESU_ASSIGN_OR_RETURN(std::string u, MapValue(*m.urgency, Field(f, c.urgency)));
+    d.urgency = *domain::ParseUrgency(u);
+  }
+  if (m.request_type) {
+    JIESU_ASSIGN_OR_RETURN(std::string t, MapValue(*m.request_type, Field(f, c.request_type)));
+    d.request_type = *domain::ParseRequestType(t);
+  }
+  if (m.confidential) {
+    JIESU_ASSIGN_OR_RETURN(std::string v, MapValue(*m.confidential, Field(f, c.confidential)));
+    d.confidential = v == "true";
+  }
   JIESU_ASSIGN_OR_RETURN(d.category, MapValue(m.category, Field(f, c.category)));
   if (m.area) {
-    JIESU_ASSIGN_OR_RETURN(d.location.district_code, MapValue(*m.area, Field(f, c.area)));
+    // By the code's length (config/loader.cc checks it): the intake fills in the parents.
+    JIESU_ASSIGN_OR_RETURN(std::string area, MapValue(*m.area, Field(f, c.area)));
+    (area.size() == 12  ? d.location.community_code
+     : area.size() == 9 ? d.location.street_code
+                        : d.location.district_code) = std::move(area);
   }
   JIESU_ASSIGN_OR_RETURN(k.unit, MapValue(m.unit, Field(f, c.unit)));
   d.title = Utf8Prefix(Field(f, c.title), 200);
@@ -225,6 +245,28 @@ struct Job {
 
 }  // namespace
 
+Status ReadCases(const Mapping& m, const std::string& input, const CaseFn& fn) {
+  Columns cols;
+  Status header;
+  Status read = analytics::ReadTable(input, [&](const analytics::CsvRow& row) {
+    if (cols.key < 0) {  // the first row names the columns
+      auto c = Resolve(m, row.fields, input);
+      if (!c.ok()) {
+        header = c.error();
+        return false;
+      }
+      cols = *c;
+      cols.xlsx = analytics::IsXlsx(input);
+      return true;
+    }
+    return fn(row, Field(row.fields, cols.key), ToCase(m, cols, row.fields));
+  });
+  JIESU_RETURN_IF_ERROR(read);
+  JIESU_RETURN_IF_ERROR(header);
+  if (cols.key < 0) return InvalidArgument(input + ": the file is empty (no header)");
+  return Ok();
+}
+
 Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, const Mapping& m,
                        const std::string& input, const Options& options) {
   const auto start = Steady::now();
@@ -279,40 +321,29 @@ Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, con
     });
   }
 
-  Columns cols;
   auto last_progress = Steady::now();
-  Status read = analytics::ReadTable(input, [&](const analytics::CsvRow& row) {
-    if (cols.key < 0) {  // the first row names the columns
-      auto c = Resolve(m, row.fields, input);
-      if (!c.ok()) {
-        std::lock_guard lock(mu);
-        fatal = c.error();
-        return false;
-      }
-      cols = *c;
-      cols.xlsx = analytics::IsXlsx(input);
-      return true;
-    }
-    auto c = ToCase(m, cols, row.fields);
-    std::unique_lock lock(mu);
-    ++sum.rows;
-    if (fatal) return false;
-    if (!c.ok()) {
-      reject(row.line, Field(row.fields, cols.key), c.error().message);
-    } else {
-      cv_room.wait(lock, [&] { return queue.size() < 4096; });
-      queue.push_back(Job{row.line, std::move(*c), Fingerprint(row.fields)});
-      cv_work.notify_one();
-    }
-    if (options.progress && Steady::now() - last_progress > std::chrono::milliseconds(200)) {
-      last_progress = Steady::now();
-      Summary s = sum;
-      s.seconds = std::chrono::duration<double>(Steady::now() - start).count();
-      lock.unlock();
-      options.progress(s);
-    }
-    return true;
-  });
+  Status read = ReadCases(
+      m, input,
+      [&](const analytics::CsvRow& row, const std::string& key, Result<domain::ImportedCase> c) {
+        std::unique_lock lock(mu);
+        ++sum.rows;
+        if (fatal) return false;
+        if (!c.ok()) {
+          reject(row.line, key, c.error().message);
+        } else {
+          cv_room.wait(lock, [&] { return queue.size() < 4096; });
+          queue.push_back(Job{row.line, std::move(*c), Fingerprint(row.fields)});
+          cv_work.notify_one();
+        }
+        if (options.progress && Steady::now() - last_progress > std::chrono::milliseconds(200)) {
+          last_progress = Steady::now();
+          Summary s = sum;
+          s.seconds = std::chrono::duration<double>(Steady::now() - start).count();
+          lock.unlock();
+          options.progress(s);
+        }
+        return true;
+      });
   {
     std::lock_guard lock(mu);
     done_reading = true;
@@ -322,7 +353,6 @@ Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, con
   rejects.flush();
   if (!read.ok()) return read.error();
   if (fatal) return *fatal;
-  if (cols.key < 0) return InvalidArgument(input + ": the file is empty (no header)");
   sum.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   if (options.progress) options.progress(sum);
   return sum;

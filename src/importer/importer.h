@@ -11,7 +11,9 @@
 #include <functional>
 #include <string>
 
+#include "analytics/csv.h"
 #include "base/result.h"
+#include "domain/import.h"
 #include "domain/jurisdiction.h"
 #include "importer/mapping.h"
 #include "storage/store.h"
@@ -32,6 +34,14 @@ struct Options {
   // Called about every 200 ms while importing, and once at the end.
   std::function<void(const Summary&)> progress;
 };
+
+// Calls `fn` with each data row of `input` (CSV, .csv.gz or .xlsx), the value of its key column,
+// and the case `mapping` makes of it or why it makes none, in file order, until `fn` returns
+// false. Errors: kInvalidArgument for a malformed or empty file or a header that lacks a
+// mapped column; kUnavailable when it cannot be read.
+using CaseFn = std::function<bool(const analytics::CsvRow& row, const std::string& key,
+                                  Result<domain::ImportedCase> c)>;
+Status ReadCases(const Mapping& mapping, const std::string& input, const CaseFn& fn);
 
 // Imported cases carry no caller identity (the public files have none).
 Result<Summary> Import(storage::Store& store, const domain::Jurisdiction& j, const Mapping& mapping,

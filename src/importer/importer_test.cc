@@ -394,5 +394,67 @@ TEST_F(ImporterTest, ShippedMappingsImportTheRealSamples) {
   }
 }
 
+// The demo's orders (config/demo-beijing/demo) read as a city's export would: urgency, request
+// type, confidentiality and a street mapped from their columns; a value the map lacks rejects
+// its row; and `jiesu import` takes the files as they are.
+TEST_F(ImporterTest, DemoOrdersReadThroughTheirMapping) {
+  const fs::path demo = Source() / "config" / "demo-beijing" / "demo";
+  auto j = config::LoadJurisdiction(Source() / "config" / "demo-beijing");
+  ASSERT_TRUE(j.ok()) << j.error().message;
+  auto m = LoadMapping((demo / "orders.yaml").string(), *j);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  std::vector<domain::ImportedCase> cases;
+  auto read = [&](const std::string& input) {
+    cases.clear();
+    std::vector<std::string> errors;
+    Status s = ReadCases(
+        *m, input,
+        [&](const analytics::CsvRow& row, const std::string& key, Result<domain::ImportedCase> c) {
+          if (c.ok()) {
+            cases.push_back(std::move(*c));
+          } else {
+            errors.push_back(std::to_string(row.line) + " " + key + ": " + c.error().message);
+          }
+          return true;
+        });
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return errors;
+  };
+  EXPECT_TRUE(read((demo / "orders.csv").string()).empty());
+  ASSERT_EQ(cases.size(), 4u);
+  EXPECT_EQ(cases[0].unit, "bj.heat");
+  EXPECT_EQ(cases[0].draft.category, "010104");
+  EXPECT_EQ(cases[0].draft.location.street_code, "110105001");
+  EXPECT_EQ(cases[0].draft.location.district_code, "");  // the intake fills it in
+  EXPECT_EQ(cases[0].draft.channel, domain::Channel::kPhone);
+  EXPECT_EQ(cases[1].unit, "110105");  // the default
+  EXPECT_EQ(cases[1].draft.urgency, domain::Urgency::kCritical);
+  EXPECT_EQ(cases[2].draft.request_type, domain::RequestType::kConsult);
+  EXPECT_FALSE(cases[2].reply_text.empty());
+  EXPECT_FALSE(cases[2].draft.confidential);
+  EXPECT_TRUE(cases[3].draft.confidential);
+  EXPECT_TRUE(read((demo / "history.csv").string()).empty());
+  EXPECT_EQ(cases.size(), 14u);
+
+  const std::string bad = Write("bad.csv",
+                                "编号,受理时间,诉求内容,地址,诉求类型,紧急程度,保密,问题分类,街道,"
+                                "承办单位,答复\n"
+                                "x1,2026-12-01 09:00,路灯不亮,,投诉,特急,否,市政设施,建外街道,,\n");
+  const auto errors = read(bad);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "2 x1: 紧急程度: no mapping for '特急'");
+
+  auto s = storage::sqlite::SqliteStore::Open({(dir_ / "demo.db").string(), 2, 512});
+  ASSERT_TRUE(s.ok());
+  Options o;
+  o.rejects_path = (dir_ / "demo-rejects.csv").string();
+  auto sum = Import(**s, *j, *m, (demo / "orders.csv").string(), o);
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ(sum->imported, 4);
+  auto order = (*s)->GetOrder(1);
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(order->draft.location.district_code, "110105");
+}
+
 }  // namespace
 }  // namespace jiesu::importer

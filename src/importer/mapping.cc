@@ -108,6 +108,9 @@ Result<Mapping> LoadMapping(const std::string& path, const domain::Jurisdiction&
       }
       m.reply_text = r.String("reply_text", false);
       m.channel = ReadMapped(r, "channel", false);
+      m.urgency = ReadMapped(r, "urgency", false);
+      m.request_type = ReadMapped(r, "request_type", false);
+      m.confidential = ReadMapped(r, "confidential", false);
       if (auto c = ReadMapped(r, "category", true)) m.category = *c;
       m.area = ReadMapped(r, "area", false);
       if (auto u = ReadMapped(r, "unit", true)) m.unit = *u;
@@ -133,6 +136,17 @@ Result<Mapping> LoadMapping(const std::string& path, const domain::Jurisdiction&
       check(
           m.channel, "channel.map",
           [](const std::string& v) { return domain::ParseChannel(v).has_value(); }, "channel");
+      check(
+          m.urgency, "urgency.map",
+          [](const std::string& v) { return domain::ParseUrgency(v).has_value(); }, "urgency");
+      check(
+          m.request_type, "request_type.map",
+          [](const std::string& v) { return domain::ParseRequestType(v).has_value(); },
+          "request type");
+      check(
+          m.confidential, "confidential.map",
+          [](const std::string& v) { return v == "true" || v == "false"; },
+          "value (expected true or false)");
       check(
           m.category, "category.map",
           [&](const std::string& v) { return j.taxonomy.Find(v) != nullptr; }, "category");

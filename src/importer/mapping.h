@@ -51,10 +51,14 @@ struct Mapping {
   std::string latitude, longitude;
   std::vector<std::pair<double, double>> ignore_coordinates;
   std::string reply_text;
-  std::optional<MappedColumn> channel;  // values map to channel names; default "import"
-  MappedColumn category;                // values map to taxonomy codes
-  std::optional<MappedColumn> area;     // values map to area codes
-  MappedColumn unit;                    // values map to unit ids
+  std::optional<MappedColumn> channel;       // values map to channel names; default "import"
+  std::optional<MappedColumn> urgency;       // values map to urgency names; default normal
+  std::optional<MappedColumn> request_type;  // values map to request types; default other
+  std::optional<MappedColumn> confidential;  // values map to "true" or "false"; default false
+  MappedColumn category;                     // values map to taxonomy codes
+  // Values map to area codes: a district's (6 digits), a street's (9) or a community's (12).
+  std::optional<MappedColumn> area;
+  MappedColumn unit;  // values map to unit ids
 };
 
 // Loads and checks `path` against `j` (every mapped code must exist there).

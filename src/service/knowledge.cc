@@ -1,11 +1,13 @@
 #include "service/knowledge.h"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
 
+#include "analytics/csv.h"
 #include "base/utf8.h"
 
 namespace jiesu::service {
@@ -276,6 +278,84 @@ Result<std::vector<KnowledgeHit>> Knowledge::SearchWords(const std::vector<std::
     }
     out.push_back({std::move(*p), h.score, std::move(h.matched)});
   }
+  return out;
+}
+
+Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string& body,
+                                                              const domain::Jurisdiction& j,
+                                                              std::vector<int64_t>& lines) {
+  std::vector<int> column;  // per CSV field: its index in kKnowledgeColumns
+  std::vector<storage::KnowledgePoint> out;
+  Status problem;
+  auto fail = [&](int64_t line, const std::string& msg, const std::string& field) {
+    problem = InvalidArgument("line " + std::to_string(line) + ": " + msg, field);
+    return false;
+  };
+  JIESU_RETURN_IF_ERROR(analytics::ParseCsv(body, "body", [&](const analytics::CsvRow& row) {
+    if (column.empty()) {
+      bool question = false, answer = false;
+      for (std::string name : row.fields) {
+        // A spreadsheet's UTF-8 mark (the export writes one for Excel).
+        if (column.empty() && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);
+        auto it = std::find(kKnowledgeColumns.begin(), kKnowledgeColumns.end(), name);
+        if (it == kKnowledgeColumns.end())
+          return fail(row.line, "unknown column '" + name + "'", name);
+        const int k = static_cast<int>(it - kKnowledgeColumns.begin());
+        if (std::find(column.begin(), column.end(), k) != column.end())
+          return fail(row.line, "column '" + name + "' appears twice", name);
+        column.push_back(k);
+        question = question || name == "question";
+        answer = answer || name == "answer";
+      }
+      if (!question || !answer)
+        return fail(row.line, "question and answer columns are required", "");
+      return true;
+    }
+    if (row.fields.size() != column.size()) {
+      return fail(row.line,
+                  std::to_string(row.fields.size()) + " fields where the header has " +
+                      std::to_string(column.size()),
+                  "");
+    }
+    storage::KnowledgePoint p;
+    p.status = "published";
+    for (size_t i = 0; i < column.size(); ++i) {
+      const std::string& v = row.fields[i];
+      const std::string& name = kKnowledgeColumns[static_cast<size_t>(column[i])];
+      if (!IsValidUtf8(v)) return fail(row.line, name + " is not valid UTF-8", name);
+      if (name == "id") {
+        if (v.empty()) continue;
+        int64_t id = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+        if (ec != std::errc() || end != v.data() + v.size() || id <= 0)
+          return fail(row.line, "id must be a positive integer", name);
+        p.id = id;
+      } else if (name == "valid_from" || name == "valid_to") {
+        if (v.empty()) continue;
+        std::optional<TimePoint> t;
+        if (auto d = ParseDate(v); d.ok()) {
+          t = StartOfLocalDay(*d, j.utc_offset_minutes);
+        } else if (auto rfc = ParseRfc3339(v); rfc.ok()) {
+          t = *rfc;
+        } else {
+          return fail(row.line, name + " must be a date (YYYY-MM-DD) or an RFC 3339 time", name);
+        }
+        (name == "valid_from" ? p.valid_from : p.valid_to) = t;
+      } else if (name == "status") {
+        if (!v.empty()) p.status = v;
+      } else {
+        (name == "question" ? p.question
+         : name == "answer" ? p.answer
+         : name == "basis"  ? p.basis
+                            : p.owner_unit) = v;
+      }
+    }
+    out.push_back(std::move(p));
+    lines.push_back(row.line);
+    return true;
+  }));
+  if (!problem.ok()) return problem.error();
+  if (column.empty()) return InvalidArgument("the CSV body is empty: it needs a header row");
   return out;
 }
 

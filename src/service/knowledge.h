@@ -30,6 +30,18 @@ struct KnowledgeHit {
   std::vector<std::string> matched;
 };
 
+// The columns of a knowledge base as CSV (the export writes them all, an import names some).
+inline const std::vector<std::string> kKnowledgeColumns = {
+    "id", "question", "answer", "basis", "owner_unit", "status", "valid_from", "valid_to"};
+
+// The points of a CSV body: a header naming some of id, question, answer, basis, owner_unit,
+// status, valid_from and valid_to (dates as YYYY-MM-DD, local midnight, or RFC 3339), then a
+// row per point. `lines` gets each point's line, for errors.
+// Errors: kInvalidArgument naming the line (and the field) of the first problem.
+Result<std::vector<storage::KnowledgePoint>> KnowledgeFromCsv(const std::string& body,
+                                                              const domain::Jurisdiction& j,
+                                                              std::vector<int64_t>& lines);
+
 class Knowledge {
  public:
   Knowledge(storage::Store& store, const domain::Jurisdiction& j, const Clock& clock,
