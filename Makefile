@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text bench-text format lint clean
+.PHONY: run test setup web build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text bench-text format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -18,15 +18,20 @@ build-release: setup
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS) --target jiesu
 
-# Builds with ASan/UBSan and runs every test.
-test: build-debug
+# The web front end into web/dist (npm ci when the lock changed, API types, type check, build).
+web: setup
+	./scripts/web_build.sh
+
+# Builds with ASan/UBSan and runs every test, the web pages' Vitest and Chromium tests included.
+test: build-debug web
 	ctest --preset debug -j $(JOBS)
 
-# Builds, creates ./var/jiesu.db with the demo jurisdiction and accounts, and serves the API;
-# with the Teddy Cup messages beside the clone, first trains the demo's category model.
-run: build-release
+# Builds, creates ./var/jiesu.db with the demo jurisdiction and accounts, and serves the API and
+# the web pages; with the Teddy Cup messages beside the clone, first trains the demo's model.
+run: build-release web
 	mkdir -p var
 	./build/release/src/cli/jiesu serve --config $(CONFIG) --db $(DB) --listen $(LISTEN) --demo \
+	  --web web/dist \
 	  $$(./scripts/demo_model.sh var/demo-categories.model $(CONFIG))
 
 # Durable intake over HTTP vs the naive SQLite baseline, and listing on 1M orders.

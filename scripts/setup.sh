@@ -11,7 +11,12 @@ packages=(
   libjemalloc-dev libicu-dev libopencc-dev opencc liblinear-dev libgeos-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3
+  chromium fonts-noto-cjk
 )
+# The web build needs Node and npm; Debian's own (Node 18) are enough to start: the build then
+# fetches a newer Node from the npm registry. A Node that is already installed is kept.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,76 @@
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
+
+export type Schemas = components["schemas"];
+export type ApiError = Schemas["Error"];
+
+// One typed client for every page. The session cookie travels by itself; writes carry the CSRF
+// token the server gave at log-in. A 401 on a page that was logged in means the session ended:
+// the handler set by the session store sends the user back to log-in (the page's draft stays in
+// localStorage, see useDraft).
+let csrfToken = "";
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const session: Middleware = {
+  onRequest({ request }) {
+    if (!SAFE.has(request.method) && csrfToken) request.headers.set("X-CSRF-Token", csrfToken);
+    return request;
+  },
+  onResponse({ request, response }) {
+    const url = new URL(request.url);
+    const isLogin = url.pathname === "/api/v1/auth/session" && request.method === "POST";
+    if (response.status === 401 && !isLogin && onUnauthenticated) onUnauthenticated();
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+api.use(session);
+
+/** The message to show for a failed call: the server's own words, else the HTTP status. */
+export function errorMessage(error: unknown, status?: number): string {
+  const e = error as Partial<ApiError> | undefined;
+  if (e && typeof e.message === "string") return e.message;
+  return status ? `HTTP ${status}` : String(error);
+}
+
+/** Throws the server's error so callers can `await` a value or catch one failure path. */
+export class CallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Partial<ApiError>,
+  ) {
+    super(errorMessage(body, status));
+  }
+  get field(): string | undefined {
+    return this.body.field;
+  }
+  get code(): string | undefined {
+    return this.body.code;
+  }
+}
+
+export async function must<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) {
+    throw new CallError(response.status, (error ?? {}) as Partial<ApiError>);
+  }
+  return data as T;
+}
+
+/** A new idempotency key (one per draft: a second click resends the same request). */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}

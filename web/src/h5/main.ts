@@ -1,0 +1,12 @@
+import { createApp } from "vue";
+import { createPinia } from "pinia";
+import "vant/es/toast/style";
+import "vant/es/dialog/style";
+import "@/styles/base.css";
+import H5App from "@/h5/H5App.vue";
+import { i18n } from "@/i18n";
+import { h5Router } from "@/h5/router";
+import { usePreferences } from "@/stores/preferences";
+
+createApp(H5App).use(createPinia()).use(i18n).use(h5Router).mount("#app");
+usePreferences();
