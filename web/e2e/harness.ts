@@ -184,3 +184,26 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artefacts, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Renders `path` (as `username`, or without log-in) at 1366×768 and 375×667 in zh-CN and English,
+ * runs axe on each, and keeps the four screenshots as build/web-e2e/<name>-<size>-<locale>.png.
+ * `ready` waits for the page's content (e.g. a table row) before the checks.
+ */
+export async function renderEverywhere(
+  h: Harness,
+  opts: { path: string; name: string; username?: string; ready: (page: Page) => Promise<unknown> },
+): Promise<void> {
+  for (const size of ["desktop", "phone"] as const) {
+    for (const locale of ["zh-CN", "en"] as const) {
+      const ctx = await h.context({ size, locale });
+      const page = await ctx.newPage();
+      if (opts.username) await logIn(page, opts.username);
+      await page.goto(opts.path);
+      await opts.ready(page);
+      await expectAccessible(page, `${opts.name} ${size} ${locale}`);
+      await screenshot(page, `${opts.name}-${size}-${locale}`);
+      await ctx.close();
+    }
+  }
+}
