@@ -40,5 +40,6 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
 fi
 npx openapi-typescript ../api/openapi.yaml -o src/api/schema.d.ts >/dev/null
 npx vue-tsc --noEmit -p tsconfig.app.json
+npx vue-tsc --noEmit -p tsconfig.node.json
 npx vite build --logLevel warn
 node scripts/gzip-dist.mjs

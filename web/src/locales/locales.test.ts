@@ -12,7 +12,7 @@ function keys(tree: Tree, prefix = ""): string[] {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
+  return readdirSync(dir).flatMap((name: string) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sources(path);
     return /\.(vue|ts)$/.test(name) && !name.endsWith(".test.ts") ? [path] : [];
@@ -43,7 +43,7 @@ describe("messages", () => {
     // t("a.b"), $t('a.b'), title: "nav.x", label: "agent.y" — literal keys with a namespace.
     const used = new Set<string>();
     const pattern = /\b(?:\$?t|title|label|tk)\(?\s*[:(]?\s*["'`]([a-zA-Z][\w-]*\.[\w.-]+)["'`]/g;
-    for (const file of sources(join(__dirname, ".."))) {
+    for (const file of sources(join(import.meta.dirname, ".."))) {
       for (const m of readFileSync(file, "utf8").matchAll(pattern)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(10);
