@@ -5,7 +5,7 @@ DB ?= var/jiesu.db
 CONFIG ?= config/demo-beijing
 LISTEN ?= 127.0.0.1:8345
 
-.PHONY: run test setup web build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text bench-text format lint clean
+.PHONY: run test setup web build-debug build-release bench-intake bench-intake-wrk bench-domain bench-scores bench-analytics eval-forecast eval-text bench-text bench-web format lint clean
 
 setup:
 	./scripts/setup.sh
@@ -73,6 +73,12 @@ eval-text: build-release
 bench-text: build-release
 	cmake --build --preset release -j $(JOBS) --target text_bench
 	./build/release/bench/text_bench $(BENCH_ARGS)
+
+# The web pages in Chromium against a release `jiesu serve`: initial JavaScript per page (gzip
+# kB), the agent console's cold first load (median of 10) and typing pause → suggestions painted.
+bench-web: build-release web
+	cd web && JIESU_BIN=$(CURDIR)/build/release/src/cli/jiesu npx vitest run --config vitest.bench.config.ts
+	@cat build/web-bench.txt
 
 # Per-request costs of the pure domain code and the event codec (Google Benchmark).
 bench-domain: build-release
