@@ -229,5 +229,25 @@ TEST_F(WebHttpTest, TheAreaTreeIsPublic) {
   EXPECT_TRUE(street);
 }
 
+TEST_F(WebHttpTest, TheWorkingDayCalendarIsGivenToLoggedInUsers) {
+  Client anonymous(port_);
+  EXPECT_EQ(anonymous.Get("/api/v1/calendar").status, 401);
+  auto c = testing::LoggedIn(port_, "chaoyang1");
+  Response r = c->Get("/api/v1/calendar");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value body = r.json();
+  const json::object& cal = body.as_object();
+  EXPECT_EQ(cal.at("utc_offset_minutes").as_int64(), 480);
+  auto has = [&](const char* list, const char* date) {
+    for (const auto& d : cal.at(list).as_array()) {
+      if (d.as_string() == date) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("holidays", "2026-10-01"));
+  EXPECT_TRUE(has("workdays", "2026-09-20"));
+  EXPECT_FALSE(has("holidays", "2026-09-20"));
+}
+
 }  // namespace
 }  // namespace jiesu

@@ -273,6 +273,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   Add("POST", "/api/v1/users", false, [this](Call& c) { return CreateUser(c); });
   Add("GET", "/api/v1/units", false, [this](Call& c) { return Units(c); });
   Add("GET", "/api/v1/taxonomy", false, [this](Call& c) { return Taxonomy(c); });
+  Add("GET", "/api/v1/calendar", false, [this](Call& c) { return Calendar(c); });
   Add("GET", "/api/v1/dispatch-suggestion", false, [this](Call& c) { return SuggestDispatch(c); });
   AddAsync("POST", "/api/v1/orders", [this](Call& c, Post post, Reply reply) {
     Intake(c, std::move(post), std::move(reply));
@@ -510,6 +511,18 @@ Result<HttpResponse> Api::Taxonomy(Call&) {
   json::array cats;
   for (const auto& c : t.all()) cats.emplace_back(json::object{{"code", c.code}, {"name", c.name}});
   return JsonResponse(200, json::object{{"version", t.version()}, {"categories", std::move(cats)}});
+}
+
+Result<HttpResponse> Api::Calendar(Call&) {
+  const domain::WorkCalendar& cal = orders_.jurisdiction().calendar;
+  auto dates = [](const std::set<Date>& set) {
+    json::array a;
+    for (Date d : set) a.emplace_back(FormatDate(d));
+    return a;
+  };
+  return JsonResponse(200, json::object{{"utc_offset_minutes", cal.utc_offset_minutes()},
+                                        {"holidays", dates(cal.holidays())},
+                                        {"workdays", dates(cal.workdays())}});
 }
 
 Result<HttpResponse> Api::SuggestDispatch(Call& c) {

@@ -92,6 +92,7 @@ class Api {
   Result<HttpResponse> CreateUser(Call& c);
   Result<HttpResponse> Units(Call& c);
   Result<HttpResponse> Taxonomy(Call& c);
+  Result<HttpResponse> Calendar(Call& c);
   Result<HttpResponse> SuggestDispatch(Call& c);
   void Intake(Call& c, Post post, Reply reply);
   Result<HttpResponse> GetOrder(Call& c);
