@@ -7,7 +7,7 @@ export interface Shortcut {
   label: string;
   /** Matches the event. */
   match: (e: KeyboardEvent) => boolean;
-  run: () => void;
+  run: (e: KeyboardEvent) => void;
 }
 
 /** The shortcuts of the page on screen, listed by the `?` dialog. */
@@ -25,7 +25,7 @@ export function useShortcuts(list: Shortcut[]): void {
     const s = list.find((x) => x.match(e));
     if (s) {
       e.preventDefault();
-      s.run();
+      s.run(e);
     }
   }
   onMounted(() => {
