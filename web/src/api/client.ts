@@ -74,3 +74,21 @@ export async function must<T>(
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * Sends a file as the raw body of a POST (the attachment endpoints), with the session's CSRF
+ * token and the file's name percent-encoded in X-File-Name. Returns the server's JSON answer.
+ */
+export async function postFile<T>(path: string, file: File, headers: Record<string, string> = {}): Promise<T> {
+  const h: Record<string, string> = {
+    "Content-Type": file.type || "application/octet-stream",
+    "X-File-Name": encodeURIComponent(file.name),
+    ...headers,
+  };
+  if (csrfToken) h["X-CSRF-Token"] = csrfToken;
+  const response = await fetch(path, { method: "POST", credentials: "same-origin", headers: h, body: file });
+  const body = (await response.json().catch(() => ({}))) as Partial<ApiError> & T;
+  if (response.status === 401 && onUnauthenticated) onUnauthenticated();
+  if (!response.ok) throw new CallError(response.status, body);
+  return body;
+}
