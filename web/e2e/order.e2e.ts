@@ -15,7 +15,7 @@ const SECRET_PHONE = "13800001111";
 const SECRET_NAME = "赵秘密";
 
 /** The ids of the orders set up for the tests. */
-const ids = { worked: 0, secret: 0, waiting: 0 };
+const ids = { worked: 0, secret: 0, waiting: 0, duplicate: 0 };
 
 async function ok(r: Promise<{ status: number; body: any }>): Promise<any> {
   const res = await r;
@@ -77,6 +77,13 @@ beforeAll(async () => {
     location: { street_code: "110105001" },
   });
   await ok(agent.post(`/api/v1/orders/${ids.waiting}/send-to-dispatch`, {}));
+
+  ids.duplicate = await intake({
+    content: "小区门口的路灯坏了，晚上很黑。",
+    caller: { name: "周五", phone: "13600003333" },
+    location: { street_code: "110105001" },
+  });
+  await ok(dispatcher.post(`/api/v1/orders/${ids.duplicate}/merge`, { parent: ids.waiting, reason: "同一路灯" }));
 });
 
 afterAll(async () => {
@@ -174,6 +181,21 @@ describe("the order page", () => {
       expect(new URL(page.url()).searchParams.get("from")).toBe(`/orders/${id}`);
       expect(await page.locator("[data-test=order-detail]").count()).toBe(0);
     }
+  });
+
+  it("links a merged duplicate and its parent both ways", async () => {
+    const page = await (await h.context()).newPage();
+    await logIn(page, "dispatcher1");
+    await page.goto(`/orders/${ids.duplicate}`);
+    const merge = page.locator("[data-test=order-merge]");
+    await merge.waitFor();
+    expect(await page.locator("[data-test=order-state]").innerText()).toBe("已并单");
+    await merge.getByRole("link", { name: `#${ids.waiting}` }).click();
+    await page.waitForURL(new RegExp(`/orders/${ids.waiting}$`));
+    await expect.poll(() => page.locator("[data-test=order-detail]").getAttribute("data-order-id")).toBe(String(ids.waiting));
+    await page.locator("[data-test=order-merge]").getByRole("link", { name: `#${ids.duplicate}` }).waitFor();
+    // The parent carries the duplicate's caller too.
+    expect(await page.locator("[data-test=caller]").innerText()).toContain("13600003333");
   });
 
   it("renders everywhere", async () => {
