@@ -1,6 +1,6 @@
 import { onBeforeUnmount, onMounted, ref, shallowRef } from "vue";
 import { api, must } from "@/api/client";
-import { WorkingDays } from "@/lib/workingTime";
+import { WorkingDays } from "@/composables/workingTime";
 
 // The jurisdiction's working-day calendar, fetched once per page load, and a clock that ticks
 // every 30 s so countdowns move while a page stays open.

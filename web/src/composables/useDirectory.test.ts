@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryTree } from "./useReference";
+import { categoryTree } from "./useDirectory";
 
 describe("categoryTree", () => {
   it("nests codes by two digits per level, whatever the order they come in", () => {
