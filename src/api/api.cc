@@ -224,6 +224,7 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
       break;
     case Action::kReply:
       c.text = r.String("text", true);
+      c.public_text = r.String("public_text");
       c.reply_result =
           ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
       break;

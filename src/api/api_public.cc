@@ -82,6 +82,9 @@ json::object PublicOrderJson(const domain::Order& o, const std::vector<domain::E
   // What the hotline told the citizen: a direct answer, or where to turn instead.
   if (!o.answer.empty()) out["answer"] = o.answer;
   if (!o.proper_channel.empty()) out["proper_channel"] = o.proper_channel;
+  // The units' reply as written for the citizen; the internal reply text never leaves here.
+  const std::string reply = o.PublicReply();
+  out["public_reply"] = reply.empty() ? json::value(nullptr) : json::value(reply);
   if (o.completed_at) out["completed_at"] = Time(*o.completed_at, j);
   return out;
 }

@@ -259,9 +259,14 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
     }
     case Action::kReply: {
       JIESU_RETURN_IF_ERROR(CheckText(cmd.text, "text", p.max_text_chars, true));
+      JIESU_RETURN_IF_ERROR(CheckText(cmd.public_text, "public_text", p.max_text_chars, false));
       if (!cmd.reply_result) return InvalidArgument("result is required", "result");
       Event& e = b.LegEvent(order, EventType::kLegReplied, *leg, LegState::kReplied);
       e.text = cmd.text;
+      // Blank is nothing: the citizen is never shown the internal text in its place.
+      if (cmd.public_text.find_first_not_of(" \t\r\n") != std::string::npos) {
+        e.public_text = cmd.public_text;
+      }
       e.reply_result = cmd.reply_result;
       if (leg->parent_no != 0) {
         const Leg* parent = order.FindLeg(leg->parent_no);
@@ -625,6 +630,7 @@ void Apply(Order& o, const Event& e) {
       if (leg != nullptr) {
         leg->replied_at = e.at;
         leg->reply_text = e.text;
+        leg->public_reply_text = e.public_text;
         leg->reply_result = e.reply_result;
       }
       break;

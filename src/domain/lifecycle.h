@@ -26,6 +26,7 @@ struct Command {
   int leg = 0;                        // leg actions: the leg acted on
   std::string reason;                 // return, refusal, rejection, extension, reply rejection
   std::string text;                   // answer (直接答复) or reply (回复) text
+  std::string public_text;            // reply: what the citizen may read (may be empty)
   std::string proper_channel;         // reject: where the citizen should turn instead
   std::string category;               // dispatch: confirm or correct the category
   std::string lead_unit;              // dispatch

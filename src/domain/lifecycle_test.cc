@@ -475,6 +475,44 @@ TEST_F(LifecycleTest, ReopenLimitClosesTheOrder) {
   EXPECT_EQ(o.state, OrderState::kClosed);
 }
 
+TEST_F(LifecycleTest, TheCitizenReadsOnlyThePublicTextOfAnAcceptedReply) {
+  Order o = InSituation("handling");
+  MustRun(o, Cmd(Action::kSign, 2), UnitUser("bj.heat"));
+  Command co = ReplyCmd(2);
+  co.text = "热力公司张工（13900001111）已排查";
+  co.public_text = "热力公司已排查管道";
+  MustRun(o, co, UnitUser("bj.heat"));
+  Command lead = ReplyCmd(1);
+  lead.text = "王科长13800002222已协调";
+  lead.public_text = "   ";
+  MustRun(o, lead, A("unit"));
+  EXPECT_EQ(o.legs[0].reply_text, "王科长13800002222已协调");
+  EXPECT_EQ(o.legs[0].public_reply_text, "") << "blank is nothing";
+  EXPECT_EQ(o.legs[1].public_reply_text, "热力公司已排查管道");
+  EXPECT_EQ(o.state, OrderState::kReplied);
+  EXPECT_EQ(o.PublicReply(), "") << "the hotline has not accepted the reply yet";
+  MustRun(o, Cmd(Action::kAcceptReply), A("dispatcher"));
+  // The lead has no public text: the other replied legs' texts, never the internal ones.
+  EXPECT_EQ(o.PublicReply(), "热力公司已排查管道");
+
+  Order p = InSituation("handling", 2);
+  Command with = ReplyCmd(1);
+  with.public_text = "管道已修复，暖气恢复";
+  MustRun(p, with, A("unit"));
+  MustRun(p, Cmd(Action::kAcceptReply), A("dispatcher"));
+  EXPECT_EQ(p.PublicReply(), "管道已修复，暖气恢复");
+  MustRun(p, VisitCmd(Satisfaction::kSatisfied), A("visitor"));
+  EXPECT_EQ(p.PublicReply(), "管道已修复，暖气恢复");
+
+  Order q = InSituation("handling", 3);
+  Command too_long = ReplyCmd(1);
+  too_long.public_text = std::string(static_cast<size_t>(j_.policy.max_text_chars) + 1, 'x');
+  Status s = Run(q, too_long, A("unit"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "public_text");
+  EXPECT_EQ(q.legs[0].state, LegState::kHandling);
+}
+
 TEST_F(LifecycleTest, RejectedReplyGoesBackToTheUnit) {
   Order o = InSituation("replied");
   Command c = Cmd(Action::kRejectReply);
