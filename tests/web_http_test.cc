@@ -260,6 +260,89 @@ TEST_F(WebHttpTest, TheCitizenReadsTheReplysPublicTextAndNeverTheInternalOne) {
   EXPECT_EQ(Str(dispatcher->Get(bad_base).json().at("legs").at(0), "state"), "signed");
 }
 
+TEST_F(WebHttpTest, TheCitizensRatingIsTheReturnVisitAndMayAskForReopening) {
+  Client c(port_);
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  auto unit = testing::LoggedIn(port_, "chaoyang1");
+  const Receipt req = Submit(c);
+  const std::string base = "/api/v1/orders/" + std::to_string(req.id);
+  auto rate = [&](json::object body) {
+    if (!body.contains("tracking_code")) body["tracking_code"] = req.code;
+    if (!body.contains("access_key") && !body.contains("phone")) body["access_key"] = req.key;
+    return c.Post("/api/v1/public/rate", json::serialize(body));
+  };
+
+  // Not before the reply is accepted.
+  Response early = rate({{"satisfaction", "satisfied"}});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("cannot be rated yet"), std::string::npos) << early.body;
+  Response fresh = Track(c, req);
+  EXPECT_FALSE(fresh.json().at("can_rate").as_bool());
+  EXPECT_TRUE(fresh.json().at("reopen_until").is_null());
+
+  Replied(req.id, R"({"text":"已更换井盖","result":"resolved","public_text":"井盖已更换"})");
+  ASSERT_EQ(dispatcher->Post(base + "/accept-reply", "").status, 200);
+  Response offer = Track(c, req);
+  ASSERT_EQ(offer.status, 200) << offer.body;
+  EXPECT_TRUE(offer.json().at("can_rate").as_bool());
+  EXPECT_TRUE(offer.json().at("can_reopen").as_bool());
+  EXPECT_FALSE(Str(offer.json(), "reopen_until").empty());
+
+  // Bad input and a wrong key change nothing.
+  EXPECT_EQ(rate({{"satisfaction", "satisfied"}, {"access_key", std::string(32, '0')}}).status,
+            404);
+  EXPECT_EQ(rate({{"satisfaction", "satisfied"}, {"phone", "13800000000"}}).status, 404);
+  Response unknown = rate({{"satisfaction", "happy"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Str(unknown.json(), "field"), "satisfaction");
+  Response no_key = c.Post("/api/v1/public/rate",
+                           json::serialize(json::object{{"tracking_code", req.code},
+                                                        {"satisfaction", "satisfied"}}));
+  EXPECT_EQ(no_key.status, 400);
+  Response extra = rate({{"satisfaction", "satisfied"}, {"visitor", 4}});
+  EXPECT_EQ(extra.status, 400);
+  EXPECT_EQ(Str(extra.json(), "field"), "visitor");
+  Response happy_reopen = rate({{"satisfaction", "satisfied"}, {"reopen", true}});
+  EXPECT_EQ(happy_reopen.status, 400);
+  EXPECT_EQ(Str(happy_reopen.json(), "field"), "reopen");
+  EXPECT_EQ(Str(dispatcher->Get(base).json(), "state"), "visiting");
+
+  // Unsatisfied, asking for 重办: back to the unit.
+  Response reopened = rate({{"satisfaction", "unsatisfied"},
+                            {"solved", false},
+                            {"comment", "井盖还是松的"},
+                            {"reopen", true}});
+  ASSERT_EQ(reopened.status, 200) << reopened.body;
+  EXPECT_EQ(Str(reopened.json(), "state"), "reopened");
+  EXPECT_FALSE(reopened.json().at("can_rate").as_bool());
+  Response twice = rate({{"satisfaction", "unsatisfied"}});
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_NE(twice.body.find("rated already"), std::string::npos) << twice.body;
+  const json::value seen = dispatcher->Get(base).json();
+  ASSERT_EQ(seen.at("visits").as_array().size(), 1u);
+  const json::value visit = seen.at("visits").at(0);
+  EXPECT_EQ(Str(visit, "channel"), "web");
+  EXPECT_EQ(Str(visit, "satisfaction"), "unsatisfied");
+  EXPECT_TRUE(visit.at("reached").as_bool());
+  EXPECT_TRUE(visit.at("attributable").as_bool());
+  EXPECT_EQ(Str(visit, "comment"), "井盖还是松的");
+  EXPECT_EQ(Str(seen.at("legs").at(0), "state"), "handling");
+
+  // The unit replies again; the next round's rating closes the order, by phone number this time.
+  ASSERT_EQ(unit->Post(base + "/legs/1/reply", R"({"text":"已加固","result":"resolved"})").status,
+            200);
+  ASSERT_EQ(dispatcher->Post(base + "/accept-reply", "").status, 200);
+  Response closed = rate({{"satisfaction", "satisfied"}, {"phone", "13912345678"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(Str(closed.json(), "state"), "closed");
+  const json::value done = dispatcher->Get(base).json();
+  EXPECT_EQ(Str(done, "first_satisfaction"), "unsatisfied");
+  EXPECT_EQ(Str(done, "final_satisfaction"), "satisfied");
+  EXPECT_TRUE(done.at("visits").at(1).at("solved").as_bool()) << "taken from the rating";
+  Response after = rate({{"satisfaction", "satisfied"}});
+  EXPECT_EQ(after.status, 409);
+}
+
 TEST_F(WebHttpTest, PublicSubmissionsNeedWorkAndAreLimitedPerAddress) {
   Client c(port_);
   const std::string content = R"("content":"楼道灯坏了","location":{"street_code":"110105001"})";

@@ -86,6 +86,7 @@ json::object VisitJson(const Visit& v, const Jurisdiction& j) {
       {"satisfaction", v.satisfaction ? json::value(Name(*v.satisfaction)) : json::value(nullptr)},
       {"attributable", v.attributable},
       {"comment", v.comment},
+      {"channel", Name(v.channel)},
   };
 }
 

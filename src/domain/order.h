@@ -111,6 +111,9 @@ struct Visit {
   std::optional<Satisfaction> satisfaction;
   bool attributable = false;  // dissatisfaction is the unit's doing (grounds for 重办)
   std::string comment;
+  // How it was made: kPhone, the hotline's visitor calling back; kWeb, the citizen's own
+  // evaluation on the public page (then `attributable` is the citizen asking for 重办).
+  Channel channel = Channel::kPhone;
 };
 
 // A warning the scheduler issued: for which deadline, when it was due, when it was issued.

@@ -111,6 +111,7 @@ json::object EncodeVisit(const Visit& v) {
                  {"solved", v.solved},       {"attributable", v.attributable},
                  {"comment", v.comment}};
   if (v.satisfaction) o["satisfaction"] = Name(*v.satisfaction);
+  if (v.channel != Channel::kPhone) o["channel"] = Name(v.channel);
   return o;
 }
 
@@ -304,6 +305,8 @@ Visit DecodeVisit(Reader& r) {
   v.comment = r.Str("comment");
   if (r.Has("satisfaction"))
     v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
+  // Visits stored before citizens rated on the public page were all the hotline's calls.
+  if (r.Has("channel")) v.channel = r.Enum("channel", ParseChannel, Channel::kPhone);
   return v;
 }
 

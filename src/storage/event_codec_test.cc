@@ -195,6 +195,24 @@ TEST(EventCodecTest, AReplysPublicTextIsKeptAndOldRepliesHaveNone) {
   EXPECT_EQ(legs->new_legs.at(0).reply_text, "内部");
 }
 
+TEST(EventCodecTest, VisitsKeepTheirChannelAndOldOnesWereCalls) {
+  constexpr std::string_view kOldVisit =
+      R"j({"type":"visited","actor":{"id":4,"username":"visitor1","role":"visitor"},)j"
+      R"j("at":1795989912626,"from":"visiting","to":"visiting","visit":{"at":1795989912626,)j"
+      R"j("visitor":4,"reached":true,"contacted":true,"solved":true,"attributable":false,)j"
+      R"j("comment":"","satisfaction":"satisfied"}})j";
+  auto old = DecodeEvent(7, 9, kOldVisit);
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  ASSERT_TRUE(old->visit.has_value());
+  EXPECT_EQ(old->visit->channel, domain::Channel::kPhone);
+  EXPECT_EQ(EncodeEvent(*old).find("channel"), std::string::npos);
+  domain::Event e = *old;
+  e.visit->channel = domain::Channel::kWeb;
+  auto kept = DecodeEvent(7, 9, EncodeEvent(e));
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_EQ(kept->visit->channel, domain::Channel::kWeb);
+}
+
 // events_v1.tsv is what the encoder of stored format 1 wrote for seven orders whose histories
 // hold every event type (from lifecycle commands, the scheduler's cards and an import), and
 // events_v1_replayed.txt what replaying them gave then. A database written then must read the
