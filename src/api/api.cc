@@ -595,6 +595,19 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
         f.states.push_back(*st);
         i = j + 1;
       }
+    } else if (k == "leg_state") {
+      size_t i = 0;
+      while (i <= v.size()) {
+        size_t j = v.find(',', i);
+        if (j == std::string::npos) j = v.size();
+        std::string s = v.substr(i, j - i);
+        auto st = domain::ParseLegState(s);
+        if (!st) return InvalidArgument("unknown leg state '" + s + "'", "leg_state");
+        if (std::find(f.leg_states.begin(), f.leg_states.end(), *st) == f.leg_states.end()) {
+          f.leg_states.push_back(*st);
+        }
+        i = j + 1;
+      }
     } else if (k == "unit") {
       f.unit = v;
     } else if (k == "category") {
