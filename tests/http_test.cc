@@ -316,6 +316,46 @@ TEST_F(HttpTest, ListingFiltersAndPagesOverHttp) {
       5u);  // the five above (the demo orders are in other states or categories)
 }
 
+// The dispatcher's queue of returns and extension requests to rule on, and each unit's part.
+TEST_F(HttpTest, OrdersAreListedByTheirLegsStates) {
+  auto agent = As("agent1");
+  auto dispatcher = As("dispatcher1");
+  auto chaoyang = As("chaoyang1");
+  auto heat = As("heat1");
+  Response created = agent->Post("/api/v1/orders", kIntake);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t id = created.json().at("id").as_int64();
+  const std::string base = "/api/v1/orders/" + std::to_string(id);
+  ASSERT_EQ(agent->Post(base + "/send-to-dispatch", "").status, 200);
+  ASSERT_EQ(
+      dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","co_units":["bj.heat"]})")
+          .status,
+      200);
+  const std::string queue = "/api/v1/orders?limit=200&leg_state=return_requested,extension_requested";
+  auto listed = [&](Client& c, const std::string& target) {
+    Response r = c.Get(target);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json::value page = r.json();
+    for (const auto& o : page.at("orders").as_array()) {
+      if (o.at("id").as_int64() == id) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(listed(*dispatcher, queue));
+  ASSERT_EQ(chaoyang->Post(base + "/legs/1/request-return", R"({"reason":"不属于本单位职责"})").status,
+            200);
+  EXPECT_TRUE(listed(*dispatcher, queue));
+  EXPECT_TRUE(listed(*chaoyang, queue));
+  EXPECT_FALSE(listed(*heat, queue)) << "heat's own leg waits for no ruling";
+  EXPECT_TRUE(listed(*heat, "/api/v1/orders?limit=200&leg_state=pending_sign"));
+  EXPECT_FALSE(listed(*dispatcher, queue + "&unit=bj.heat"));
+  ASSERT_EQ(dispatcher->Post(base + "/legs/1/refuse-return", "").status, 200);
+  EXPECT_FALSE(listed(*dispatcher, queue));
+  Response bad = dispatcher->Get("/api/v1/orders?leg_state=return_requested,waiting");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(testing::Str(bad.json(), "field"), "leg_state");
+}
+
 struct BadCase {
   const char* name;
   const char* method;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "app/app.h"
 #include "http_client.h"
@@ -59,6 +60,41 @@ class WebHttpTest : public ::testing::Test {
     const std::string token = Str(r.json(), "challenge");
     const int bits = static_cast<int>(r.json().at("bits").as_int64());
     return json::object{{"challenge", token}, {"nonce", service::Citizen::Solve(token, bits)}};
+  }
+
+  struct Receipt {
+    std::string code, key;
+    int64_t id = 0;
+  };
+  // A request made on the public page.
+  Receipt Submit(Client& c, const std::string& content = "光华路12号门口井盖缺失，晚上很危险") {
+    json::object body = Solved(c);
+    body["content"] = content;
+    body["location"] = json::object{{"street_code", "110105001"}};
+    body["contact"] = json::object{{"name", "李先生"}, {"phone", "13912345678"}};
+    Response r = c.Post("/api/v1/public/requests", json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    Receipt out{Str(r.json(), "tracking_code"), Str(r.json(), "access_key"), 0};
+    out.id = std::stoll(out.code.substr(out.code.size() - 8));
+    return out;
+  }
+  // Takes order `id` from intake to a reply of unit 110105 with `reply` as the body.
+  void Replied(int64_t id, const std::string& reply) {
+    const std::string base = "/api/v1/orders/" + std::to_string(id);
+    auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+    auto unit = testing::LoggedIn(port_, "chaoyang1");
+    for (auto [c, path, body] :
+         {std::tuple{dispatcher.get(), base + "/send-to-dispatch", std::string()},
+          std::tuple{dispatcher.get(), base + "/dispatch", std::string(R"({"lead_unit":"110105","category":"0103"})")},
+          std::tuple{unit.get(), base + "/legs/1/sign", std::string()},
+          std::tuple{unit.get(), base + "/legs/1/reply", reply}}) {
+      Response r = c->Post(path, body);
+      ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+    }
+  }
+  Response Track(Client& c, const Receipt& r) {
+    return c.Post("/api/v1/public/track",
+                  json::serialize(json::object{{"tracking_code", r.code}, {"access_key", r.key}}));
   }
 
   fs::path dir_;
@@ -174,6 +210,137 @@ TEST_F(WebHttpTest, ACitizenSubmitsAndFollowsARequestWithoutLoggingIn) {
   EXPECT_EQ(near.body.find("13912345678"), std::string::npos);
   EXPECT_EQ(near.body.find("李先生"), std::string::npos);
   EXPECT_EQ(c.Get("/api/v1/public/nearby?street=1").status, 400);
+}
+
+TEST_F(WebHttpTest, TheCitizenReadsTheReplysPublicTextAndNeverTheInternalOne) {
+  Client c(port_);
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  const Receipt with = Submit(c);
+  Replied(with.id, R"({"text":"王科长13800002222已派人更换井盖","result":"resolved",
+                       "public_text":"井盖已更换，感谢您的反映"})");
+  Response review = Track(c, with);
+  ASSERT_EQ(review.status, 200) << review.body;
+  EXPECT_TRUE(review.json().at("public_reply").is_null()) << "not before the hotline accepts it";
+  const std::string base = "/api/v1/orders/" + std::to_string(with.id);
+  ASSERT_EQ(dispatcher->Post(base + "/accept-reply", "").status, 200);
+  Response mine = Track(c, with);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(Str(mine.json(), "public_reply"), "井盖已更换，感谢您的反映");
+  EXPECT_EQ(mine.body.find("13800002222"), std::string::npos) << mine.body;
+  EXPECT_EQ(mine.body.find("王科长"), std::string::npos);
+  // Staff see both in the order and its history.
+  Response order = dispatcher->Get(base);
+  const json::value leg = order.json().at("legs").at(0);
+  EXPECT_EQ(Str(leg, "reply_text"), "王科长13800002222已派人更换井盖");
+  EXPECT_EQ(Str(leg, "public_reply"), "井盖已更换，感谢您的反映");
+  EXPECT_NE(order.body.find(R"("public_text":"井盖已更换，感谢您的反映")"), std::string::npos);
+
+  // Without a public text the citizen sees nothing of the reply.
+  const Receipt without = Submit(c, "光华路14号路灯不亮");
+  Replied(without.id, R"({"text":"王科长13800002222已修复","result":"resolved"})");
+  ASSERT_EQ(dispatcher->Post("/api/v1/orders/" + std::to_string(without.id) + "/accept-reply", "")
+                .status,
+            200);
+  Response bare = Track(c, without);
+  ASSERT_EQ(bare.status, 200) << bare.body;
+  EXPECT_TRUE(bare.json().at("public_reply").is_null());
+  EXPECT_EQ(bare.body.find("已修复"), std::string::npos) << bare.body;
+
+  // A public text of the wrong type is refused and changes nothing.
+  const Receipt bad = Submit(c, "光华路16号垃圾未清运");
+  const std::string bad_base = "/api/v1/orders/" + std::to_string(bad.id);
+  ASSERT_EQ(dispatcher->Post(bad_base + "/send-to-dispatch", "").status, 200);
+  ASSERT_EQ(dispatcher->Post(bad_base + "/dispatch", R"({"lead_unit":"110105","category":"0103"})").status, 200);
+  auto unit = testing::LoggedIn(port_, "chaoyang1");
+  ASSERT_EQ(unit->Post(bad_base + "/legs/1/sign", "").status, 200);
+  Response wrong =
+      unit->Post(bad_base + "/legs/1/reply", R"({"text":"已清运","result":"resolved","public_text":7})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Str(wrong.json(), "field"), "public_text");
+  EXPECT_EQ(Str(dispatcher->Get(bad_base).json().at("legs").at(0), "state"), "signed");
+}
+
+TEST_F(WebHttpTest, TheCitizensRatingIsTheReturnVisitAndMayAskForReopening) {
+  Client c(port_);
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  auto unit = testing::LoggedIn(port_, "chaoyang1");
+  const Receipt req = Submit(c);
+  const std::string base = "/api/v1/orders/" + std::to_string(req.id);
+  auto rate = [&](json::object body) {
+    if (!body.contains("tracking_code")) body["tracking_code"] = req.code;
+    if (!body.contains("access_key") && !body.contains("phone")) body["access_key"] = req.key;
+    return c.Post("/api/v1/public/rate", json::serialize(body));
+  };
+
+  // Not before the reply is accepted.
+  Response early = rate({{"satisfaction", "satisfied"}});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("cannot be rated yet"), std::string::npos) << early.body;
+  Response fresh = Track(c, req);
+  EXPECT_FALSE(fresh.json().at("can_rate").as_bool());
+  EXPECT_TRUE(fresh.json().at("reopen_until").is_null());
+
+  Replied(req.id, R"({"text":"已更换井盖","result":"resolved","public_text":"井盖已更换"})");
+  ASSERT_EQ(dispatcher->Post(base + "/accept-reply", "").status, 200);
+  Response offer = Track(c, req);
+  ASSERT_EQ(offer.status, 200) << offer.body;
+  EXPECT_TRUE(offer.json().at("can_rate").as_bool());
+  EXPECT_TRUE(offer.json().at("can_reopen").as_bool());
+  EXPECT_FALSE(Str(offer.json(), "reopen_until").empty());
+
+  // Bad input and a wrong key change nothing.
+  EXPECT_EQ(rate({{"satisfaction", "satisfied"}, {"access_key", std::string(32, '0')}}).status,
+            404);
+  EXPECT_EQ(rate({{"satisfaction", "satisfied"}, {"phone", "13800000000"}}).status, 404);
+  Response unknown = rate({{"satisfaction", "happy"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Str(unknown.json(), "field"), "satisfaction");
+  Response no_key = c.Post("/api/v1/public/rate",
+                           json::serialize(json::object{{"tracking_code", req.code},
+                                                        {"satisfaction", "satisfied"}}));
+  EXPECT_EQ(no_key.status, 400);
+  Response extra = rate({{"satisfaction", "satisfied"}, {"visitor", 4}});
+  EXPECT_EQ(extra.status, 400);
+  EXPECT_EQ(Str(extra.json(), "field"), "visitor");
+  Response happy_reopen = rate({{"satisfaction", "satisfied"}, {"reopen", true}});
+  EXPECT_EQ(happy_reopen.status, 400);
+  EXPECT_EQ(Str(happy_reopen.json(), "field"), "reopen");
+  EXPECT_EQ(Str(dispatcher->Get(base).json(), "state"), "visiting");
+
+  // Unsatisfied, asking for 重办: back to the unit.
+  Response reopened = rate({{"satisfaction", "unsatisfied"},
+                            {"solved", false},
+                            {"comment", "井盖还是松的"},
+                            {"reopen", true}});
+  ASSERT_EQ(reopened.status, 200) << reopened.body;
+  EXPECT_EQ(Str(reopened.json(), "state"), "reopened");
+  EXPECT_FALSE(reopened.json().at("can_rate").as_bool());
+  Response twice = rate({{"satisfaction", "unsatisfied"}});
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_NE(twice.body.find("rated already"), std::string::npos) << twice.body;
+  const json::value seen = dispatcher->Get(base).json();
+  ASSERT_EQ(seen.at("visits").as_array().size(), 1u);
+  const json::value visit = seen.at("visits").at(0);
+  EXPECT_EQ(Str(visit, "channel"), "web");
+  EXPECT_EQ(Str(visit, "satisfaction"), "unsatisfied");
+  EXPECT_TRUE(visit.at("reached").as_bool());
+  EXPECT_TRUE(visit.at("attributable").as_bool());
+  EXPECT_EQ(Str(visit, "comment"), "井盖还是松的");
+  EXPECT_EQ(Str(seen.at("legs").at(0), "state"), "handling");
+
+  // The unit replies again; the next round's rating closes the order, by phone number this time.
+  ASSERT_EQ(unit->Post(base + "/legs/1/reply", R"({"text":"已加固","result":"resolved"})").status,
+            200);
+  ASSERT_EQ(dispatcher->Post(base + "/accept-reply", "").status, 200);
+  Response closed = rate({{"satisfaction", "satisfied"}, {"phone", "13912345678"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(Str(closed.json(), "state"), "closed");
+  const json::value done = dispatcher->Get(base).json();
+  EXPECT_EQ(Str(done, "first_satisfaction"), "unsatisfied");
+  EXPECT_EQ(Str(done, "final_satisfaction"), "satisfied");
+  EXPECT_TRUE(done.at("visits").at(1).at("solved").as_bool()) << "taken from the rating";
+  Response after = rate({{"satisfaction", "satisfied"}});
+  EXPECT_EQ(after.status, 409);
 }
 
 TEST_F(WebHttpTest, PublicSubmissionsNeedWorkAndAreLimitedPerAddress) {

@@ -224,6 +224,7 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
       break;
     case Action::kReply:
       c.text = r.String("text", true);
+      c.public_text = r.String("public_text");
       c.reply_result =
           ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
       break;
@@ -605,6 +606,19 @@ Result<HttpResponse> Api::ListOrders(Call& c) {
         auto st = domain::ParseOrderState(s);
         if (!st) return InvalidArgument("unknown state '" + s + "'", "state");
         f.states.push_back(*st);
+        i = j + 1;
+      }
+    } else if (k == "leg_state") {
+      size_t i = 0;
+      while (i <= v.size()) {
+        size_t j = v.find(',', i);
+        if (j == std::string::npos) j = v.size();
+        std::string s = v.substr(i, j - i);
+        auto st = domain::ParseLegState(s);
+        if (!st) return InvalidArgument("unknown leg state '" + s + "'", "leg_state");
+        if (std::find(f.leg_states.begin(), f.leg_states.end(), *st) == f.leg_states.end()) {
+          f.leg_states.push_back(*st);
+        }
         i = j + 1;
       }
     } else if (k == "unit") {

@@ -157,6 +157,9 @@ class Api {
   Result<HttpResponse> PublicSubmit(Call& c);
   Result<HttpResponse> PublicTrack(Call& c);
   Result<HttpResponse> PublicNearby(Call& c);
+  Result<HttpResponse> PublicRate(Call& c);
+  // The order as its citizen sees it (track and rate answer with it).
+  Result<HttpResponse> PublicOrder(const domain::Order& order);
 
   service::Auth& auth_;
   service::Orders& orders_;

@@ -54,7 +54,7 @@ bool PublicStep(domain::EventType t) {
 }
 
 json::object PublicOrderJson(const domain::Order& o, const std::vector<domain::Event>& history,
-                             const domain::Jurisdiction& j) {
+                             const domain::Jurisdiction& j, const service::RatingOffer& offer) {
   json::array units;
   for (const auto& leg : o.legs) {
     if (leg.role == domain::LegRole::kSub) continue;
@@ -82,6 +82,14 @@ json::object PublicOrderJson(const domain::Order& o, const std::vector<domain::E
   // What the hotline told the citizen: a direct answer, or where to turn instead.
   if (!o.answer.empty()) out["answer"] = o.answer;
   if (!o.proper_channel.empty()) out["proper_channel"] = o.proper_channel;
+  // The units' reply as written for the citizen; the internal reply text never leaves here.
+  const std::string reply = o.PublicReply();
+  out["public_reply"] = reply.empty() ? json::value(nullptr) : json::value(reply);
+  // What the page may offer: a rating (the return visit of this round) and 重办 with it.
+  out["can_rate"] = offer.can_rate;
+  out["reopen_until"] =
+      offer.reopen_until ? json::value(Time(*offer.reopen_until, j)) : json::value(nullptr);
+  out["can_reopen"] = offer.can_reopen;
   if (o.completed_at) out["completed_at"] = Time(*o.completed_at, j);
   return out;
 }
@@ -108,6 +116,7 @@ void Api::AddPublicRoutes() {
   Add("POST", "/api/v1/public/requests", true, [this](Call& c) { return PublicSubmit(c); });
   Add("POST", "/api/v1/public/track", true, [this](Call& c) { return PublicTrack(c); });
   Add("GET", "/api/v1/public/nearby", true, [this](Call& c) { return PublicNearby(c); });
+  Add("POST", "/api/v1/public/rate", true, [this](Call& c) { return PublicRate(c); });
 }
 
 Result<HttpResponse> Api::Areas(Call&) {
@@ -182,10 +191,51 @@ Result<HttpResponse> Api::PublicTrack(Call& c) {
                            "access_key");
   }
   JIESU_ASSIGN_OR_RETURN(domain::Order order, citizen_->Track(code, key, phone));
+  return PublicOrder(order);
+}
+
+Result<HttpResponse> Api::PublicOrder(const domain::Order& order) {
   JIESU_ASSIGN_OR_RETURN(std::vector<domain::Event> history, citizen_->History(order));
-  HttpResponse resp = JsonResponse(200, PublicOrderJson(order, history, orders_.jurisdiction()));
+  HttpResponse resp = JsonResponse(
+      200, PublicOrderJson(order, history, orders_.jurisdiction(), citizen_->Offer(order)));
   resp.headers.emplace_back("Cache-Control", "no-store");
   return resp;
+}
+
+Result<HttpResponse> Api::PublicRate(Call& c) {
+  if (citizen_ == nullptr) return NotFound("this server has no public page");
+  if (int64_t wait = public_reads_.Take(c.req.remote_address, orders_.clock().Now())) {
+    return TooMany(wait);
+  }
+  JIESU_ASSIGN_OR_RETURN(json::object o, ParseObject(c.req.body));
+  JsonReader r(o);
+  const std::string code = r.String("tracking_code", true);
+  const std::string key = r.String("access_key");
+  const std::string phone = r.String("phone");
+  const std::string satisfaction = r.String("satisfaction", true);
+  service::CitizenRating rating;
+  rating.solved = r.Bool("solved");
+  rating.contacted = r.Bool("contacted");
+  rating.comment = r.String("comment");
+  rating.reopen = r.Bool("reopen");
+  JIESU_RETURN_IF_ERROR(r.Finish());
+  if (key.empty() && phone.empty()) {
+    return InvalidArgument("give the access key or the phone number the request was made with",
+                           "access_key");
+  }
+  auto s = domain::ParseSatisfaction(satisfaction);
+  if (!s) {
+    return InvalidArgument("satisfaction: unknown value '" + satisfaction +
+                               "' (expected one of: satisfied, basically_satisfied, unsatisfied)",
+                           "satisfaction");
+  }
+  rating.satisfaction = *s;
+  // Not answered: taken from the rating (a satisfied citizen had the problem solved).
+  if (!o.contains("solved") || o.at("solved").is_null()) {
+    rating.solved = *s != domain::Satisfaction::kUnsatisfied;
+  }
+  JIESU_ASSIGN_OR_RETURN(domain::Order order, citizen_->Rate(code, key, phone, rating));
+  return PublicOrder(order);
 }
 
 Result<HttpResponse> Api::PublicNearby(Call& c) {

@@ -69,6 +69,7 @@ json::object LegJson(const Leg& l, const Jurisdiction& j, TimePoint now) {
       {"extension_count", l.extension_count},
       {"requested_extension_days", l.requested_extension_days},
       {"reply_text", l.reply_text},
+      {"public_reply", l.public_reply_text},
       {"reply_result", l.reply_result ? json::value(Name(*l.reply_result)) : json::value(nullptr)},
       {"overdue", l.overdue || (IsActive(l.state) && now > l.reply_due)},
   };
@@ -85,6 +86,7 @@ json::object VisitJson(const Visit& v, const Jurisdiction& j) {
       {"satisfaction", v.satisfaction ? json::value(Name(*v.satisfaction)) : json::value(nullptr)},
       {"attributable", v.attributable},
       {"comment", v.comment},
+      {"channel", Name(v.channel)},
   };
 }
 
@@ -104,6 +106,7 @@ json::object EventJson(const Event& e, const Jurisdiction& j) {
   };
   // Payload worth showing in a history; caller data is never part of it.
   if (e.type != EventType::kReceived && !e.text.empty()) o["text"] = e.text;
+  if (!e.public_text.empty()) o["public_text"] = e.public_text;
   if (e.type == EventType::kReceived && !e.text.empty()) o["rules"] = e.text;
   if (e.deadline) o["deadline"] = Time(*e.deadline, j);
   if (e.number != 0) o["days"] = e.number;

@@ -87,6 +87,7 @@ void LoadPolicy(MapReader& p, domain::Policy& P) {
       p.Number<int>("max_extensions_per_leg", P.max_extensions_per_leg, 0, 20);
   P.max_extension_days = p.Number<int>("max_extension_days", P.max_extension_days, 1, 365);
   P.max_reopens = p.Number<int>("max_reopens", P.max_reopens, 0, 20);
+  P.citizen_reopen_days = p.Number<int>("citizen_reopen_days", P.citizen_reopen_days, 0, 365);
   P.max_visit_attempts = p.Number<int>("max_visit_attempts", P.max_visit_attempts, 1, 20);
   P.max_content_chars = p.Number<int>("max_content_chars", P.max_content_chars, 100, 100000);
   P.max_text_chars = p.Number<int>("max_text_chars", P.max_text_chars, 100, 100000);

@@ -192,6 +192,9 @@ struct Policy {
   int max_extensions_per_leg = 2;
   int max_extension_days = 30;  // working days per request
   int max_reopens = 2;          // 重办 beyond this closes the order as unsatisfied
+  // A citizen rating on the public page may ask for 重办 this many calendar days (24 h each)
+  // after the unit's reply; 0: citizens cannot ask for it there.
+  int citizen_reopen_days = 7;
   int max_visit_attempts = 3;   // unreached visits before the order is closed as unreachable
   int max_content_chars = 5000;
   int max_text_chars = 2000;  // replies, reasons, comments

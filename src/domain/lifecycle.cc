@@ -259,9 +259,14 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
     }
     case Action::kReply: {
       JIESU_RETURN_IF_ERROR(CheckText(cmd.text, "text", p.max_text_chars, true));
+      JIESU_RETURN_IF_ERROR(CheckText(cmd.public_text, "public_text", p.max_text_chars, false));
       if (!cmd.reply_result) return InvalidArgument("result is required", "result");
       Event& e = b.LegEvent(order, EventType::kLegReplied, *leg, LegState::kReplied);
       e.text = cmd.text;
+      // Blank is nothing: the citizen is never shown the internal text in its place.
+      if (cmd.public_text.find_first_not_of(" \t\r\n") != std::string::npos) {
+        e.public_text = cmd.public_text;
+      }
       e.reply_result = cmd.reply_result;
       if (leg->parent_no != 0) {
         const Leg* parent = order.FindLeg(leg->parent_no);
@@ -401,6 +406,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
 
   const Jurisdiction& j = ctx.jurisdiction;
   const Policy& p = j.policy;
+  const bool by_citizen = cmd.action == Action::kVisit && cmd.visit.channel == Channel::kWeb;
+  if (by_citizen) JIESU_RETURN_IF_ERROR(CitizenMayRate(order));
   JIESU_RETURN_IF_ERROR(CheckFrom(cmd.action, Name(order.state)));
   Builder b(actor, ctx);
   switch (cmd.action) {
@@ -507,6 +514,27 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       v.at = ctx.now;
       v.visitor_id = actor.user_id;
       JIESU_RETURN_IF_ERROR(CheckText(v.comment, "comment", p.max_text_chars, false));
+      if (by_citizen) {
+        v.reached = true;  // the citizen answers for themself
+        if (v.attributable) {
+          if (v.satisfaction != Satisfaction::kUnsatisfied) {
+            return InvalidArgument("重办 can be asked only with an unsatisfied rating", "reopen");
+          }
+          const std::optional<TimePoint> until = CitizenReopenUntil(order, p);
+          if (!until) {
+            return IllegalTransition(
+                order.reopen_count >= p.max_reopens
+                    ? "this request was handled again " + std::to_string(order.reopen_count) +
+                          " times already, the most allowed; rate it without asking for 重办"
+                    : "重办 cannot be asked for on this page; rate it without asking for 重办");
+          }
+          if (ctx.now > *until) {
+            return IllegalTransition("重办 could be asked until " +
+                                     FormatRfc3339(*until, j.utc_offset_minutes) +
+                                     "; rate it without asking for 重办");
+          }
+        }
+      }
       if (v.reached && !v.satisfaction) {
         return InvalidArgument("satisfaction is required when the citizen was reached",
                                "satisfaction");
@@ -530,7 +558,8 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
         const Leg* lead = order.LeadLeg();
         if (lead == nullptr) return Internal("visited order without a lead leg");
         b.OrderEvent(order, EventType::kReopened, OrderState::kReopened).reason =
-            "citizen unsatisfied for a reason attributable to " + lead->unit_id;
+            by_citizen ? "the citizen, unsatisfied, asked for 重办 by " + lead->unit_id
+                       : "citizen unsatisfied for a reason attributable to " + lead->unit_id;
         std::string rules;
         Event& le = b.LegEvent(order, EventType::kLegReopened, *lead, LegState::kHandling);
         JIESU_ASSIGN_OR_RETURN(
@@ -543,6 +572,7 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       } else {
         b.OrderEvent(order, EventType::kClosed, OrderState::kClosed).reason =
             v.attributable ? "unsatisfied; reopen limit reached"
+            : by_citizen   ? "unsatisfied; the citizen did not ask for 重办"
                            : "unsatisfied; not attributable to the unit";
       }
       break;
@@ -551,6 +581,36 @@ Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const 
       return Internal("unhandled action " + S(Name(cmd.action)));
   }
   return b.Take();
+}
+
+Status CitizenMayRate(const Order& o) {
+  if (o.state == OrderState::kVisiting) return Ok();
+  const Visit* last = o.visits.empty() ? nullptr : &o.visits.back();
+  if (last != nullptr && last->channel == Channel::kWeb &&
+      (o.state == OrderState::kClosed || o.state == OrderState::kReopened)) {
+    return Conflict(o.state == OrderState::kReopened
+                        ? "this request was rated already and is being handled again (重办); "
+                          "it can be rated again after the new reply"
+                        : "this request was rated already");
+  }
+  switch (o.state) {
+    case OrderState::kClosed:
+    case OrderState::kAnsweredDirectly:
+    case OrderState::kRejected:
+    case OrderState::kMerged:
+      return IllegalTransition("this request is finished (" + S(Name(o.state)) +
+                               ") and can no longer be rated");
+    default:
+      return IllegalTransition("this request cannot be rated yet (" + S(Name(o.state)) +
+                               "): it can be rated once the unit's reply has been accepted");
+  }
+}
+
+std::optional<TimePoint> CitizenReopenUntil(const Order& o, const Policy& p) {
+  if (p.citizen_reopen_days <= 0 || o.reopen_count >= p.max_reopens) return std::nullopt;
+  const Leg* lead = o.LeadLeg();
+  if (lead == nullptr || !lead->replied_at) return std::nullopt;
+  return *lead->replied_at + std::chrono::hours(24) * p.citizen_reopen_days;
 }
 
 void Apply(Order& o, const Event& e) {
@@ -625,6 +685,7 @@ void Apply(Order& o, const Event& e) {
       if (leg != nullptr) {
         leg->replied_at = e.at;
         leg->reply_text = e.text;
+        leg->public_reply_text = e.public_text;
         leg->reply_result = e.reply_result;
       }
       break;

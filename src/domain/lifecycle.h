@@ -26,6 +26,7 @@ struct Command {
   int leg = 0;                        // leg actions: the leg acted on
   std::string reason;                 // return, refusal, rejection, extension, reply rejection
   std::string text;                   // answer (直接答复) or reply (回复) text
+  std::string public_text;            // reply: what the citizen may read (may be empty)
   std::string proper_channel;         // reject: where the citizen should turn instead
   std::string category;               // dispatch: confirm or correct the category
   std::string lead_unit;              // dispatch
@@ -60,6 +61,22 @@ Result<std::vector<Event>> DecideIntake(int64_t id, const std::string& code, Ord
 // result holds events for both orders (each event names its order).
 Result<std::vector<Event>> Decide(const Order& order, const Command& cmd, const Actor& actor,
                                   const Context& ctx, const Order* parent = nullptr);
+
+// The citizen's own evaluation on the public page is a kVisit whose visit has channel kWeb, made
+// by the public role: it is the return visit of its round, scored like the hotline's (SPEC §4).
+// Decide() refuses it (no events) with the reasons below, and refuses a 重办 request
+// (attributable) unless the rating is unsatisfied (kInvalidArgument, field "reopen"), the
+// reopen limit is not reached and the request comes by CitizenReopenUntil (kIllegalTransition).
+
+// Ok when the citizen may rate `order` now: it awaits its return visit (visiting). Otherwise
+// kConflict when the citizen's rating already ended this round, else kIllegalTransition; the
+// message says why in words for the citizen.
+Status CitizenMayRate(const Order& order);
+
+// Until when a citizen rating may ask for 重办: `citizen_reopen_days` after the lead leg's
+// reply. Null when it may not at all (the reopen limit is reached, the policy allows none, or
+// there is no reply).
+std::optional<TimePoint> CitizenReopenUntil(const Order& order, const Policy& policy);
 
 // Folds `e` into `order`. REQUIRES: e.seq == order.version + 1 and e.order_id == order.id
 // (for the first event, order is default-constructed and e.type == kReceived).

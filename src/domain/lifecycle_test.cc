@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "domain/score.h"
 #include "domain/test_jurisdiction.h"
 
 namespace jiesu::domain {
@@ -473,6 +474,161 @@ TEST_F(LifecycleTest, ReopenLimitClosesTheOrder) {
   }
   MustRun(o, VisitCmd(Satisfaction::kUnsatisfied, true), A("visitor"));
   EXPECT_EQ(o.state, OrderState::kClosed);
+}
+
+TEST_F(LifecycleTest, TheCitizenReadsOnlyThePublicTextOfAnAcceptedReply) {
+  Order o = InSituation("handling");
+  MustRun(o, Cmd(Action::kSign, 2), UnitUser("bj.heat"));
+  Command co = ReplyCmd(2);
+  co.text = "热力公司张工（13900001111）已排查";
+  co.public_text = "热力公司已排查管道";
+  MustRun(o, co, UnitUser("bj.heat"));
+  Command lead = ReplyCmd(1);
+  lead.text = "王科长13800002222已协调";
+  lead.public_text = "   ";
+  MustRun(o, lead, A("unit"));
+  EXPECT_EQ(o.legs[0].reply_text, "王科长13800002222已协调");
+  EXPECT_EQ(o.legs[0].public_reply_text, "") << "blank is nothing";
+  EXPECT_EQ(o.legs[1].public_reply_text, "热力公司已排查管道");
+  EXPECT_EQ(o.state, OrderState::kReplied);
+  EXPECT_EQ(o.PublicReply(), "") << "the hotline has not accepted the reply yet";
+  MustRun(o, Cmd(Action::kAcceptReply), A("dispatcher"));
+  // The lead has no public text: the other replied legs' texts, never the internal ones.
+  EXPECT_EQ(o.PublicReply(), "热力公司已排查管道");
+
+  Order p = InSituation("handling", 2);
+  Command with = ReplyCmd(1);
+  with.public_text = "管道已修复，暖气恢复";
+  MustRun(p, with, A("unit"));
+  MustRun(p, Cmd(Action::kAcceptReply), A("dispatcher"));
+  EXPECT_EQ(p.PublicReply(), "管道已修复，暖气恢复");
+  MustRun(p, VisitCmd(Satisfaction::kSatisfied), A("visitor"));
+  EXPECT_EQ(p.PublicReply(), "管道已修复，暖气恢复");
+
+  Order q = InSituation("handling", 3);
+  Command too_long = ReplyCmd(1);
+  too_long.public_text = std::string(static_cast<size_t>(j_.policy.max_text_chars) + 1, 'x');
+  Status s = Run(q, too_long, A("unit"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "public_text");
+  EXPECT_EQ(q.legs[0].state, LegState::kHandling);
+}
+
+// The citizen's own rating on the public page: a visit of channel web by the public role.
+class CitizenRatingTest : public LifecycleTest {
+ protected:
+  CitizenRatingTest() {
+    std::vector<RoleDef> roles = j_.roles.all();
+    RoleDef citizen;
+    citizen.name = "citizen";
+    citizen.is_public = true;
+    citizen.actions = {Action::kIntake, Action::kVisit};
+    roles.push_back(citizen);
+    j_.roles = Roles(std::move(roles));
+  }
+  static Command Rating(Satisfaction s, bool reopen = false) {
+    Command c = Cmd(Action::kVisit);
+    c.visit.channel = Channel::kWeb;
+    c.visit.satisfaction = s;
+    c.visit.solved = s != Satisfaction::kUnsatisfied;
+    c.visit.attributable = reopen;
+    return c;
+  }
+  Actor citizen_{0, "public", "citizen", ""};
+};
+
+TEST_F(CitizenRatingTest, ARatingIsTheRoundsVisitAndCountsInTheScores) {
+  Order o = InSituation("visiting");
+  ASSERT_TRUE(CitizenMayRate(o).ok());
+  now_ = At("2025-09-30T20:00:00+08:00");
+  MustRun(o, Rating(Satisfaction::kBasicallySatisfied), citizen_);
+  EXPECT_EQ(o.state, OrderState::kClosed);
+  ASSERT_EQ(o.visits.size(), 1u);
+  EXPECT_EQ(o.visits[0].channel, Channel::kWeb);
+  EXPECT_TRUE(o.visits[0].reached);
+  EXPECT_EQ(o.visits[0].visitor_id, 0);
+  const OrderFacts facts = FactsOf(o);
+  ASSERT_TRUE(facts.visit.has_value());
+  EXPECT_EQ(facts.visit->satisfaction, Satisfaction::kBasicallySatisfied);
+  EXPECT_TRUE(facts.visit->solved);
+  // One rating per round.
+  Status again = CitizenMayRate(o);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  auto refused = Decide(o, Rating(Satisfaction::kSatisfied), citizen_, Ctx());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("rated already"), std::string::npos);
+}
+
+TEST_F(CitizenRatingTest, OnlyAnOrderAwaitingItsVisitCanBeRated) {
+  for (const char* situation : {"received", "handling", "replied", "closed"}) {
+    Order o = InSituation(situation);
+    auto r = Decide(o, Rating(Satisfaction::kSatisfied), citizen_, Ctx());
+    ASSERT_FALSE(r.ok()) << situation;
+    EXPECT_EQ(r.error().code, ErrorCode::kIllegalTransition) << situation;
+    EXPECT_FALSE(CitizenMayRate(o).ok());
+  }
+  // An unreached call of the hotline leaves the round open to the citizen.
+  Order o = InSituation("visiting");
+  Command unreached = Cmd(Action::kVisit);
+  MustRun(o, unreached, A("visitor"));
+  ASSERT_EQ(o.state, OrderState::kVisiting);
+  MustRun(o, Rating(Satisfaction::kSatisfied), citizen_);
+  EXPECT_EQ(o.state, OrderState::kClosed);
+  // A role without `visit` cannot rate.
+  Order p = InSituation("visiting", 2);
+  auto r = Decide(p, Rating(Satisfaction::kSatisfied), A("agent"), Ctx());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(CitizenRatingTest, AnUnsatisfiedRatingAsksForReopeningWithinTheWindowAndTheLimit) {
+  Order o = InSituation("visiting");
+  ASSERT_TRUE(o.LeadLeg()->replied_at.has_value());
+  const TimePoint until = *CitizenReopenUntil(o, j_.policy);
+  EXPECT_EQ(FormatRfc3339(until, 480), "2025-10-06T09:00:00+08:00");
+
+  // 重办 goes with an unsatisfied rating only.
+  auto satisfied = Decide(o, Rating(Satisfaction::kSatisfied, true), citizen_, Ctx());
+  ASSERT_FALSE(satisfied.ok());
+  EXPECT_EQ(satisfied.error().field, "reopen");
+
+  // Past the window: refused, and nothing changes.
+  now_ = until + std::chrono::minutes(1);
+  const Order before = o;
+  auto late = Decide(o, Rating(Satisfaction::kUnsatisfied, true), citizen_, Ctx());
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kIllegalTransition);
+  EXPECT_NE(late.error().message.find("2025-10-06T09:00:00+08:00"), std::string::npos);
+  EXPECT_EQ(o.version, before.version);
+
+  now_ = until;
+  for (int i = 0; i < j_.policy.max_reopens; ++i) {
+    MustRun(o, Rating(Satisfaction::kUnsatisfied, true), citizen_);
+    ASSERT_EQ(o.state, OrderState::kReopened);
+    EXPECT_EQ(o.legs[0].state, LegState::kHandling);
+    EXPECT_EQ(CitizenMayRate(o).error().code, ErrorCode::kConflict);
+    MustRun(o, ReplyCmd(1), A("unit"));
+    MustRun(o, Cmd(Action::kAcceptReply), A("dispatcher"));
+    ASSERT_EQ(o.state, OrderState::kVisiting);
+    EXPECT_TRUE(CitizenMayRate(o).ok()) << "a new round after the new reply";
+  }
+  EXPECT_FALSE(CitizenReopenUntil(o, j_.policy).has_value());
+  auto over = Decide(o, Rating(Satisfaction::kUnsatisfied, true), citizen_, Ctx());
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::kIllegalTransition);
+  // Without 重办 the unsatisfied rating closes the order.
+  MustRun(o, Rating(Satisfaction::kUnsatisfied), citizen_);
+  EXPECT_EQ(o.state, OrderState::kClosed);
+  EXPECT_EQ(o.reopen_count, j_.policy.max_reopens);
+  EXPECT_EQ(o.visits.size(), static_cast<size_t>(j_.policy.max_reopens) + 1);
+
+  // A policy of 0 days takes no 重办 on the page.
+  j_.policy.citizen_reopen_days = 0;
+  Order p = InSituation("visiting", 2);
+  EXPECT_FALSE(CitizenReopenUntil(p, j_.policy).has_value());
+  EXPECT_FALSE(Decide(p, Rating(Satisfaction::kUnsatisfied, true), citizen_, Ctx()).ok());
 }
 
 TEST_F(LifecycleTest, RejectedReplyGoesBackToTheUnit) {

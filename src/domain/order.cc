@@ -73,6 +73,25 @@ const Leg* Order::LeadLeg() const {
   return lead;
 }
 
+std::string Order::PublicReply() const {
+  if (state != OrderState::kVisiting && state != OrderState::kClosed) return "";
+  const Leg* lead = LeadLeg();
+  if (lead == nullptr) return "";
+  if (lead->state == LegState::kReplied && !lead->public_reply_text.empty()) {
+    return lead->public_reply_text;
+  }
+  std::string joined;
+  for (const Leg& l : legs) {
+    if (l.dispatch_round != lead->dispatch_round || l.role == LegRole::kSub ||
+        l.state != LegState::kReplied || l.public_reply_text.empty()) {
+      continue;
+    }
+    if (!joined.empty()) joined += "\n";
+    joined += l.public_reply_text;
+  }
+  return joined;
+}
+
 bool Order::IsOverdue(TimePoint now) const {
   return std::any_of(legs.begin(), legs.end(),
                      [&](const Leg& l) { return IsActive(l.state) && now > l.reply_due; });

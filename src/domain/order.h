@@ -97,7 +97,8 @@ struct Leg {
   std::optional<TimePoint> replied_at;
   int extension_count = 0;
   int requested_extension_days = 0;
-  std::string reply_text;
+  std::string reply_text;         // the unit's reply for the hotline (may name staff, numbers)
+  std::string public_reply_text;  // what the citizen may read of it; empty: nothing
   std::optional<ReplyResult> reply_result;
 };
 
@@ -110,6 +111,9 @@ struct Visit {
   std::optional<Satisfaction> satisfaction;
   bool attributable = false;  // dissatisfaction is the unit's doing (grounds for 重办)
   std::string comment;
+  // How it was made: kPhone, the hotline's visitor calling back; kWeb, the citizen's own
+  // evaluation on the public page (then `attributable` is the citizen asking for 重办).
+  Channel channel = Channel::kPhone;
 };
 
 // A warning the scheduler issued: for which deadline, when it was due, when it was issued.
@@ -156,6 +160,11 @@ struct Order {
   const Leg* LeadLeg() const;
   // True when any active leg's reply deadline is before `now`.
   bool IsOverdue(TimePoint now) const;
+  // What the citizen may read of the units' replies, once the hotline has accepted the reply
+  // (visiting or closed): the lead leg's public text or, when it has none, the public texts of
+  // the other replied legs of the same dispatch, one per line. Empty when there is none: the
+  // internal reply text is never a fallback.
+  std::string PublicReply() const;
 };
 
 enum class EventType {
@@ -209,6 +218,7 @@ struct Event {
   std::optional<OrderDraft> draft;          // kReceived
   std::string code;                         // kReceived
   std::string text;                         // answer, reply, proper channel, rule names
+  std::string public_text;                  // kLegReplied: the reply as the citizen may read it
   std::vector<Leg> new_legs;                // kDispatched, kSubDispatched
   std::optional<TimePoint> deadline;        // kReceived (dispatch due), extension, reopen
   int number = 0;                           // extension days

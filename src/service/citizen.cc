@@ -184,6 +184,37 @@ Result<std::vector<domain::Event>> Citizen::History(const domain::Order& order) 
   return orders_.History(actor, order.id);
 }
 
+Result<domain::Order> Citizen::Rate(const std::string& code, const std::string& access_key,
+                                    const std::string& phone, const CitizenRating& rating) {
+  JIESU_ASSIGN_OR_RETURN(domain::Actor actor, PublicActor());
+  JIESU_ASSIGN_OR_RETURN(domain::Order order, Track(code, access_key, phone));
+  if (!orders_.jurisdiction().roles.Allows(actor.role, domain::Action::kVisit)) {
+    return Forbidden("this hotline takes ratings by its return calls, not on this page");
+  }
+  domain::Command cmd;
+  cmd.action = domain::Action::kVisit;
+  cmd.visit.channel = domain::Channel::kWeb;
+  cmd.visit.reached = true;
+  cmd.visit.satisfaction = rating.satisfaction;
+  cmd.visit.solved = rating.solved;
+  cmd.visit.contacted = rating.contacted;
+  cmd.visit.comment = rating.comment;
+  cmd.visit.attributable = rating.reopen;
+  return orders_.Act(actor, order.id, cmd);
+}
+
+RatingOffer Citizen::Offer(const domain::Order& order) const {
+  RatingOffer offer;
+  const domain::Jurisdiction& j = orders_.jurisdiction();
+  const domain::RoleDef* role = j.roles.PublicRole();
+  offer.can_rate = role != nullptr && j.roles.Allows(role->name, domain::Action::kVisit) &&
+                   domain::CitizenMayRate(order).ok();
+  if (!offer.can_rate) return offer;
+  offer.reopen_until = domain::CitizenReopenUntil(order, j.policy);
+  offer.can_reopen = offer.reopen_until && clock_.Now() <= *offer.reopen_until;
+  return offer;
+}
+
 Result<std::vector<NearbyRequest>> Citizen::Nearby(const domain::Location& location,
                                                    const std::string& text) {
   JIESU_ASSIGN_OR_RETURN(domain::Actor actor, PublicActor());

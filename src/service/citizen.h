@@ -46,6 +46,22 @@ struct CitizenRequest {
   std::string nonce;      // the work that answers it
 };
 
+// The citizen's own evaluation of the handling (SPEC §4), made on the public page.
+struct CitizenRating {
+  domain::Satisfaction satisfaction = domain::Satisfaction::kSatisfied;
+  bool solved = false;
+  bool contacted = false;  // the unit contacted the citizen
+  std::string comment;
+  bool reopen = false;  // 重办: send it back to the unit (only with kUnsatisfied)
+};
+
+// What the citizen may do with a request now.
+struct RatingOffer {
+  bool can_rate = false;
+  std::optional<TimePoint> reopen_until;  // null: a rating cannot ask for 重办
+  bool can_reopen = false;                // reopen_until has not passed
+};
+
 struct Submitted {
   domain::Order order;
   std::string access_key;
@@ -82,6 +98,14 @@ class Citizen {
   Result<domain::Order> Track(const std::string& code, const std::string& access_key,
                               const std::string& phone);
   Result<std::vector<domain::Event>> History(const domain::Order& order);
+  // Records the citizen's rating of the request behind `code` (authenticated as Track does,
+  // with the same kNotFound) as the return visit of its round: a kVisit of channel web by the
+  // public role, through the lifecycle (domain::CitizenMayRate says when it is refused).
+  // kForbidden when the jurisdiction's public role may not visit (its page takes no ratings).
+  Result<domain::Order> Rate(const std::string& code, const std::string& access_key,
+                             const std::string& phone, const CitizenRating& rating);
+  // Whether `order` may be rated now, and until when a rating may ask for 重办.
+  RatingOffer Offer(const domain::Order& order) const;
   // Open requests of the last `nearby_window` in the street (else the district) of
   // `location`, those whose text the duplicate finder matches with `text` first; at most 10.
   Result<std::vector<NearbyRequest>> Nearby(const domain::Location& location,

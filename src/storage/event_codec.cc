@@ -92,6 +92,7 @@ json::object EncodeLeg(const Leg& l) {
   if (l.contacted_at) o["contacted_at"] = ToUnixMillis(*l.contacted_at);
   if (l.replied_at) o["replied_at"] = ToUnixMillis(*l.replied_at);
   if (!l.reply_text.empty()) o["reply_text"] = l.reply_text;
+  if (!l.public_reply_text.empty()) o["public_reply_text"] = l.public_reply_text;
   if (l.reply_result) o["reply_result"] = Name(*l.reply_result);
   return o;
 }
@@ -110,6 +111,7 @@ json::object EncodeVisit(const Visit& v) {
                  {"solved", v.solved},       {"attributable", v.attributable},
                  {"comment", v.comment}};
   if (v.satisfaction) o["satisfaction"] = Name(*v.satisfaction);
+  if (v.channel != Channel::kPhone) o["channel"] = Name(v.channel);
   return o;
 }
 
@@ -278,6 +280,7 @@ Leg DecodeLeg(Reader& r) {
   if (r.Has("contacted_at")) l.contacted_at = r.Time("contacted_at");
   if (r.Has("replied_at")) l.replied_at = r.Time("replied_at");
   l.reply_text = r.Str("reply_text");
+  l.public_reply_text = r.Str("public_reply_text");
   if (r.Has("reply_result")) {
     l.reply_result = r.Enum("reply_result", ParseReplyResult, ReplyResult::kResolved);
   }
@@ -302,6 +305,8 @@ Visit DecodeVisit(Reader& r) {
   v.comment = r.Str("comment");
   if (r.Has("satisfaction"))
     v.satisfaction = r.Enum("satisfaction", ParseSatisfaction, Satisfaction::kSatisfied);
+  // Visits stored before citizens rated on the public page were all the hotline's calls.
+  if (r.Has("channel")) v.channel = r.Enum("channel", ParseChannel, Channel::kPhone);
   return v;
 }
 
@@ -333,6 +338,7 @@ std::string EncodeEvent(const Event& e) {
   PutIf(o, "to", e.to_state);
   if (!e.reason.empty()) o["reason"] = e.reason;
   if (!e.text.empty()) o["text"] = e.text;
+  PutIf(o, "public_text", e.public_text);
   if (!e.code.empty()) o["code"] = e.code;
   if (e.draft) o["draft"] = EncodeDraft(*e.draft);
   if (!e.new_legs.empty()) {
@@ -372,6 +378,7 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
   e.to_state = r.Str("to");
   e.reason = r.Str("reason");
   e.text = r.Str("text");
+  e.public_text = r.Str("public_text");  // absent from events stored before it existed
   e.code = r.Str("code");
   if (const json::object* d = r.Obj("draft")) {
     Reader dr(d);

@@ -161,6 +161,58 @@ TEST(EventCodecTest, OldDocumentsReadTheSameAndNewOnesLeaveOutEmptyFields) {
   EXPECT_EQ(kept->draft->requester_tags, std::vector<std::string>{"老年人"});
 }
 
+TEST(EventCodecTest, AReplysPublicTextIsKeptAndOldRepliesHaveNone) {
+  // A reply as stored before replies had a public text.
+  constexpr std::string_view kOldReply =
+      R"j({"type":"leg_replied","actor":{"id":5,"username":"cy1","role":"unit","unit":"110105"},)j"
+      R"j("at":1795989912626,"leg":1,"from":"handling","to":"replied","text":"李工13900001111已修复",)j"
+      R"j("reply_result":"resolved"})j";
+  auto old = DecodeEvent(7, 5, kOldReply);
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  EXPECT_EQ(old->text, "李工13900001111已修复");
+  EXPECT_EQ(old->public_text, "");
+  EXPECT_EQ(EncodeEvent(*old).find("public_text"), std::string::npos);
+
+  domain::Event e = *old;
+  e.public_text = "路灯已修复";
+  auto kept = DecodeEvent(7, 5, EncodeEvent(e));
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_EQ(kept->public_text, "路灯已修复");
+  EXPECT_EQ(kept->text, e.text);
+
+  // Imported legs carry their public text inside the leg.
+  domain::Event imported;
+  imported.type = domain::EventType::kDispatched;
+  domain::Leg leg;
+  leg.no = 1;
+  leg.unit_id = "110105";
+  leg.reply_text = "内部";
+  leg.public_reply_text = "公开";
+  imported.new_legs.push_back(leg);
+  auto legs = DecodeEvent(7, 3, EncodeEvent(imported));
+  ASSERT_TRUE(legs.ok()) << legs.error().ToString();
+  EXPECT_EQ(legs->new_legs.at(0).public_reply_text, "公开");
+  EXPECT_EQ(legs->new_legs.at(0).reply_text, "内部");
+}
+
+TEST(EventCodecTest, VisitsKeepTheirChannelAndOldOnesWereCalls) {
+  constexpr std::string_view kOldVisit =
+      R"j({"type":"visited","actor":{"id":4,"username":"visitor1","role":"visitor"},)j"
+      R"j("at":1795989912626,"from":"visiting","to":"visiting","visit":{"at":1795989912626,)j"
+      R"j("visitor":4,"reached":true,"contacted":true,"solved":true,"attributable":false,)j"
+      R"j("comment":"","satisfaction":"satisfied"}})j";
+  auto old = DecodeEvent(7, 9, kOldVisit);
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  ASSERT_TRUE(old->visit.has_value());
+  EXPECT_EQ(old->visit->channel, domain::Channel::kPhone);
+  EXPECT_EQ(EncodeEvent(*old).find("channel"), std::string::npos);
+  domain::Event e = *old;
+  e.visit->channel = domain::Channel::kWeb;
+  auto kept = DecodeEvent(7, 9, EncodeEvent(e));
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_EQ(kept->visit->channel, domain::Channel::kWeb);
+}
+
 // events_v1.tsv is what the encoder of stored format 1 wrote for seven orders whose histories
 // hold every event type (from lifecycle commands, the scheduler's cards and an import), and
 // events_v1_replayed.txt what replaying them gave then. A database written then must read the

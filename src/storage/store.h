@@ -95,6 +95,9 @@ struct SuggestionOutcome {
 struct OrderFilter {
   std::vector<domain::OrderState> states;
   std::string unit;               // has a leg for this unit
+  // Has a leg in one of these states (a leg of `unit`, when that is set). Indexed for the
+  // states that wait for the dispatcher (return_requested, extension_requested).
+  std::vector<domain::LegState> leg_states;
   std::string category_prefix;    // category code starts with
   bool category_is_leaf = false;  // the prefix is a whole code with no children (faster)
   std::string district_code;

@@ -268,6 +268,72 @@ TEST_P(StoreContractTest, ListFiltersAndPages) {
   EXPECT_EQ(store_->ListOrders(f).error().field, "limit");
 }
 
+TEST_P(StoreContractTest, OrdersAreListedByTheStatesOfTheirLegs) {
+  Harness h;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto c = h.Create(*store_, h.Draft("第" + std::to_string(i) + "号：暖气不热"));
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    ids.push_back(c->order.id);
+    ASSERT_TRUE(h.Dispatch(*store_, c->order.id).ok());
+  }
+  const domain::Actor chaoyang{3, "cy1", "unit", "110105"};
+  const domain::Actor heat{4, "heat1", "unit", "bj.heat"};
+  domain::Command ret;
+  ret.action = Action::kRequestReturn;
+  ret.leg = 1;
+  ret.reason = "不属于本单位职责";
+  ASSERT_TRUE(h.Do(*store_, ids[0], ret, chaoyang).ok());
+  domain::Command sign;
+  sign.action = Action::kSign;
+  sign.leg = 2;
+  ASSERT_TRUE(h.Do(*store_, ids[1], sign, heat).ok());
+  domain::Command ext;
+  ext.action = Action::kRequestExtension;
+  ext.leg = 2;
+  ext.days = 3;
+  ext.reason = "需协调管线";
+  ASSERT_TRUE(h.Do(*store_, ids[1], ext, heat).ok());
+
+  auto list = [&](std::vector<domain::LegState> states, const std::string& unit = "",
+                  const std::string& category = "") {
+    OrderFilter f;
+    f.leg_states = std::move(states);
+    f.unit = unit;
+    f.category_prefix = category;
+    auto p = store_->ListOrders(f);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    std::vector<int64_t> out;
+    if (p.ok()) {
+      for (const auto& o : p->orders) out.push_back(o.id);
+    }
+    return out;
+  };
+  using L = domain::LegState;
+  using Ids = std::vector<int64_t>;
+  EXPECT_EQ(list({L::kReturnRequested}), (Ids{ids[0]}));
+  EXPECT_EQ(list({L::kExtensionRequested}), (Ids{ids[1]}));
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}), (Ids{ids[1], ids[0]}));
+  // With a unit: that unit's legs only.
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}, "110105"), (Ids{ids[0]}));
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}, "bj.heat"), (Ids{ids[1]}));
+  EXPECT_EQ(list({L::kPendingSign}, "bj.heat"), (Ids{ids[2], ids[0]}));
+  EXPECT_EQ(list({L::kPendingSign}), (Ids{ids[2], ids[1], ids[0]}));
+  // Beside a category, whose list the query walks.
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}, "", "0101"),
+            (Ids{ids[1], ids[0]}));
+  EXPECT_EQ(list({L::kReturnRequested}, "", "02"), Ids{});
+
+  // Ruled on, the leg leaves the queue.
+  domain::Command refuse;
+  refuse.action = Action::kRefuseReturn;
+  refuse.leg = 1;
+  ASSERT_TRUE(h.Do(*store_, ids[0], refuse, h.dispatcher_).ok());
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}), (Ids{ids[1]}));
+  Reopen();
+  EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}), (Ids{ids[1]}));
+}
+
 TEST_P(StoreContractTest, UsersAndSessions) {
   User u;
   u.username = "agent1";

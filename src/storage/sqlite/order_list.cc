@@ -242,7 +242,22 @@ ListQuery BuildListQuery(const OrderFilter& f, TextMode mode, int64_t floor, int
     }
     q.Add(in + ")");
   }
-  if (!f.unit.empty()) q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  if (!f.leg_states.empty()) {
+    // One arm per state, its name written into the SQL (a closed set of words) so that the
+    // planner can use that state's partial index (migration 15).
+    std::string arms;
+    for (const domain::LegState s : f.leg_states) {
+      if (!arms.empty()) arms += " UNION ALL ";
+      arms += "SELECT order_id FROM legs WHERE state = '" + std::string(domain::Name(s)) + "'";
+      if (!f.unit.empty()) {
+        arms += " AND unit_id = ?";
+        q.params.emplace_back(f.unit);
+      }
+    }
+    q.Add("o.id IN (" + arms + ")");
+  } else if (!f.unit.empty()) {
+    q.Add("o.id IN (SELECT order_id FROM legs WHERE unit_id = ?)", f.unit);
+  }
   AddCategoryFilter(f, q, list);
   AddAreaFilter(f, q, list);
   if (f.channel) q.Add("o.channel = ?", std::string(domain::Name(*f.channel)));

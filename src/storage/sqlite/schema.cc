@@ -425,6 +425,13 @@ BEGIN
   UPDATE list_district SET value = new.district WHERE value = old.district AND id = old.id;
 END;
 )sql"},
+    {15, "legs waiting for the dispatcher's ruling", R"sql(
+-- The dispatcher's queue of returns and extension requests (GET /orders?leg_state=…). One
+-- partial index per state: a leg enters and leaves it only on those transitions, so the other
+-- leg writes do not touch it.
+CREATE INDEX legs_return_requested ON legs(order_id) WHERE state = 'return_requested';
+CREATE INDEX legs_extension_requested ON legs(order_id) WHERE state = 'extension_requested';
+)sql"},
 };
 
 }  // namespace

@@ -445,7 +445,9 @@ TEST(SqliteStoreTest, OrdersListedBeforeMigration14StayListed) {
     CREATE INDEX orders_cat1 ON orders(cat1, id) WHERE listed = 1;
     CREATE INDEX orders_cat2 ON orders(cat2, id) WHERE listed = 1;
     CREATE INDEX orders_district ON orders(district, id) WHERE listed = 1;
-    DELETE FROM schema_migrations WHERE version = 14;)sql",
+    DROP INDEX legs_return_requested;
+    DROP INDEX legs_extension_requested;
+    DELETE FROM schema_migrations WHERE version >= 14;)sql",
                               nullptr, nullptr, &err);
   ASSERT_EQ(rc, SQLITE_OK) << (err ? err : "");
   sqlite3_close(db);
