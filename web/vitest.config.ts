@@ -4,6 +4,11 @@ import viteConfig from "./vite.config";
 export default mergeConfig(
   viteConfig,
   defineConfig({
-    test: { environment: "happy-dom", include: ["src/**/*.test.ts"] },
+    test: {
+      environment: "happy-dom",
+      include: ["src/**/*.test.ts"],
+      // Vant's components import their CSS: let Vite (not Node) load them.
+      server: { deps: { inline: ["vant"] } },
+    },
   }),
 );
