@@ -5,6 +5,11 @@ import type { Page } from "playwright-core";
 import { expectAccessible, renderEverywhere, screenshot, startHarness, type Harness } from "./harness";
 
 let h: Harness;
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 const LAMP = "光华路5号院北门口的路灯坏了半个多月，晚上一片漆黑，老人出门很不安全";
 
 beforeAll(async () => {
@@ -73,6 +78,11 @@ describe("the citizen page", () => {
     await page.locator("#h5-address").fill("光华路5号院北门");
     await page.locator("#h5-name").fill("王先生");
     await page.locator("#h5-phone").fill("139 1234 5678");
+    // A photo: the chooser opens as the uploader appears.
+    const chooser = page.waitForEvent("filechooser");
+    await page.locator("[data-test=add-photos]").click();
+    await (await chooser).setFiles({ name: "路灯.png", mimeType: "image/png", buffer: PNG });
+    await page.locator(".van-uploader__preview").waitFor({ state: "visible" });
     // Two taps make one request.
     await page.locator("[data-test=send]").dblclick();
     await page.waitForURL(/\/h5\/receipt\/JS\d+/, { timeout: 60_000 });
@@ -84,6 +94,10 @@ describe("the citizen page", () => {
     await page.getByRole("button", { name: "复制查询码" }).click();
     await expect.poll(() => page.locator(".h5-status").first().textContent()).toContain("已复制");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    // Photos go up once the request exists; a server without the endpoint gets them refused.
+    expect(await page.locator("[data-test=photos-outcome]").textContent()).toMatch(
+      /已附上 1 张照片|照片（1 张）未能附上/,
+    );
     await expectAccessible(page, "h5 receipt phone");
     await screenshot(page, "h5-receipt-phone-zh-CN");
 
