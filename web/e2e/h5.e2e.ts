@@ -5,6 +5,8 @@ import type { Page } from "playwright-core";
 import { expectAccessible, renderEverywhere, screenshot, startHarness, type Harness } from "./harness";
 
 let h: Harness;
+/** The request the first test makes. */
+let made: { code: string; key: string } | undefined;
 // A 1×1 PNG.
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -91,6 +93,7 @@ describe("the citizen page", () => {
     const key = (await page.locator("[data-test=receipt-key]").textContent())!.trim();
     expect(code).toMatch(/^JS\d{16}$/);
     expect(key).toMatch(/^[0-9A-Za-z_-]{16,}$/);
+    made = { code, key };
     await page.getByRole("button", { name: "复制查询码" }).click();
     await expect.poll(() => page.locator(".h5-status").first().textContent()).toContain("已复制");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
@@ -166,6 +169,52 @@ describe("the citizen page", () => {
     await page.reload();
     await expect.poll(() => page.locator("#h5-content").inputValue()).toBe("井盖丢了，路口很危险");
     expect(await page.locator("#h5-phone").inputValue()).toBe("1391234");
+    await ctx.close();
+  });
+
+  it("lays out the reply and the rating form (the track answer extended in the browser)", async () => {
+    // The server's rating (can_rate, reopen_until, public_reply, POST /public/rate) is not in
+    // this build yet: the page's side of it, on the real track answer with those fields added.
+    expect(made).toBeDefined();
+    const { ctx, page } = await phone();
+    await ctx.addInitScript((m) => {
+      if (location.protocol === "http:") {
+        localStorage.setItem("jiesu.h5.requests", JSON.stringify([{ ...m, createdAt: "", excerpt: "" }]));
+      }
+    }, made!);
+    let tracked = 0;
+    await page.route("**/api/v1/public/track", async (route) => {
+      tracked++;
+      const real = await route.fetch();
+      const body = await real.json();
+      await route.fulfill({
+        response: real,
+        json: { ...body, public_reply: "已更换路灯线路和灯具，恢复正常照明。", can_rate: true, reopen_until: "2099-01-01T00:00:00+08:00" },
+      });
+    });
+    const rated: unknown[] = [];
+    await page.route("**/api/v1/public/rate", async (route) => {
+      rated.push(route.request().postDataJSON());
+      await route.fulfill({ json: {} });
+    });
+    await page.goto(`/h5/track/${made!.code}`);
+    await page.locator("[data-test=rate]").waitFor({ state: "visible" });
+    expect(await page.locator("[data-test=track-reply]").textContent()).toContain("恢复正常照明");
+    await page.locator("[data-test=rate-send]").click();
+    await expect.poll(() => page.locator("#h5-rate-satisfaction-error").textContent()).toContain("请选择");
+    await page.locator("[data-test=rate-unsatisfied]").click();
+    await page.locator("[data-test=rate-reopen] [role=checkbox]").click();
+    await expectAccessible(page, "h5 rate phone");
+    await screenshot(page, "h5-track-rate-phone-zh-CN");
+    await page.locator("[data-test=rate-send]").click();
+    await expect.poll(() => page.locator("[data-test=rate-done]").textContent()).toContain("重新办理");
+    expect(rated).toEqual([
+      { tracking_code: made!.code, access_key: made!.key, satisfaction: "unsatisfied", reopen: true },
+    ]);
+    // The page shows the request as it now stands, and keeps the thanks.
+    await expect.poll(() => tracked).toBe(2);
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("[data-test=rate-done]").isVisible()).toBe(true);
     await ctx.close();
   });
 

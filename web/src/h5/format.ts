@@ -1,16 +1,10 @@
-import { i18n } from "@/i18n";
-
-/** A server time in the page's language, to the minute. */
+/**
+ * A server time as the city's clock shows it, to the minute: the server writes times with the
+ * jurisdiction's offset (2026-12-05T16:30:00+08:00), and a citizen reads 2026-12-05 16:30
+ * whatever the phone's own time zone.
+ */
 export function formatTime(iso: string | undefined): string {
   if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(i18n.global.locale.value, {
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(d);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
 }
