@@ -50,11 +50,10 @@ function watchSubmissions(page: Page): { submissions: number; challenges: number
 
 async function pick(page: Page, field: string, name: string): Promise<void> {
   await page.locator(field).click();
-  const item = page.locator(".van-picker-column__item", { hasText: name }).first();
-  await item.click();
-  await page.waitForTimeout(400); // the wheel settles
-  await page.locator(".van-picker__confirm").click();
-  await expect.poll(() => page.locator(field).inputValue()).toBe(name);
+  await page.locator("[data-test=area-list] button", { hasText: name }).first().click();
+  await expect.poll(() => page.locator(`${field} .van-cell__value`).textContent()).toBe(name);
+  // Focus is back on the field.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe(field.slice(1));
 }
 
 describe("the citizen page", () => {
@@ -165,10 +164,26 @@ describe("the citizen page", () => {
     await screenshot(page, "h5-submit-errors-phone-zh-CN");
     expect(seen).toEqual({ submissions: 0, challenges: 0 });
 
+    // The area list works by keyboard: Enter opens it on the chosen (else the first) area,
+    // Escape closes it, and focus comes back to the field.
+    await page.locator("#h5-district").focus();
+    await page.keyboard.press("Enter");
+    await page.locator("[data-test=area-list]").waitFor({ state: "visible" });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("东城区");
+    await page.keyboard.press("Escape");
+    await page.locator("[data-test=area-list]").waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("h5-district");
+    await page.keyboard.press("Enter");
+    await page.locator("[data-test=area-list]").waitFor({ state: "visible" });
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#h5-district .van-cell__value").textContent()).toBe("西城区");
+
     // The draft survives a reload.
     await page.reload();
     await expect.poll(() => page.locator("#h5-content").inputValue()).toBe("井盖丢了，路口很危险");
     expect(await page.locator("#h5-phone").inputValue()).toBe("1391234");
+    expect(await page.locator("#h5-district .van-cell__value").textContent()).toBe("西城区");
     await ctx.close();
   });
 
