@@ -2,7 +2,7 @@
 // request, requests nearby, refused input, both languages, large text and the page's weight.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectAccessible, renderEverywhere, screenshot, startHarness, type Harness } from "./harness";
+import { expectAccessible, renderEverywhere, screenshot as capture, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 /** The request the first test makes. */
@@ -30,6 +30,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
+
+/**
+ * A full-page screenshot from the top, the header and the bottom bar in their places in the
+ * page (they stick to the screen, which a full-page capture does not have).
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const style = await page.addStyleTag({ content: ".h5-header, .h5-tabs { position: static !important; }" });
+  await capture(page, name);
+  await style.evaluate((e) => (e as Element).remove());
+}
 
 async function phone(locale: "zh-CN" | "en" = "zh-CN") {
   const ctx = await h.context({ size: "phone", locale });
@@ -200,12 +211,16 @@ describe("the citizen page", () => {
     let tracked = 0;
     await page.route("**/api/v1/public/track", async (route) => {
       tracked++;
-      const real = await route.fetch();
-      const body = await real.json();
-      await route.fulfill({
-        response: real,
-        json: { ...body, public_reply: "已更换路灯线路和灯具，恢复正常照明。", can_rate: true, reopen_until: "2099-01-01T00:00:00+08:00" },
-      });
+      try {
+        const real = await route.fetch();
+        const body = await real.json();
+        await route.fulfill({
+          response: real,
+          json: { ...body, public_reply: "已更换路灯线路和灯具，恢复正常照明。", can_rate: true, reopen_until: "2099-01-01T00:00:00+08:00" },
+        });
+      } catch (e) {
+        console.log(`track route ${tracked}: ${(e as Error).message}`);
+      }
     });
     const rated: unknown[] = [];
     await page.route("**/api/v1/public/rate", async (route) => {
@@ -230,6 +245,8 @@ describe("the citizen page", () => {
     await expect.poll(() => tracked).toBe(2);
     await page.waitForLoadState("networkidle");
     expect(await page.locator("[data-test=rate-done]").isVisible()).toBe(true);
+    expect(tracked).toBe(2);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
     await ctx.close();
   });
 

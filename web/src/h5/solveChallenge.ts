@@ -1,7 +1,10 @@
 import { solve, type Progress } from "./pow";
 import type { WorkerReply } from "./pow.worker";
 
-/** Solves a challenge in a Web Worker (on the page's thread where workers are unavailable). */
+/**
+ * Solves a challenge in a Web Worker; on the page's thread where workers are unavailable or the
+ * worker fails to start.
+ */
 export function solveChallenge(
   challenge: string,
   bits: number,
@@ -18,8 +21,9 @@ export function solveChallenge(
       else reject(new Error(m.message));
     };
     worker.onerror = (event) => {
+      event.preventDefault();
       worker.terminate();
-      reject(new Error(event.message || "worker failed"));
+      solve(challenge, bits, onProgress).then(resolve, reject);
     };
     worker.postMessage({ challenge, bits });
   });
