@@ -125,6 +125,10 @@ describe("the citizen page", () => {
     expect(await page.locator(`[data-test="mine-${code}"]`).count()).toBe(1);
     await expectAccessible(page, "h5 track result phone");
     await screenshot(page, "h5-track-result-phone-zh-CN");
+    // A shared phone: the request can be removed from this browser's list.
+    await page.locator("[data-test=forget]").click();
+    await expect.poll(() => page.locator(`[data-test="mine-${code}"]`).count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem("jiesu.h5.requests"))).toBe("[]");
 
     // Another phone, in English: the code and the phone number given are enough.
     const other = await phone("en");
