@@ -7,8 +7,8 @@ export default mergeConfig(
     test: {
       environment: "happy-dom",
       include: ["src/**/*.test.ts"],
-      // Element Plus's components import their CSS: let Vite (not Node) load them.
-      server: { deps: { inline: ["element-plus"] } },
+      // Element Plus's and Vant's components import their CSS: let Vite (not Node) load them.
+      server: { deps: { inline: ["element-plus", "vant"] } },
     },
   }),
 );

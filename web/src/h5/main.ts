@@ -3,6 +3,7 @@ import { createPinia } from "pinia";
 import "vant/es/toast/style";
 import "vant/es/dialog/style";
 import "@/styles/base.css";
+import "@/h5/h5.css";
 import H5App from "@/h5/H5App.vue";
 import { i18n } from "@/i18n";
 import { h5Router } from "@/h5/router";
