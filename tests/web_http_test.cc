@@ -37,6 +37,8 @@ class WebHttpTest : public ::testing::Test {
     o.server.port = 0;
     o.server.handler_threads = 8;
     o.server.web_dir = (dir_ / "dist").string();
+    o.attachments.dir = (dir_ / "files").string();
+    o.attachments.max_bytes = 256 * 1024;
     o.auth.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
     o.auth.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
     auto a = app::App::Create(o);
@@ -341,6 +343,211 @@ TEST_F(WebHttpTest, TheCitizensRatingIsTheReturnVisitAndMayAskForReopening) {
   EXPECT_TRUE(done.at("visits").at(1).at("solved").as_bool()) << "taken from the rating";
   Response after = rate({{"satisfaction", "satisfied"}});
   EXPECT_EQ(after.status, 409);
+}
+
+// The first bytes of real files of each kind, and padding.
+std::string Png(size_t size = 200) {
+  std::string b("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16);
+  b.resize(size, 'p');
+  return b;
+}
+std::string Jpeg(size_t size = 200) {
+  std::string b("\xFF\xD8\xFF\xE0\0\x10JFIF", 10);
+  b.resize(size, 'j');
+  return b;
+}
+std::string Pdf() { return "%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"; }
+
+TEST_F(WebHttpTest, StaffAttachFilesToOrdersTheyMayActOn) {
+  auto agent = testing::LoggedIn(port_, "agent1");
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  auto unit = testing::LoggedIn(port_, "chaoyang1");
+  auto heat = testing::LoggedIn(port_, "heat1");
+  Client c(port_);
+  const Receipt req = Submit(c);
+  const std::string base = "/api/v1/orders/" + std::to_string(req.id);
+  ASSERT_EQ(dispatcher->Post(base + "/send-to-dispatch", "").status, 200);
+  ASSERT_EQ(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","category":"0103"})")
+                .status,
+            200);
+  auto upload = [&](Client& who, const std::string& bytes, const std::string& name,
+                    const std::string& type = "image/png", const std::string& query = "") {
+    std::map<std::string, std::string> h{{"Content-Type", type}};
+    if (!name.empty()) h["X-File-Name"] = name;
+    return who.Post(base + "/attachments" + query, bytes, h);
+  };
+
+  // The unit, on its own leg (taken when it names none); the name is percent-encoded UTF-8.
+  const std::string photo = Png(5000);
+  Response up = upload(*unit, photo, "%E7%8E%B0%E5%9C%BA.png");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const json::value a = up.json();
+  EXPECT_EQ(Str(a, "name"), "现场.png");
+  EXPECT_EQ(Str(a, "type"), "image/png");
+  EXPECT_EQ(a.at("size").as_int64(), 5000);
+  EXPECT_EQ(a.at("leg").as_int64(), 1);
+  EXPECT_EQ(Str(a, "uploaded_by"), "chaoyang1");
+  const int64_t aid = a.at("id").as_int64();
+  EXPECT_EQ(up.headers["Location"], base + "/attachments/" + std::to_string(aid));
+  // The hotline adds a document to the order itself; the declared type does not matter.
+  Response doc = upload(*agent, Pdf(), "letter.pdf", "application/octet-stream");
+  ASSERT_EQ(doc.status, 201) << doc.body;
+  EXPECT_EQ(Str(doc.json(), "type"), "application/pdf");
+  EXPECT_TRUE(doc.json().at("leg").is_null());
+
+  // Refused, and nothing recorded.
+  Response text = upload(*unit, "just some text pretending", "a.png");
+  EXPECT_EQ(text.status, 415) << text.body;
+  EXPECT_EQ(Str(text.json(), "code"), "unsupported_type");
+  EXPECT_EQ(upload(*unit, "", "a.png").status, 400);
+  Response big = upload(*unit, Png(256 * 1024 + 1), "big.png");
+  EXPECT_EQ(big.status, 413) << big.body;
+  {
+    // Past the server's limit the header is enough: refused before the body is read.
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket sock(io);
+    sock.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    const std::string head = "POST " + base +
+                             "/attachments HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                             "X-File-Name: huge.png\r\nContent-Length: 2097152\r\n\r\n";
+    boost::asio::write(sock, boost::asio::buffer(head));
+    std::string answer(512, '\0');
+    boost::system::error_code ec;
+    answer.resize(sock.read_some(boost::asio::buffer(answer), ec));
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  }
+  Response unnamed = upload(*unit, photo, "");
+  EXPECT_EQ(unnamed.status, 400);
+  EXPECT_EQ(Str(unnamed.json(), "field"), "X-File-Name");
+  Response slash = upload(*unit, photo, "..%2Fetc%2Fpasswd");
+  EXPECT_EQ(slash.status, 400);
+  EXPECT_EQ(Str(slash.json(), "field"), "X-File-Name");
+  EXPECT_EQ(upload(*unit, photo, "%E7%8E", "image/png").status, 400) << "not UTF-8";
+  EXPECT_EQ(upload(*unit, photo, "x.png", "image/png", "?leg=9").status, 400);
+  EXPECT_EQ(upload(*heat, photo, "x.png").status, 404) << "heat has no leg on it";
+  auto analyst = testing::LoggedIn(port_, "analyst1");
+  EXPECT_EQ(upload(*analyst, photo, "x.png").status, 403);
+
+  // In the order, and downloadable under the order's rules.
+  const json::value order = dispatcher->Get(base).json();
+  ASSERT_EQ(order.at("attachments").as_array().size(), 2u);
+  EXPECT_EQ(order.at("attachments").at(0).at("id").as_int64(), aid);
+  Response got = dispatcher->Get(base + "/attachments/" + std::to_string(aid));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.body, photo);
+  EXPECT_EQ(got.headers["Content-Type"], "image/png");
+  EXPECT_EQ(got.headers["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(got.headers["Content-Disposition"],
+            "inline; filename=\"__.png\"; filename*=UTF-8''%E7%8E%B0%E5%9C%BA.png");
+  Response pdf = unit->Get(base + "/attachments/" + std::to_string(doc.json().at("id").as_int64()));
+  EXPECT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.headers["Content-Disposition"].rfind("attachment;", 0), 0u);
+  EXPECT_EQ(heat->Get(base + "/attachments/" + std::to_string(aid)).status, 404);
+  const Receipt other = Submit(c, "光华路20号路面塌陷");
+  EXPECT_EQ(dispatcher->Get("/api/v1/orders/" + std::to_string(other.id) + "/attachments/" +
+                            std::to_string(aid))
+                .status,
+            404)
+      << "an attachment is read through its own order only";
+
+  // Kept outside the database, named by content.
+  const std::string sha = Str(order.at("attachments").at(0), "sha256");
+  EXPECT_TRUE(fs::exists(dir_ / "files" / sha.substr(0, 2) / sha));
+
+  // The reply names the files that came with it; another order's are refused.
+  ASSERT_EQ(unit->Post(base + "/legs/1/sign", "").status, 200);
+  const std::string reply = R"({"text":"已修复","result":"resolved","attachments":[)" +
+                            std::to_string(aid) + "]}";
+  Response foreign = unit->Post(
+      "/api/v1/orders/" + std::to_string(other.id) + "/legs/1/reply", reply);
+  EXPECT_NE(foreign.status, 200);
+  Response replied = unit->Post(base + "/legs/1/reply", reply);
+  ASSERT_EQ(replied.status, 200) << replied.body;
+  EXPECT_EQ(replied.json().at("legs").at(0).at("reply_attachments").at(0).as_int64(), aid);
+  const json::value history = dispatcher->Get(base).json().at("history");
+  bool named = false;
+  for (const auto& e : history.as_array()) {
+    if (Str(e, "type") != "leg_replied") continue;
+    named = true;
+    EXPECT_EQ(e.at("attachments").at(0).as_int64(), aid);
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST_F(WebHttpTest, RepliesNameOnlyTheirOrdersFiles) {
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  auto unit = testing::LoggedIn(port_, "chaoyang1");
+  Client c(port_);
+  const Receipt mine = Submit(c);
+  const Receipt other = Submit(c, "光华路22号井盖松动");
+  Response photo = c.Post("/api/v1/public/requests/" + other.code + "/attachments", Jpeg(),
+                          {{"Content-Type", "image/jpeg"}, {"X-File-Name", "p.jpg"},
+                           {"X-Access-Key", other.key}});
+  ASSERT_EQ(photo.status, 201) << photo.body;
+  const std::string base = "/api/v1/orders/" + std::to_string(mine.id);
+  ASSERT_EQ(dispatcher->Post(base + "/send-to-dispatch", "").status, 200);
+  ASSERT_EQ(dispatcher->Post(base + "/dispatch", R"({"lead_unit":"110105","category":"0103"})")
+                .status,
+            200);
+  ASSERT_EQ(unit->Post(base + "/legs/1/sign", "").status, 200);
+  for (const std::string& ids :
+       {std::to_string(photo.json().at("id").as_int64()), std::string("999999"),
+        std::string("\"x\"")}) {
+    Response r = unit->Post(base + "/legs/1/reply",
+                            R"({"text":"已修复","result":"resolved","attachments":[)" + ids + "]}");
+    EXPECT_EQ(r.status, 400) << ids << ": " << r.body;
+    EXPECT_EQ(Str(r.json(), "field"), "attachments");
+  }
+  EXPECT_EQ(Str(dispatcher->Get(base).json().at("legs").at(0), "state"), "signed");
+}
+
+TEST_F(WebHttpTest, CitizensAddPhotosWithTheirKey) {
+  Client c(port_);
+  const Receipt req = Submit(c);
+  const std::string target = "/api/v1/public/requests/" + req.code + "/attachments";
+  auto photo = [&](const std::string& bytes, const std::string& key,
+                   const std::string& name = "photo.jpg") {
+    return c.Post(target, bytes,
+                  {{"Content-Type", "image/jpeg"}, {"X-File-Name", name}, {"X-Access-Key", key}});
+  };
+  Response first = photo(Jpeg(), req.key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(Str(first.json(), "uploaded_by"), "public");
+  EXPECT_EQ(photo(Jpeg(), std::string(32, '0')).status, 404);
+  EXPECT_EQ(c.Post(target, Jpeg(), {{"Content-Type", "image/jpeg"}, {"X-File-Name", "p.jpg"}})
+                .status,
+            400);
+  Response pdf = photo(Pdf(), req.key, "scan.pdf");
+  EXPECT_EQ(pdf.status, 415) << "photos only";
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(photo(Png(300 + i), req.key).status, 201);
+  Response sixth = photo(Jpeg(400), req.key);
+  EXPECT_EQ(sixth.status, 409) << sixth.body;
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  const json::value order = dispatcher->Get("/api/v1/orders/" + std::to_string(req.id)).json();
+  EXPECT_EQ(order.at("attachments").as_array().size(), 5u);
+}
+
+TEST_F(WebHttpTest, TheBrowserSessionNeedsItsCsrfTokenToUpload) {
+  auto dispatcher = testing::LoggedIn(port_, "dispatcher1");
+  Client c(port_);
+  const Receipt req = Submit(c);
+  Response login =
+      c.Post("/api/v1/auth/session", R"({"username":"agent1","password":"jiesu-demo"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string cookie = login.headers["Set-Cookie"].substr(0, login.headers["Set-Cookie"].find(';'));
+  const std::string csrf = Str(login.json(), "csrf_token");
+  const std::string target = "/api/v1/orders/" + std::to_string(req.id) + "/attachments";
+  std::map<std::string, std::string> h{
+      {"Cookie", cookie}, {"Content-Type", "image/png"}, {"X-File-Name", "a.png"}};
+  EXPECT_EQ(c.Send("POST", target, Png(), h).status, 403);
+  h["X-CSRF-Token"] = csrf;
+  EXPECT_EQ(c.Send("POST", target, Png(), h).status, 201);
+  EXPECT_EQ(dispatcher->Get("/api/v1/orders/" + std::to_string(req.id))
+                .json()
+                .at("attachments")
+                .as_array()
+                .size(),
+            1u);
 }
 
 TEST_F(WebHttpTest, PublicSubmissionsNeedWorkAndAreLimitedPerAddress) {

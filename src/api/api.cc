@@ -34,6 +34,8 @@ int HttpStatusFor(ErrorCode code) {
       return 409;
     case ErrorCode::kTooLarge:
       return 413;
+    case ErrorCode::kUnsupportedType:
+      return 415;
     case ErrorCode::kRateLimited:
       return 429;
     case ErrorCode::kUnavailable:
@@ -225,6 +227,20 @@ Result<domain::Command> ReadCommand(Action action, const std::string& body) {
     case Action::kReply:
       c.text = r.String("text", true);
       c.public_text = r.String("public_text");
+      if (const json::value* ids = o.if_contains("attachments"); ids != nullptr && !ids->is_null()) {
+        r.Known("attachments");
+        if (!ids->is_array()) {
+          r.Merge(InvalidArgument("attachments: expected a list of attachment ids", "attachments"));
+        } else {
+          for (const auto& id : ids->as_array()) {
+            if (!id.is_int64() || id.as_int64() <= 0) {
+              r.Merge(InvalidArgument("attachments: expected positive integer ids", "attachments"));
+              break;
+            }
+            c.attachments.push_back(id.as_int64());
+          }
+        }
+      }
       c.reply_result =
           ReadEnum(r, "result", domain::ParseReplyResult, domain::AllReplyResults, true);
       break;
@@ -255,7 +271,8 @@ std::optional<Action> ActionFromUrl(const std::string& s) {
 Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
          service::Supervisions& supervisions, service::Analytics& analytics,
          service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester,
-         service::Knowledge* knowledge, service::Citizen* citizen)
+         service::Knowledge* knowledge, service::Citizen* citizen,
+         service::Attachments* attachments)
     : auth_(auth),
       orders_(orders),
       evaluator_(evaluator),
@@ -265,7 +282,8 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
       topics_(&topics),
       suggester_(suggester),
       knowledge_(knowledge),
-      citizen_(citizen) {
+      citizen_(citizen),
+      attachments_(attachments) {
   Add("POST", "/api/v1/auth/login", true, [this](Call& c) { return Login(c); });
   Add("POST", "/api/v1/auth/logout", false, [this](Call& c) { return Logout(c); });
   Add("GET", "/api/v1/me", false, [this](Call& c) { return Me(c); });
@@ -282,6 +300,7 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
   Add("GET", "/api/v1/orders", false, [this](Call& c) { return ListOrders(c); });
   Add("GET", "/api/v1/orders/{id}", false, [this](Call& c) { return GetOrder(c); });
   Add("GET", "/api/v1/orders/{id}/access-log", false, [this](Call& c) { return AccessLog(c); });
+  AddAttachmentRoutes();  // before /orders/{id}/{action}, which would take .../attachments
   Add("POST", "/api/v1/orders/{id}/{action}", false, [this](Call& c) { return OrderAction(c); });
   Add("POST", "/api/v1/orders/{id}/legs/{leg}/{action}", false,
       [this](Call& c) { return LegAction(c); });
@@ -298,6 +317,33 @@ Api::Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evalu
 
 void Api::Add(const std::string& method, const std::string& pattern, bool public_route, Handler h) {
   routes_.push_back(Route{method, pattern, Split(pattern), public_route, std::move(h), {}});
+}
+
+void Api::AddUpload(const std::string& method, const std::string& pattern, bool public_route,
+                    Handler h) {
+  Add(method, pattern, public_route, std::move(h));
+  routes_.back().upload = true;
+}
+
+size_t Api::UploadLimit() const {
+  return attachments_ == nullptr ? 0 : static_cast<size_t>(attachments_->options().max_bytes);
+}
+
+size_t Api::BodyLimit(const std::string& method, const std::string& path, size_t usual) const {
+  if (attachments_ == nullptr) return usual;
+  const auto segments = Split(path);
+  for (const Route& route : routes_) {
+    if (!route.upload || route.method != method || route.segments.size() != segments.size()) {
+      continue;
+    }
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& p = route.segments[i];
+      match = (p.size() > 2 && p.front() == '{' && p.back() == '}') || p == segments[i];
+    }
+    if (match) return std::max(usual, UploadLimit());
+  }
+  return usual;
 }
 
 void Api::AddAsync(const std::string& method, const std::string& pattern, AsyncHandler h) {
@@ -589,8 +635,10 @@ Result<HttpResponse> Api::GetOrder(Call& c) {
 Result<HttpResponse> Api::ShowOrder(Call& c, const domain::Order& o,
                                     const std::vector<domain::Event>* history) {
   JIESU_RETURN_IF_ERROR(orders_.NoteCallerShown(c.actor, o));
-  return JsonResponse(
-      200, OrderJson(o, history, orders_.jurisdiction(), c.actor.role, orders_.clock().Now()));
+  JIESU_ASSIGN_OR_RETURN(std::vector<storage::Attachment> files,
+                         orders_.store().ListAttachments(o.id));
+  return JsonResponse(200, OrderJson(o, history, orders_.jurisdiction(), c.actor.role,
+                                     orders_.clock().Now(), files));
 }
 
 Result<HttpResponse> Api::ListOrders(Call& c) {

@@ -13,6 +13,7 @@
 #include "api/rate_limit.h"
 #include "base/result.h"
 #include "service/analytics.h"
+#include "service/attachments.h"
 #include "service/auth.h"
 #include "service/citizen.h"
 #include "service/evaluation.h"
@@ -31,7 +32,8 @@ class Api {
   Api(service::Auth& auth, service::Orders& orders, service::Evaluator& evaluator,
       service::Supervisions& supervisions, service::Analytics& analytics,
       service::Warnings& warnings, service::Topics& topics, service::Suggester* suggester = nullptr,
-      service::Knowledge* knowledge = nullptr, service::Citizen* citizen = nullptr);
+      service::Knowledge* knowledge = nullptr, service::Citizen* citizen = nullptr,
+      service::Attachments* attachments = nullptr);
 
   // Never throws; every failure becomes a JSON error response.
   HttpResponse Handle(const HttpRequest& req);
@@ -45,6 +47,11 @@ class Api {
   // durable.
   using Post = service::Orders::Post;
   void HandleAsync(const HttpRequest& req, Post post, std::function<void(HttpResponse)> done);
+
+  // The largest request body the route of (`method`, `path`) takes: `usual`, or for uploads the
+  // attachment size limit. UploadLimit() is that limit (0 without attachments).
+  size_t BodyLimit(const std::string& method, const std::string& path, size_t usual) const;
+  size_t UploadLimit() const;
 
   // Every route as (method, pattern), e.g. ("GET", "/api/v1/orders/{id}"), for checking the
   // API description against the code.
@@ -68,6 +75,7 @@ class Api {
     bool public_route;
     Handler handler;             // set for routes that may block
     AsyncHandler async_handler;  // set for routes that never block
+    bool upload = false;         // the body is a file (AddUpload)
   };
   // A request's route (null when the path exists but not for the method), its path
   // parameters and, unless the route is public, the authenticated caller.
@@ -78,6 +86,9 @@ class Api {
   };
 
   void Add(const std::string& method, const std::string& pattern, bool public_route, Handler h);
+  // Routes that take a file as the body (raw bytes, up to the attachment size limit).
+  void AddUpload(const std::string& method, const std::string& pattern, bool public_route,
+                 Handler h);
   void AddAsync(const std::string& method, const std::string& pattern, AsyncHandler h);
   Result<Matched> Match(const HttpRequest& req, bool authenticate);
   Result<domain::Actor> Authenticate(const HttpRequest& req);
@@ -158,6 +169,12 @@ class Api {
   Result<HttpResponse> PublicTrack(Call& c);
   Result<HttpResponse> PublicNearby(Call& c);
   Result<HttpResponse> PublicRate(Call& c);
+  Result<HttpResponse> PublicUpload(Call& c);
+
+  // Attachments (api_attachments.cc).
+  void AddAttachmentRoutes();
+  Result<HttpResponse> UploadAttachment(Call& c);
+  Result<HttpResponse> DownloadAttachment(Call& c);
   // The order as its citizen sees it (track and rate answer with it).
   Result<HttpResponse> PublicOrder(const domain::Order& order);
 
@@ -171,15 +188,20 @@ class Api {
   service::Suggester* suggester_;
   service::Knowledge* knowledge_;
   service::Citizen* citizen_;
-  // Per address: submissions (10 an hour) and the other public calls (120 a minute).
+  service::Attachments* attachments_;
+  // Per address: submissions (10 an hour), photos (30 an hour), the other public calls (120 a
+  // minute).
   RateLimiter public_submits_{10, std::chrono::hours(1)};
   RateLimiter public_reads_{120, std::chrono::minutes(1)};
+  RateLimiter public_uploads_{30, std::chrono::hours(1)};  // citizens' photos
   std::vector<Route> routes_;
 };
 
 // The HTTP status for an error code; the one place codes become statuses.
 int HttpStatusFor(ErrorCode code);
 HttpResponse ErrorResponse(const Error& e);
+// 429 with Retry-After, for the per-address limits of the public routes.
+HttpResponse TooMany(int64_t retry_after_s);
 
 // Helpers shared by the handler files.
 HttpResponse JsonResponse(int status, const boost::json::value& v);

@@ -10,8 +10,6 @@ namespace jiesu::api {
 
 namespace json = boost::json;
 
-namespace {
-
 HttpResponse TooMany(int64_t retry_after_s) {
   HttpResponse r = ErrorResponse(Error{
       ErrorCode::kRateLimited,
@@ -20,6 +18,8 @@ HttpResponse TooMany(int64_t retry_after_s) {
   r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
   return r;
 }
+
+namespace {
 
 std::string AreaName(const domain::Jurisdiction& j, const std::string& code) {
   const domain::Area* a = j.FindArea(code);

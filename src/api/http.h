@@ -19,6 +19,8 @@ struct HttpRequest {
   std::string cookie;           // the Cookie header, as sent
   std::string csrf_token;       // X-CSRF-Token: required on writes authenticated by cookie
   std::string accept_encoding;  // for the front end's precompressed files
+  std::string file_name;        // X-File-Name of an upload, percent-encoded UTF-8, as sent
+  std::string access_key;       // X-Access-Key: the citizen's key on public uploads
   std::string remote_address;   // the peer's IP address, for per-address rate limits
   std::string body;
 };

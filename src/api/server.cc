@@ -41,6 +41,8 @@ Result<HttpRequest> Convert(http::request<http::string_body>& req) {
   r.cookie = std::string(req[http::field::cookie]);
   r.csrf_token = std::string(req["X-CSRF-Token"]);
   r.accept_encoding = std::string(req[http::field::accept_encoding]);
+  r.file_name = std::string(req["X-File-Name"]);
+  r.access_key = std::string(req["X-Access-Key"]);
   r.body = std::move(req.body());
   return r;
 }
@@ -142,11 +144,29 @@ struct HttpServer::Impl {
     buffer.reserve(kReadBufferBytes);
     while (true) {
       http::request_parser<http::string_body> parser;
-      parser.body_limit(options.body_limit);
+      // The largest body any route takes, until the header says which route it is.
+      parser.body_limit(std::max<size_t>(options.body_limit, api.UploadLimit()));
       parser.header_limit(16 * 1024);
+      size_t limit = options.body_limit;
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-      auto [ec, n] =
-          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      // The header first: an upload may have a larger body than other requests.
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser,
+                                                      asio::as_tuple(asio::use_awaitable));
+      if (!ec) {
+        const auto& head = parser.get();
+        const std::string_view target = head.target();
+        limit = api.BodyLimit(std::string(head.method_string()),
+                              std::string(target.substr(0, target.find('?'))), options.body_limit);
+        parser.body_limit(limit);
+        if (parser.content_length() && *parser.content_length() > limit) {
+          ec = http::error::body_limit;
+        } else if (!parser.is_done()) {
+          auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser,
+                                                             asio::as_tuple(asio::use_awaitable));
+          ec = body_ec;
+          n += body_n;
+        }
+      }
       if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
           ec == asio::error::eof || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted) {
@@ -158,7 +178,7 @@ struct HttpServer::Impl {
         HttpResponse refusal = ErrorResponse(
             ec == http::error::body_limit ? Error{ErrorCode::kTooLarge,
                                                   "the request body is larger than " +
-                                                      std::to_string(options.body_limit) + " bytes",
+                                                      std::to_string(limit) + " bytes",
                                                   {}}
                                           : InvalidArgument("malformed HTTP request"));
         co_await Write(stream, 11, false, std::move(refusal));

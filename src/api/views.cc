@@ -48,6 +48,12 @@ std::string UnitName(const Jurisdiction& j, const std::string& id) {
   return u ? u->name : id;
 }
 
+json::array IdArray(const std::vector<int64_t>& ids) {
+  json::array out;
+  for (int64_t id : ids) out.emplace_back(id);
+  return out;
+}
+
 json::object LegJson(const Leg& l, const Jurisdiction& j, TimePoint now) {
   json::object o{
       {"no", l.no},
@@ -70,6 +76,7 @@ json::object LegJson(const Leg& l, const Jurisdiction& j, TimePoint now) {
       {"requested_extension_days", l.requested_extension_days},
       {"reply_text", l.reply_text},
       {"public_reply", l.public_reply_text},
+      {"reply_attachments", IdArray(l.reply_attachments)},
       {"reply_result", l.reply_result ? json::value(Name(*l.reply_result)) : json::value(nullptr)},
       {"overdue", l.overdue || (IsActive(l.state) && now > l.reply_due)},
   };
@@ -107,6 +114,7 @@ json::object EventJson(const Event& e, const Jurisdiction& j) {
   // Payload worth showing in a history; caller data is never part of it.
   if (e.type != EventType::kReceived && !e.text.empty()) o["text"] = e.text;
   if (!e.public_text.empty()) o["public_text"] = e.public_text;
+  if (!e.attachments.empty()) o["attachments"] = IdArray(e.attachments);
   if (e.type == EventType::kReceived && !e.text.empty()) o["rules"] = e.text;
   if (e.deadline) o["deadline"] = Time(*e.deadline, j);
   if (e.number != 0) o["days"] = e.number;
@@ -124,7 +132,8 @@ json::object EventJson(const Event& e, const Jurisdiction& j) {
 }  // namespace
 
 json::object OrderJson(const Order& o, const std::vector<Event>* history, const Jurisdiction& j,
-                       const std::string& viewer_role, TimePoint now) {
+                       const std::string& viewer_role, TimePoint now,
+                       const std::vector<storage::Attachment>& attachments) {
   const OrderDraft& d = o.draft;
   const CallerView view = CallerViewFor(j, viewer_role, d.confidential);
   const Category* cat = j.taxonomy.Find(d.category);
@@ -190,6 +199,9 @@ json::object OrderJson(const Order& o, const std::vector<Event>* history, const 
       {"visits", std::move(visits)},
       {"cards", std::move(cards)},
   };
+  json::array files;
+  for (const auto& a : attachments) files.emplace_back(AttachmentJson(a, j));
+  out["attachments"] = std::move(files);
   // What text understanding suggested at intake, beside what the agent chose.
   if (d.suggested.present) {
     const domain::Suggested& sg = d.suggested;
@@ -250,6 +262,18 @@ json::object SummaryJson(const storage::OrderSummary& s, const Jurisdiction& j, 
       {"overdue", s.reply_due.has_value() && now > *s.reply_due},
       {"units", std::move(units)},
   };
+}
+
+json::object AttachmentJson(const storage::Attachment& a, const Jurisdiction& j) {
+  return json::object{{"id", a.id},
+                      {"name", a.name},
+                      {"type", a.type},
+                      {"size", a.size},
+                      {"sha256", a.sha256},
+                      {"leg", a.leg == 0 ? json::value(nullptr) : json::value(a.leg)},
+                      {"uploaded_at", Time(a.uploaded_at, j)},
+                      {"uploaded_by", a.uploader},
+                      {"uploader_role", a.uploader_role}};
 }
 
 json::object UserJson(const storage::User& u) {

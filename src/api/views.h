@@ -18,7 +18,9 @@ std::string MaskName(const std::string& name);
 
 boost::json::object OrderJson(const domain::Order& o, const std::vector<domain::Event>* history,
                               const domain::Jurisdiction& j, const std::string& viewer_role,
-                              TimePoint now);
+                              TimePoint now,
+                              const std::vector<storage::Attachment>& attachments = {});
+boost::json::object AttachmentJson(const storage::Attachment& a, const domain::Jurisdiction& j);
 boost::json::object SummaryJson(const storage::OrderSummary& s, const domain::Jurisdiction& j,
                                 TimePoint now);
 boost::json::object UserJson(const storage::User& u);

@@ -93,10 +93,13 @@ Result<std::unique_ptr<App>> App::Create(AppOptions options) {
                                                    *app->evaluator_, *app->warnings_);
   app->citizen_ = std::make_unique<service::Citizen>(*app->orders_, *app->hasher_, app->clock_,
                                                      app->suggester_.get());
-  app->api_ =
-      std::make_unique<api::Api>(*app->auth_, *app->orders_, *app->evaluator_, *app->supervisions_,
-                                 *app->analytics_, *app->warnings_, *app->topics_,
-                                 app->suggester_.get(), app->knowledge_.get(), app->citizen_.get());
+  if (options.attachments.dir.empty()) options.attachments.dir = options.db_path + ".attachments";
+  JIESU_ASSIGN_OR_RETURN(app->attachments_,
+                         service::Attachments::Open(*app->orders_, options.attachments));
+  app->api_ = std::make_unique<api::Api>(
+      *app->auth_, *app->orders_, *app->evaluator_, *app->supervisions_, *app->analytics_,
+      *app->warnings_, *app->topics_, app->suggester_.get(), app->knowledge_.get(),
+      app->citizen_.get(), app->attachments_.get());
   app->options_ = std::move(options);
   return app;
 }

@@ -13,6 +13,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "domain/jurisdiction.h"
+#include "service/attachments.h"
 #include "service/auth.h"
 #include "service/citizen.h"
 #include "service/evaluation.h"
@@ -44,6 +45,8 @@ struct AppOptions {
   // on; tools that do not take requests leave it off (it loads the gazetteer, ~0.3 s).
   bool text = false;
   service::SuggesterOptions suggester;
+  // Where attachments' files are kept; dir default "<db_path>.attachments".
+  service::AttachmentOptions attachments;
 };
 
 class App {
@@ -95,6 +98,7 @@ class App {
   std::unique_ptr<service::Suggester> suggester_;  // before orders_, which uses it
   std::unique_ptr<service::Knowledge> knowledge_;
   std::unique_ptr<service::Citizen> citizen_;
+  std::unique_ptr<service::Attachments> attachments_;
   std::unique_ptr<service::Orders> orders_;
   std::unique_ptr<service::Evaluator> evaluator_;
   std::unique_ptr<service::Scheduler> scheduler_;

@@ -21,6 +21,7 @@ enum class ErrorCode {
   kConflict,           // clashes with existing state (duplicate name, reused idempotency key)
   kIllegalTransition,  // the order's or leg's state does not allow this action now
   kTooLarge,           // input over a configured size limit
+  kUnsupportedType,    // input of a kind that is not accepted (a file type)
   kRateLimited,        // too many attempts; try again later
   kUnavailable,        // a dependency (the database, the disk) failed; retrying may help
   kInternal,           // a bug: an invariant did not hold

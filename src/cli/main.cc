@@ -30,6 +30,9 @@ commands:
                                       map coordinates to districts
                   --no-text           no suggestions, duplicate index or clusters
                   --web DIR           also serve the built web pages (web/dist) at /
+                  --attachments DIR   where uploaded files are kept
+                                      (default <db path>.attachments)
+                  --attachment-limit BYTES  largest file accepted, default 10485760
   migrate       apply pending schema migrations
                   --db PATH (required)
   check-config  validate a configuration directory and report every problem

@@ -58,7 +58,8 @@ int Serve(const std::vector<std::string>& args) {
   auto flags =
       Flags::Parse(args,
                    {"config", "db", "listen", "io-threads", "handler-threads", "body-limit",
-                    "token-ttl-minutes", "classifier", "divisions", "boundaries", "web"},
+                    "token-ttl-minutes", "classifier", "divisions", "boundaries", "web",
+                    "attachments", "attachment-limit"},
                    {"demo", "no-text"});
   if (!flags.ok()) return Fail(flags.error(), 2);
   app::AppOptions o;
@@ -69,11 +70,13 @@ int Serve(const std::vector<std::string>& args) {
   auto handlers = flags->Int("handler-threads", 64, 1, 1024);
   auto body = flags->Int("body-limit", 1 << 20, 1024, 64 << 20);
   auto ttl = flags->Int("token-ttl-minutes", 480, 1, 60 * 24 * 30);
+  auto attachment_limit = flags->Int("attachment-limit", 10 << 20, 1024, 1 << 30);
   for (const Status& s :
        {config.ok() ? Ok() : Status(config.error()), db.ok() ? Ok() : Status(db.error()),
         listen.ok() ? Ok() : Status(listen.error()), io.ok() ? Ok() : Status(io.error()),
         handlers.ok() ? Ok() : Status(handlers.error()), body.ok() ? Ok() : Status(body.error()),
-        ttl.ok() ? Ok() : Status(ttl.error())}) {
+        ttl.ok() ? Ok() : Status(ttl.error()),
+        attachment_limit.ok() ? Ok() : Status(attachment_limit.error())}) {
     if (!s.ok()) return Fail(s.error(), 2);
   }
   o.config_dir = *config;
@@ -84,6 +87,8 @@ int Serve(const std::vector<std::string>& args) {
   o.server.handler_threads = *handlers;
   o.server.body_limit = static_cast<size_t>(*body);
   o.server.web_dir = flags->Get("web");
+  o.attachments.dir = flags->Get("attachments");
+  o.attachments.max_bytes = *attachment_limit;
   o.auth.token_ttl = std::chrono::minutes(*ttl);
   o.text = !flags->Has("no-text");
   o.suggester.classifier_path = flags->Get("classifier");

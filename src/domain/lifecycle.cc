@@ -263,6 +263,7 @@ Result<std::vector<Event>> DecideLeg(const Order& order, const Command& cmd, con
       if (!cmd.reply_result) return InvalidArgument("result is required", "result");
       Event& e = b.LegEvent(order, EventType::kLegReplied, *leg, LegState::kReplied);
       e.text = cmd.text;
+      e.attachments = cmd.attachments;
       // Blank is nothing: the citizen is never shown the internal text in its place.
       if (cmd.public_text.find_first_not_of(" \t\r\n") != std::string::npos) {
         e.public_text = cmd.public_text;
@@ -686,6 +687,7 @@ void Apply(Order& o, const Event& e) {
         leg->replied_at = e.at;
         leg->reply_text = e.text;
         leg->public_reply_text = e.public_text;
+        leg->reply_attachments = e.attachments;
         leg->reply_result = e.reply_result;
       }
       break;

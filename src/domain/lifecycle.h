@@ -27,6 +27,9 @@ struct Command {
   std::string reason;                 // return, refusal, rejection, extension, reply rejection
   std::string text;                   // answer (直接答复) or reply (回复) text
   std::string public_text;            // reply: what the citizen may read (may be empty)
+  // reply: ids of files that came with it; the caller checks that they are the order's (the
+  // domain knows no files).
+  std::vector<int64_t> attachments;
   std::string proper_channel;         // reject: where the citizen should turn instead
   std::string category;               // dispatch: confirm or correct the category
   std::string lead_unit;              // dispatch

@@ -99,6 +99,7 @@ struct Leg {
   int requested_extension_days = 0;
   std::string reply_text;         // the unit's reply for the hotline (may name staff, numbers)
   std::string public_reply_text;  // what the citizen may read of it; empty: nothing
+  std::vector<int64_t> reply_attachments;  // the files that came with the reply
   std::optional<ReplyResult> reply_result;
 };
 
@@ -219,6 +220,7 @@ struct Event {
   std::string code;                         // kReceived
   std::string text;                         // answer, reply, proper channel, rule names
   std::string public_text;                  // kLegReplied: the reply as the citizen may read it
+  std::vector<int64_t> attachments;         // kLegReplied: the files that came with it
   std::vector<Leg> new_legs;                // kDispatched, kSubDispatched
   std::optional<TimePoint> deadline;        // kReceived (dispatch due), extension, reopen
   int number = 0;                           // extension days

@@ -77,6 +77,26 @@ Result<domain::Order> Orders::Act(const domain::Actor& actor, int64_t order_id,
       return InvalidArgument("an order cannot merge into itself", "parent");
     ids.push_back(cmd.parent_order);
   }
+  if (!cmd.attachments.empty()) {
+    // Attachments are never moved or deleted, so checking them before the write is enough.
+    JIESU_RETURN_IF_ERROR(Get(actor, order_id));
+    if (cmd.attachments.size() > 20) {
+      return InvalidArgument("at most 20 attachments go with one reply", "attachments");
+    }
+    for (size_t i = 0; i < cmd.attachments.size(); ++i) {
+      const int64_t a = cmd.attachments[i];
+      if (std::find(cmd.attachments.begin(), cmd.attachments.begin() + i, a) !=
+          cmd.attachments.begin() + i) {
+        return InvalidArgument("attachment " + std::to_string(a) + " is named twice",
+                               "attachments");
+      }
+      auto file = store_.GetAttachment(a);
+      if (!file.ok() || file->order_id != order_id) {
+        return InvalidArgument("attachment " + std::to_string(a) + " is not one of this order's",
+                               "attachments");
+      }
+    }
+  }
   const TimePoint now = clock_.Now();
   auto result = store_.UpdateOrders(
       ids, [&](const std::vector<domain::Order>& orders) -> Result<std::vector<domain::Event>> {

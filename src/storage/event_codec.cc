@@ -339,6 +339,11 @@ std::string EncodeEvent(const Event& e) {
   if (!e.reason.empty()) o["reason"] = e.reason;
   if (!e.text.empty()) o["text"] = e.text;
   PutIf(o, "public_text", e.public_text);
+  if (!e.attachments.empty()) {
+    json::array ids;
+    for (int64_t id : e.attachments) ids.emplace_back(id);
+    o["attachments"] = std::move(ids);
+  }
   if (!e.code.empty()) o["code"] = e.code;
   if (e.draft) o["draft"] = EncodeDraft(*e.draft);
   if (!e.new_legs.empty()) {
@@ -379,6 +384,12 @@ Result<Event> DecodeEvent(int64_t order_id, int64_t seq, std::string_view text) 
   e.reason = r.Str("reason");
   e.text = r.Str("text");
   e.public_text = r.Str("public_text");  // absent from events stored before it existed
+  if (const json::array* ids = r.Arr("attachments")) {
+    for (const auto& id : *ids) {
+      if (!id.is_int64()) return corrupt("attachment id is not an integer");
+      e.attachments.push_back(id.as_int64());
+    }
+  }
   e.code = r.Str("code");
   if (const json::object* d = r.Obj("draft")) {
     Reader dr(d);

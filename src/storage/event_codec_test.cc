@@ -175,9 +175,12 @@ TEST(EventCodecTest, AReplysPublicTextIsKeptAndOldRepliesHaveNone) {
 
   domain::Event e = *old;
   e.public_text = "路灯已修复";
+  e.attachments = {3, 41};
   auto kept = DecodeEvent(7, 5, EncodeEvent(e));
   ASSERT_TRUE(kept.ok()) << kept.error().ToString();
   EXPECT_EQ(kept->public_text, "路灯已修复");
+  EXPECT_EQ(kept->attachments, (std::vector<int64_t>{3, 41}));
+  EXPECT_TRUE(old->attachments.empty());
   EXPECT_EQ(kept->text, e.text);
 
   // Imported legs carry their public text inside the leg.

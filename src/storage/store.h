@@ -227,6 +227,22 @@ struct Topic {
   TimePoint created_at{};
 };
 
+// A file that came with an order (a photo, a scanned letter): its metadata. The bytes are kept
+// outside the database, named by `sha256` (service/attachments.h).
+struct Attachment {
+  int64_t id = 0;
+  int64_t order_id = 0;
+  int leg = 0;  // the leg it came with, or 0
+  std::string name;  // as uploaded, UTF-8, no path
+  std::string type;  // the sniffed media type: image/jpeg, image/png, image/webp, application/pdf
+  int64_t size = 0;
+  std::string sha256;  // hex
+  int64_t uploaded_by = 0;  // user id; 0 for the citizen on the public page
+  std::string uploader;     // username, or "public"
+  std::string uploader_role;
+  TimePoint uploaded_at{};
+};
+
 // One caller's orders (by caller hash), oldest first.
 struct CallerOrders {
   std::string caller_hash;
@@ -450,6 +466,14 @@ class Store {
   virtual Result<std::vector<CallerOrders>> FrequentCallers(TimePoint active_since,
                                                             TimePoint window_from, int min_orders,
                                                             int limit) = 0;
+
+  // Attachments' metadata. Adds `a` (its id is assigned) unless `max_by_role` > 0 and the order
+  // already has that many from `a.uploader_role` (kConflict); the check and the insert are one
+  // transaction. REQUIRES: the file named by a.sha256 is durable before this is called.
+  virtual Result<Attachment> AddAttachment(Attachment a, int max_by_role) = 0;
+  virtual Result<Attachment> GetAttachment(int64_t id) = 0;
+  // An order's attachments, by id.
+  virtual Result<std::vector<Attachment>> ListAttachments(int64_t order_id) = 0;
 
   virtual Status SaveSession(const Session& session) = 0;
   // kNotFound when no such session exists or it expired before `now`.

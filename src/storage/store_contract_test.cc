@@ -334,6 +334,53 @@ TEST_P(StoreContractTest, OrdersAreListedByTheStatesOfTheirLegs) {
   EXPECT_EQ(list({L::kReturnRequested, L::kExtensionRequested}), (Ids{ids[1]}));
 }
 
+TEST_P(StoreContractTest, AttachmentsAreKeptPerOrderWithALimitPerRole) {
+  Harness h;
+  auto c = h.Create(*store_, h.Draft("井盖缺失"));
+  ASSERT_TRUE(c.ok());
+  const int64_t id = c->order.id;
+  Attachment a;
+  a.order_id = id;
+  a.name = "现场.jpg";
+  a.type = "image/jpeg";
+  a.size = 1234;
+  a.sha256 = std::string(64, 'a');
+  a.uploader = "public";
+  a.uploader_role = "citizen";
+  a.uploaded_at = h.now_;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto added = store_->AddAttachment(a, 2);
+    ASSERT_TRUE(added.ok()) << added.error().ToString();
+    EXPECT_GT(added->id, 0);
+    ids.push_back(added->id);
+  }
+  auto third = store_->AddAttachment(a, 2);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kConflict);
+  // Another role's files do not count against it.
+  a.uploader = "cy1";
+  a.uploader_role = "unit";
+  a.uploaded_by = 3;
+  a.leg = 1;
+  ASSERT_TRUE(store_->AddAttachment(a, 2).ok());
+  Reopen();
+  auto list = store_->ListAttachments(id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].id, ids[0]);
+  EXPECT_EQ((*list)[0].leg, 0);
+  EXPECT_EQ((*list)[2].leg, 1);
+  EXPECT_EQ((*list)[2].uploaded_by, 3);
+  auto got = store_->GetAttachment(ids[1]);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, "现场.jpg");
+  EXPECT_EQ(got->size, 1234);
+  EXPECT_EQ(got->uploaded_at, h.now_);
+  EXPECT_EQ(store_->GetAttachment(999999).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->ListAttachments(id + 1)->empty());
+}
+
 TEST_P(StoreContractTest, UsersAndSessions) {
   User u;
   u.username = "agent1";

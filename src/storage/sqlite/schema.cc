@@ -432,6 +432,23 @@ END;
 CREATE INDEX legs_return_requested ON legs(order_id) WHERE state = 'return_requested';
 CREATE INDEX legs_extension_requested ON legs(order_id) WHERE state = 'extension_requested';
 )sql"},
+    {16, "attachments", R"sql(
+-- Files that came with orders; the bytes are outside the database, named by their SHA-256.
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  order_id INTEGER NOT NULL,
+  leg INTEGER,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_by INTEGER NOT NULL,
+  uploader TEXT NOT NULL,
+  uploader_role TEXT NOT NULL,
+  uploaded_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_order ON attachments(order_id, id);
+)sql"},
 };
 
 }  // namespace

@@ -101,6 +101,9 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::SupervisionEvent>> GetSupervisionEvents(int64_t id) override;
   Result<std::vector<domain::Supervision>> ListSupervisions(
       const SupervisionFilter& filter) override;
+  Result<Attachment> AddAttachment(Attachment a, int max_by_role) override;
+  Result<Attachment> GetAttachment(int64_t id) override;
+  Result<std::vector<Attachment>> ListAttachments(int64_t order_id) override;
   Status SaveSession(const Session& session) override;
   Result<Session> FindSession(const std::string& token_hash, TimePoint now) override;
   Status DeleteSession(const std::string& token_hash) override;

@@ -447,6 +447,7 @@ TEST(SqliteStoreTest, OrdersListedBeforeMigration14StayListed) {
     CREATE INDEX orders_district ON orders(district, id) WHERE listed = 1;
     DROP INDEX legs_return_requested;
     DROP INDEX legs_extension_requested;
+    DROP TABLE attachments;
     DELETE FROM schema_migrations WHERE version >= 14;)sql",
                               nullptr, nullptr, &err);
   ASSERT_EQ(rc, SQLITE_OK) << (err ? err : "");
