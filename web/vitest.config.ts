@@ -7,6 +7,7 @@ export default mergeConfig(
     test: {
       environment: "happy-dom",
       include: ["src/**/*.test.ts"],
+      setupFiles: ["src/test-setup.ts"],
       // Element Plus's and Vant's components import their CSS: let Vite (not Node) load them.
       server: { deps: { inline: ["element-plus", "vant"] } },
     },

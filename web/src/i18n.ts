@@ -1,20 +1,21 @@
 import { createI18n } from "vue-i18n";
 
 // Messages live in one JSON file per page or area and language: src/locales/<lang>/<area>.json
-// becomes the namespace <area> (so "agent.title" is in agent.json). Each page adds its own file
-// in both languages; src/locales/locales.test.ts checks that they carry the same keys and that
-// every key the sources use exists.
+// becomes the namespace <area> (so "intake.phone" is in intake.json). Each page adds its own
+// file in both languages; src/locales/locales.test.ts checks that they carry the same keys and
+// that every key the sources use exists.
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
 type Tree = { [key: string]: string | Tree };
 
-const files = import.meta.glob<Tree>("./locales/*/*.json", { eager: true, import: "default" });
+export type MessageFiles = Record<string, Tree>;
 
-export function loadMessages(): Record<Locale, Tree> {
+/** Globbed locale files (src/locales/<lang>/<area>.json) as messages per language and area. */
+export function parseMessages(files: MessageFiles): Record<Locale, Tree> {
   const messages = { "zh-CN": {}, en: {} } as Record<Locale, Tree>;
   for (const [path, tree] of Object.entries(files)) {
-    const m = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
+    const m = /([^/]+)\/([^/]+)\.json$/.exec(path);
     if (!m) continue;
     const [, lang, area] = m;
     if ((LOCALES as readonly string[]).includes(lang)) messages[lang as Locale][area] = tree;
@@ -34,10 +35,19 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
-  messages: loadMessages(),
+  messages: { "zh-CN": {}, en: {} },
   missingWarn: false,
   fallbackWarn: false,
 });
+
+/**
+ * Adds an entry's messages. Each entry globs only the areas it shows (src/locales/console.ts,
+ * src/locales/h5.ts), so the citizen page never downloads the consoles' texts.
+ */
+export function addMessages(files: MessageFiles): void {
+  const parsed = parseMessages(files);
+  for (const l of LOCALES) i18n.global.mergeLocaleMessage(l, parsed[l]);
+}
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;

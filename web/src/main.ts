@@ -4,12 +4,14 @@ import "element-plus/theme-chalk/el-message.css";
 import "element-plus/theme-chalk/el-message-box.css";
 import "@/styles/base.css";
 import App from "@/App.vue";
-import { i18n } from "@/i18n";
+import { addMessages, i18n } from "@/i18n";
+import { consoleMessages } from "@/locales/console";
 import { router } from "@/router";
 import { setUnauthenticatedHandler } from "@/api/client";
 import { useSession } from "@/stores/session";
 import { usePreferences } from "@/stores/preferences";
 
+addMessages(consoleMessages);
 const app = createApp(App).use(createPinia()).use(i18n).use(router);
 usePreferences();
 const session = useSession();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defineComponent, h } from "vue";
-import { loadMessages } from "@/i18n";
+import { loadMessages } from "@/locales/all";
 import { mountWith } from "@/components/__fixtures__/mountWith";
 import { CHANNELS, LEG_STATES, ORDER_STATES, REQUEST_TYPES, URGENCIES, useLabels } from "./useLabels";
 

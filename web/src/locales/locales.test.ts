@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadMessages } from "@/i18n";
+import { loadMessages } from "@/locales/all";
 
 type Tree = { [key: string]: string | Tree };
 
