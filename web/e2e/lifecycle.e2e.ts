@@ -200,6 +200,13 @@ describe("an order's whole life in the consoles", () => {
       "extension_approved", "sub_dispatched", "leg_replied", "reply_accepted", "visited", "closed"]) {
       expect(types, t).toContain(t);
     }
+    // The street office's photo, shown and downloadable under the order's scope rules.
+    await expect.poll(() => page.locator("[data-test=order-attachments]").textContent()).toContain("现场.png");
+    const file = (await order(a.id)).attachments[0];
+    const path = `/api/v1/orders/${a.id}/attachments/${file.id}`;
+    expect((await agent.get(path)).status).toBe(200);
+    expect((await (await h.apiAs("heat1")).get(path)).status).toBe(200);
+    expect((await (await h.apiAs("water1")).get(path)).status).toBe(404);
     await screenshot(page, "order-lifecycle-desktop-zh-CN");
   });
 
