@@ -4,7 +4,7 @@ import { api, must, type Schemas } from "@/api/client";
 export type Suggestion = Schemas["Suggestion"];
 
 /** How long typing must pause before the draft is sent for suggestions. */
-export const PAUSE_MS = 250;
+export const PAUSE_MS = 100;
 
 // Live suggestions for the draft: after each pause in typing, POST /suggest with the text and
 // address. Only the newest answer is kept (a slow answer to older text never replaces it), and
