@@ -3,6 +3,7 @@ import { createPinia } from "pinia";
 import "element-plus/theme-chalk/el-message.css";
 import "element-plus/theme-chalk/el-message-box.css";
 import "@/styles/base.css";
+import "@/styles/console.css";
 import App from "@/App.vue";
 import { addMessages, i18n } from "@/i18n";
 import { consoleMessages } from "@/locales/console";
