@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, logIn, screenshot, startHarness, type Harness } from "./harness";
+import { expectAccessible, logIn, renderEverywhere, screenshot, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -59,6 +59,18 @@ describe("log-in and the console shell", () => {
     await page.goto("/login");
     await expect.poll(() => page.locator("h1").textContent()).toContain("Log in");
     await screenshot(page, "login-desktop-en");
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it("renders log-in, forbidden and not-found at both sizes in both languages, accessibly", async () => {
+    await renderEverywhere(h, { path: "/login", name: "login", ready: (p) => p.locator("#login-username").waitFor() });
+    await renderEverywhere(h, {
+      path: "/intake",
+      name: "forbidden",
+      username: "heat1",
+      ready: (p) => p.locator("[data-test=forbidden]").waitFor(),
+    });
+    await renderEverywhere(h, { path: "/no/such/page", name: "not-found", ready: (p) => p.locator("h1").waitFor() });
     expect(h.consoleErrors).toEqual([]);
   });
 });
