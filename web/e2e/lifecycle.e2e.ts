@@ -41,6 +41,8 @@ async function as(user: string, path: string): Promise<Page> {
   const page = await (await h.context()).newPage();
   await logIn(page, user);
   await page.goto(path);
+  // The work pages say when their lists are in.
+  if (path === "/workbench" || path === "/dispatch") await page.locator("[data-loaded=true]").waitFor();
   return page;
 }
 
@@ -162,6 +164,7 @@ describe("an order's whole life in the consoles", () => {
       const page = await as(user, "/workbench");
       watchForPhone(page, unitSaw);
       await openLeg(page, a.code, "handle");
+      await expect.poll(() => page.locator("[data-test=leg-detail] h2").textContent()).toMatch(/已签收|办理中/);
       if (await page.locator("[data-test=contact]").count()) {
         await page.locator("[data-test=contact]").click();
         await expectDone(page, "联系");

@@ -10,12 +10,24 @@ export type Tab = "dispatch" | "returns" | "extensions" | "replies";
 
 const URGENCY_RANK: Record<string, number> = { critical: 0, urgent: 1, normal: 2 };
 
-/** What falls due first comes first: the more urgent, then the earlier deadline or arrival. */
-export function dueFirst(a: Summary, b: Summary): number {
-  const u = (URGENCY_RANK[a.urgency ?? "normal"] ?? 2) - (URGENCY_RANK[b.urgency ?? "normal"] ?? 2);
-  if (u !== 0) return u;
-  const due = (s: Summary) => Date.parse(s.reply_due ?? s.created_at ?? "") || 0;
-  return due(a) - due(b);
+/** The deadline an order on `tab` answers to: what the dispatcher must beat. */
+export function dueOf(order: Order, tab: Tab): number {
+  const at = (s: string | null | undefined) => (s ? Date.parse(s) : NaN);
+  let due = NaN;
+  if (tab === "dispatch") due = at(order.dispatch_due);
+  else if (tab === "replies") due = at(order.updated_at);
+  else {
+    const legs = waitingLegs(order, tab).map((l) => at(l.reply_due)).filter((x) => !Number.isNaN(x));
+    if (legs.length) due = Math.min(...legs);
+  }
+  return Number.isNaN(due) ? Infinity : due;
+}
+
+/** What falls due first comes first; at the same moment, the more urgent. */
+export function dueFirst(tab: Tab): (a: Order, b: Order) => number {
+  return (a, b) =>
+    dueOf(a, tab) - dueOf(b, tab) ||
+    (URGENCY_RANK[a.urgency ?? "normal"] ?? 2) - (URGENCY_RANK[b.urgency ?? "normal"] ?? 2);
 }
 
 /** The legs of `order` waiting for the dispatcher on `tab`. */
@@ -32,14 +44,21 @@ export function requestReason(order: Order, no: number, type: "return_requested"
   return events.at(-1)?.reason ?? "";
 }
 
-/** The orders on one tab, due first. */
-export async function loadTab(tab: Tab): Promise<Summary[]> {
+/** The orders on one tab, due first (each read whole, for its deadlines; a few at a time). */
+export async function loadTab(tab: Tab): Promise<Order[]> {
   const query: Record<string, string | number> = { limit: 200 };
   if (tab === "dispatch") query.state = "dispatching";
   else if (tab === "replies") query.state = "replied";
   else query.leg_state = tab === "returns" ? "return_requested" : "extension_requested";
   const d = await must(api.GET("/api/v1/orders", { params: { query: query as never } }));
-  return [...(d.orders ?? [])].sort(dueFirst);
+  const ids = (d.orders ?? []).map((o) => o.id!);
+  const orders: Order[] = [];
+  for (let i = 0; i < ids.length; i += 6) {
+    orders.push(
+      ...(await Promise.all(ids.slice(i, i + 6).map((id) => must(api.GET("/api/v1/orders/{id}", { params: { path: { id } } }))))),
+    );
+  }
+  return orders.sort(dueFirst(tab));
 }
 
 export interface Suggested {
