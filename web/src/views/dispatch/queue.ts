@@ -2,7 +2,6 @@ import { api, must, type Schemas } from "@/api/client";
 
 // The dispatcher's work lists and the calls behind each decision, apart from the page.
 
-export type Summary = Schemas["OrderSummary"];
 export type Order = Schemas["Order"];
 export type Leg = Schemas["Leg"];
 
