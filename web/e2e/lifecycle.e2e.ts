@@ -60,9 +60,17 @@ async function openLeg(page: Page, code: string, group: string): Promise<void> {
   await page.locator("[data-test=leg-detail]").waitFor();
 }
 
-async function expectDone(page: Page, text: string): Promise<void> {
-  await expect.poll(() => page.locator("[data-test=leg-message]").textContent()).toContain(text);
+/** Waits for the page's outcome message; on failure keeps a screenshot of what the page shows. */
+async function expectMessage(page: Page, test: string, text: string): Promise<void> {
+  try {
+    await page.locator(`[data-test=${test}]`).filter({ hasText: text }).waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await screenshot(page, `lifecycle-failed-${test}`);
+    throw e;
+  }
 }
+
+const expectDone = (page: Page, text: string) => expectMessage(page, "leg-message", text);
 
 async function openForm(page: Page, title: string): Promise<void> {
   await page.locator(".el-collapse-item__header").filter({ hasText: title }).click();
@@ -88,11 +96,11 @@ describe("an order's whole life in the consoles", () => {
     await expect.poll(() => page.locator("[data-test=co]").textContent()).toContain("朝阳区");
     await screenshot(page, "dispatch-desktop-zh-CN");
     await page.keyboard.press("Alt+D");
-    await expect.poll(() => page.locator("[data-test=queue-message]").textContent()).toContain(a.code);
+    await expectMessage(page, "queue-message", a.code);
     // The second by bulk dispatch, on the catalogue's answer.
     await page.locator(`[data-test=queue-table] .el-table__row`).filter({ hasText: b.code }).locator(".el-checkbox").click();
     await page.locator("[data-test=bulk-dispatch]").click();
-    await expect.poll(() => page.locator("[data-test=queue-message]").textContent()).toContain("1");
+    await expectMessage(page, "queue-message", "1");
     const legs = (await order(a.id)).legs.map((l: any) => [l.unit, l.role]);
     expect(legs).toEqual([["bj.heat", "lead"], ["110105", "co"]]);
     expect((await order(b.id)).state).toBe("in_progress");
@@ -118,7 +126,7 @@ describe("an order's whole life in the consoles", () => {
     await disp.locator(`[data-test=row-${a.code}]`).click();
     await expect.poll(() => disp.locator("[data-test=queue-detail]").textContent()).toContain("更换楼内供暖立管");
     await disp.locator("[data-test=approve]").click();
-    await expect.poll(() => disp.locator("[data-test=queue-message]").textContent()).toContain("批准延期");
+    await expectMessage(disp, "queue-message", "批准延期");
     const after = (await order(a.id)).legs[0];
     expect(after.extension_count).toBe(1);
     expect(Date.parse(after.reply_due)).toBeGreaterThan(Date.parse(before));
@@ -181,7 +189,7 @@ describe("an order's whole life in the consoles", () => {
     await disp.locator("[data-test=tab-replies]").click();
     await disp.locator(`[data-test=row-${a.code}]`).click();
     await disp.locator("[data-test=accept-reply]").click();
-    await expect.poll(() => disp.locator("[data-test=queue-message]").textContent()).toContain(a.code);
+    await expectMessage(disp, "queue-message", a.code);
     expect((await order(a.id)).state).toBe("visiting");
 
     const visitor = await as("visitor1", "/visits");
@@ -190,7 +198,7 @@ describe("an order's whole life in the consoles", () => {
     await visitor.locator("[data-test=sat-satisfied]").click();
     await screenshot(visitor, "visits-desktop-zh-CN");
     await visitor.locator("[data-test=submit-visit]").click();
-    await expect.poll(() => visitor.locator("[data-test=visit-message]").textContent()).toContain("已办结");
+    await expectMessage(visitor, "visit-message", "已办结");
     expect((await order(a.id)).state).toBe("closed");
   });
 
